@@ -1,0 +1,5 @@
+import sys
+
+from labeltool.app.cli import main
+
+sys.exit(main())

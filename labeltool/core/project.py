@@ -1,0 +1,62 @@
+"""Project-level records: images, label classes, image status."""
+from __future__ import annotations
+
+import colorsys
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ImageStatus(str, enum.Enum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class ImageItem:
+    """One image of a project. ``path`` is relative to the project folder,
+    POSIX-style, so the folder can be moved or zipped whole."""
+
+    id: int
+    path: str
+    width: int | None = None
+    height: int | None = None
+    status: ImageStatus = ImageStatus.NEW
+    missing: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class LabelClass:
+    name: str
+    color: str = "#ff0000"
+    order: int = 0
+    id: int | None = None
+
+
+def default_color(index: int) -> str:
+    """A distinct, stable colour for the ``index``-th class (golden-ratio hues)."""
+    h = (index * 0.618033988749895) % 1.0
+    r, g, b = colorsys.hsv_to_rgb(h, 0.75, 0.95)
+    return "#{:02x}{:02x}{:02x}".format(int(r * 255), int(g * 255), int(b * 255))
+
+
+@dataclass
+class Project:
+    """Summary of an open project (what the store knows about itself)."""
+
+    root: Path
+    classes: list[LabelClass] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / ".labeltool" / "project.sqlite"

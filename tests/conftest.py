@@ -1,0 +1,43 @@
+"""Shared fixtures. Qt runs offscreen: without a display (or this variable)
+creating a QApplication aborts the process."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+
+def write_image(path: Path, width: int = 64, height: int = 48, color: tuple[int, int, int] = (120, 80, 40),
+                fmt: str | None = None) -> Path:
+    """A small real image file (noise on a colour, so JPEG has work to do)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(abs(hash(path.name)) % 2**32)
+    a = np.clip(rng.normal(0, 20, (height, width, 3)) + np.array(color), 0, 255).astype(np.uint8)
+    Image.fromarray(a).save(path, format=fmt)
+    return path
+
+
+@pytest.fixture
+def image_folder(tmp_path: Path) -> Path:
+    """A folder of five small images, one in a sub-folder, one with a Chinese name."""
+    root = tmp_path / "photos"
+    for i in range(3):
+        write_image(root / f"img{i}.jpg")
+    write_image(root / "sub" / "deep.png", 40, 30)
+    write_image(root / "行人_01.jpg", 50, 40)
+    return root
+
+
+@pytest.fixture
+def store(image_folder: Path):
+    from labeltool.core import ProjectStore
+
+    s = ProjectStore.open(image_folder)
+    yield s
+    s.close()
