@@ -248,3 +248,29 @@ def shape_from_geometry(kind: str, geometry: dict[str, Any], **fields: Any) -> S
     if kind == "tag":
         return ImageTag(**fields)
     raise ValueError(f"unknown shape kind {kind!r}")
+
+
+def shape_to_dict(shape: Shape) -> dict[str, Any]:
+    """A JSON-ready dict of ``shape`` (clipboard, event streams, run files)."""
+    d: dict[str, Any] = {"kind": shape.kind, "id": shape.id, "label": shape.label,
+                         "difficult": shape.difficult, "truncated": shape.truncated,
+                         "source": {"kind": shape.source.kind, "model": shape.source.model,
+                                    "score": shape.source.score}}
+    if shape.attributes:
+        d["attributes"] = shape.attributes
+    d.update(shape.geometry())
+    return d
+
+
+def shape_from_dict(d: dict[str, Any]) -> Shape:
+    """Inverse of :func:`shape_to_dict`."""
+    src = d.get("source") or {}
+    source = Source(src.get("kind", "human"), src.get("model"), src.get("score")) \
+        if src.get("kind") == "model" else HUMAN
+    fields = {"label": d["label"], "difficult": bool(d.get("difficult", False)),
+              "truncated": bool(d.get("truncated", False)), "source": source,
+              "attributes": dict(d.get("attributes") or {})}
+    if d.get("id"):
+        fields["id"] = d["id"]
+    geometry = {k: d[k] for k in ("box", "points", "rle", "transcription") if k in d}
+    return shape_from_geometry(d["kind"], geometry, **fields)
