@@ -507,6 +507,18 @@ class ProjectStore:
         return n
 
     # -------------------------------------------------------------- reading
+    def image_ids_with_shapes(self, label: str | None = None,
+                              source: Literal["human", "model"] | None = None) -> set[int]:
+        """Ids of the images that have a shape (of class ``label``, from
+        ``source``): one query, for the GUI's image-list filters."""
+        sql = "SELECT DISTINCT s.image_id FROM shapes s JOIN classes c ON c.id = s.class_id WHERE 1"
+        params: tuple[Any, ...] = ()
+        if label is not None:
+            sql, params = sql + " AND c.name = ?", params + (label,)
+        if source is not None:
+            sql, params = sql + " AND s.source = ?", params + (source,)
+        return {int(r[0]) for r in self._query(sql, params)}
+
     def stats(self) -> dict[str, Any]:
         """Counts for ``labeltool stats``: human labels only; predictions apart."""
         q = self._query
