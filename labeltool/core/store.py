@@ -168,6 +168,9 @@ class ProjectStore:
             # A cheap read of every table proves the file is a usable store.
             for table in ("images", "classes", "shapes", "meta"):
                 self._conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
+        except sqlite3.OperationalError as e:
+            self.close()
+            raise _operational(self.root, e) from None
         except sqlite3.DatabaseError as e:
             self.close()
             raise _corrupt(self.path, e) from None
@@ -661,10 +664,20 @@ def _connect_writable(path: Path) -> sqlite3.Connection:
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri()
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
         _configure(conn)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL store in a read-only folder: SQLite cannot create the
+            # shared-memory file a WAL reader needs. Nobody can write there
+            # either, so reading the file as immutable is safe.
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+            _configure(conn)
         return conn
     except sqlite3.OperationalError as e:
         raise _operational(path.parent.parent, e) from None
@@ -686,8 +699,8 @@ def _operational(root: Path, e: sqlite3.OperationalError) -> StoreError:
             "Copy the folder somewhere writable, or open it read-only.")
     if "locked" in text or "busy" in text:
         return StoreLockedError(f"the project store in {root} is busy in another process ({text}); try again")
-    if "malformed" in text or "not a database" in text:
-        return StoreCorruptError(f"{root / STORE_DIR / STORE_FILE} is damaged ({text})")
+    if "malformed" in text or "not a database" in text or "no such table" in text or "no such column" in text:
+        return _corrupt(root / STORE_DIR / STORE_FILE, e)
     return StoreError(f"project store error in {root}: {text}")
 
 
