@@ -1,0 +1,52 @@
+"""``labeltool export FOLDER --format FMT OUT``: write a project's labels as
+a dataset the training tools of the field read."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labeltool.app.progress import ProgressBar
+from labeltool.formats import FORMATS
+from labeltool.formats.fileio import COPY_MODES
+
+
+def _fraction(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < v <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction in (0, 1]")
+    return v
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="export labels as VOC, COCO, labelme, YOLO, PPOCRLabel, ICDAR or ImageFolder",
+        description="Write the human labels of the project in FOLDER to OUT (a folder outside the project). "
+                    "Predictions not yet accepted are not exported.")
+    p.add_argument("folder", type=Path, help="project folder")
+    p.add_argument("--format", "-f", required=True, choices=list(FORMATS), help="format to write")
+    p.add_argument("out", type=Path, help="output folder")
+    p.add_argument("--split", type=_fraction, default=None, metavar="FRACTION",
+                   help="share of images for train (e.g. 0.8); the rest go to val. Each image's side "
+                        "comes from a seeded hash of its path, so it stays put when images are added")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    p.add_argument("--only-done", action="store_true", help="export only images marked done")
+    p.add_argument("--link", choices=COPY_MODES, default="copy",
+                   help="how images get into OUT: copy (default), hardlink or symlink")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from labeltool.core import ProjectStore
+    from labeltool.formats.project_io import export_from
+
+    # Read-only: exporting works while the project is open in the window.
+    with ProjectStore.open(args.folder, readonly=True) as store, ProgressBar(f"writing {args.format}") as bar:
+        report = export_from(store, args.format, args.out, split=args.split, seed=args.seed,
+                             only_done=args.only_done, copy_mode=args.link, progress=bar.update)
+    print(f"exported {args.format}")
+    for line in report.summary():
+        print(line)
+    return 0
