@@ -1,0 +1,272 @@
+"""COCO instances JSON: ``images`` / ``annotations`` / ``categories``,
+``bbox`` as ``[x, y, w, h]``, segmentation as polygons or RLE (area and RLE
+from pycocotools), category ids 1..N in the project's class order (stable
+across exports). Text regions carry COCO-Text's ``utf8_string`` and
+``legibility``.
+
+Layout written: ``images/<project path>``, ``annotations/instances_default.json``
+and, with a split, ``annotations/instances_{train,val}.json``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from pycocotools import mask as mask_utils
+
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+
+from .errors import FormatError
+from .fileio import (CopyMode, atomic_write_text, dump_json, load_json, number, place_file, reading, side)
+from .geometry import polygon_rle
+from .records import Dataset, ImageRecord, WriteResult
+
+
+# ------------------------------------------------------------------- writing
+def annotation(shape: Shape, ann_id: int, image_id: int, category_id: int, height: int,
+               width: int) -> dict[str, Any] | None:
+    """The COCO annotation of one shape (None for an image tag)."""
+    if isinstance(shape, Box):
+        x1, y1, x2, y2 = shape.x1, shape.y1, shape.x2, shape.y2
+        # A box also gets its rectangle as a polygon: segm evaluation and
+        # loaders that build masks need a segmentation on every annotation.
+        seg: Any = [[x1, y1, x2, y1, x2, y2, x1, y2]]
+        area = (x2 - x1) * (y2 - y1)
+        bbox = [x1, y1, x2 - x1, y2 - y1]
+    elif isinstance(shape, (Polygon, TextRegion)):
+        seg = [[v for p in shape.points for v in p]]
+        area = float(mask_utils.area(polygon_rle(shape.points, height, width)))
+        x1, y1, x2, y2 = shape.bounds()
+        bbox = [x1, y1, x2 - x1, y2 - y1]
+    elif isinstance(shape, Mask):
+        seg = {"size": list(shape.rle["size"]), "counts": shape.rle["counts"]}
+        area = shape.area
+        bbox = [float(v) for v in mask_utils.toBbox(shape._coco_rle())]
+    else:
+        return None
+    ann: dict[str, Any] = {"id": ann_id, "image_id": image_id, "category_id": category_id,
+                           "segmentation": seg, "area": area, "bbox": bbox,
+                           "iscrowd": int(bool(shape.attributes.get("iscrowd", 0)))}
+    if isinstance(shape, TextRegion):
+        ann["utf8_string"] = shape.transcription
+        ann["legibility"] = "illegible" if shape.difficult else "legible"
+    flags = {k: True for k in ("difficult", "truncated") if getattr(shape, k)}
+    extra = {k: v for k, v in shape.attributes.items() if k != "iscrowd"}
+    if flags or extra:
+        ann["attributes"] = {**extra, **flags}
+    return ann
+
+
+def build(records: list[ImageRecord], classes: list[str],
+          progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], WriteResult]:
+    """The COCO dict of ``records`` (ids are 1-based, in record order)."""
+    cat_ids = {name: i for i, name in enumerate(classes, 1)}
+    categories = [{"id": i, "name": name, "supercategory": ""} for name, i in cat_ids.items()]
+    images: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    result = WriteResult()
+    for image_id, record in enumerate(records, 1):
+        images.append({"id": image_id, "file_name": record.path, "width": record.width,
+                       "height": record.height})
+        for shape in record.shapes:
+            if shape.label not in cat_ids:  # a label the class list lacks: add it, keep ids stable
+                cat_ids[shape.label] = len(cat_ids) + 1
+                categories.append({"id": cat_ids[shape.label], "name": shape.label, "supercategory": ""})
+            ann = annotation(shape, len(annotations) + 1, image_id, cat_ids[shape.label],
+                             record.height, record.width)  # type: ignore[arg-type]
+            if ann is None:
+                result.skipped.append(f"{record.path}: image tag {shape.label!r} has no COCO instance form")
+                continue
+            annotations.append(ann)
+        if progress and image_id % 256 == 0:
+            progress(image_id, len(records))
+    result.images, result.shapes = len(images), len(annotations)
+    return {"info": {"description": "exported by labeltool"}, "licenses": [], "images": images,
+            "annotations": annotations, "categories": categories}, result
+
+
+def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: CopyMode = "copy",
+          progress: Callable[[int, int], None] | None = None) -> WriteResult:
+    out = Path(out)
+    coco, result = build(records, classes, progress)
+    atomic_write_text(out / "annotations" / "instances_default.json", dump_json(coco))
+    splits = {r.split for r in records} - {None}
+    for split in sorted(splits):
+        part, _ = build([r for r in records if r.split == split], classes)
+        atomic_write_text(out / "annotations" / f"instances_{split}.json", dump_json(part))
+    missing = 0
+    for record in records:
+        if record.source is not None and not place_file(record.source, out / "images" / record.path, copy_mode):
+            missing += 1
+    if missing:
+        result.skipped.append(f"{missing} image files missing on disk; their annotations were written")
+    if progress:
+        progress(len(records), len(records))
+    result.files = 1 + len(splits) + len(records) - missing
+    return result
+
+
+# ------------------------------------------------------------------- reading
+def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Dataset:
+    """A COCO JSON file, or a folder holding ``annotations/*.json`` (or
+    ``*.json``): every instances file in it is read."""
+    src = Path(src)
+    if src.is_file():
+        files = [src]
+        root = src.parent.parent if src.parent.name == "annotations" else src.parent
+    elif src.is_dir():
+        files = sorted((src / "annotations").glob("*.json")) or sorted(src.glob("*.json"))
+        # instances_default holds train and val together; do not read them twice.
+        if any(f.name == "instances_default.json" for f in files):
+            files = [f for f in files if f.name == "instances_default.json"]
+        root = src
+    else:
+        raise FormatError(src, "does not exist")
+    if not files:
+        raise FormatError(src, "no COCO .json file found (expected annotations/instances_*.json)")
+    ds = Dataset(root=root)
+    seen: dict[str, int] = {}
+    for f in files:
+        try:
+            part = read_file(f)
+        except FormatError as e:
+            ds.skipped.append(str(e))
+            continue
+        for name in part.classes:
+            seen.setdefault(name, len(seen))
+        ds.skipped += part.skipped
+        for record in part.records:
+            record.source = _find_image(f, root, record.path)
+            ds.records.append(record)
+    ds.classes = list(seen)
+    return ds
+
+
+def _find_image(json_file: Path, root: Path, file_name: str) -> Path | None:
+    stem = json_file.stem.removeprefix("instances_")
+    for base in (root / "images", root, json_file.parent, json_file.parent.parent / "images",
+                 json_file.parent.parent / stem, root / "images" / stem):
+        p = base / file_name
+        if p.is_file():
+            return p
+    return None
+
+
+def read_file(path: Path) -> Dataset:
+    """One COCO JSON file; FormatError when its structure is broken, notes
+    for single annotations that cannot be used."""
+    data = load_json(path)
+    with reading(path):
+        if not isinstance(data, dict) or not isinstance(data.get("images"), list):
+            raise FormatError(path, "not a COCO file (no \"images\" list)")
+        cats = data.get("categories") or []
+        anns = data.get("annotations") or []
+        if not isinstance(cats, list) or not isinstance(anns, list):
+            raise FormatError(path, "\"categories\" and \"annotations\" must be lists")
+        names: dict[int, str] = {}
+        for c in cats:
+            cid, name = _int(c["id"], "category id", path), c["name"]
+            if not isinstance(name, str) or not name.strip():
+                raise FormatError(path, f"category {cid} has no name")
+            names[cid] = name.strip()
+        records: dict[int, ImageRecord] = {}
+        for im in data["images"]:
+            iid = _int(im["id"], "image id", path)
+            if iid in records:
+                raise FormatError(path, f"image id {iid} appears twice")
+            file_name = im["file_name"]
+            if not isinstance(file_name, str) or not file_name:
+                raise FormatError(path, f"image {iid} has no file_name")
+            records[iid] = ImageRecord(path=file_name.replace("\\", "/"),
+                                       width=side(im["width"], f"image {iid} width", path),
+                                       height=side(im["height"], f"image {iid} height", path))
+        ds = Dataset(root=path.parent, classes=[names[k] for k in sorted(names)])
+        for ann in anns:
+            try:
+                record = records.get(_int(ann.get("image_id"), "image_id", path))
+                if record is None:
+                    raise FormatError(path, f"annotation {ann.get('id')} refers to an unknown image")
+                label = names.get(_int(ann.get("category_id"), "category_id", path))
+                if label is None:
+                    raise FormatError(path, f"annotation {ann.get('id')} has an unknown category")
+                record.shapes.append(_shape(ann, label, record, path))
+            except FormatError as e:
+                ds.skipped.append(str(e))
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
+                ds.skipped.append(f"{path}: annotation {ann.get('id') if isinstance(ann, dict) else '?'} "
+                                  f"is malformed ({e})")
+        ds.records = list(records.values())
+        return ds
+
+
+def _int(value: Any, what: str, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FormatError(path, f"{what} {str(value)[:40]!r} is not an integer")
+    return value
+
+
+def _shape(ann: dict[str, Any], label: str, record: ImageRecord, path: Path) -> Shape:
+    aid = ann.get("id")
+    attrs = dict(ann.get("attributes") or {}) if isinstance(ann.get("attributes"), dict) else {}
+    fields: dict[str, Any] = {"label": label, "difficult": bool(attrs.pop("difficult", False)),
+                              "truncated": bool(attrs.pop("truncated", False))}
+    if ann.get("iscrowd"):
+        attrs["iscrowd"] = 1
+    fields["attributes"] = attrs
+    seg = ann.get("segmentation")
+    h, w = int(record.height), int(record.width)  # type: ignore[arg-type]
+    bbox = ann.get("bbox")
+    if isinstance(seg, dict):
+        size = [int(number(v, "RLE size", path)) for v in seg["size"]]
+        if size != [h, w]:
+            raise FormatError(path, f"annotation {aid}: RLE size {size} is not the image's {[h, w]}")
+        counts = seg["counts"]
+        if isinstance(counts, list):
+            if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts) or sum(counts) != h * w:
+                raise FormatError(path, f"annotation {aid}: RLE counts do not cover the image")
+        elif not isinstance(counts, str):
+            raise FormatError(path, f"annotation {aid}: RLE counts must be a string or a list")
+        mask = Mask(rle={"size": size, "counts": counts}, **fields)
+        if int(mask_utils.area(mask._coco_rle())) > h * w:  # a string that decodes past the image
+            raise FormatError(path, f"annotation {aid}: RLE counts do not match its size")
+        return mask
+    polys = []
+    if isinstance(seg, list):
+        for poly in seg:
+            if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
+                raise FormatError(path, f"annotation {aid}: a polygon needs an even number (>= 6) of values")
+            v = [number(x, f"annotation {aid} coordinate", path) for x in poly]
+            polys.append(list(zip(v[0::2], v[1::2])))
+    elif seg is not None:
+        raise FormatError(path, f"annotation {aid}: segmentation must be a list or an RLE dict")
+    box = None
+    if bbox is not None:
+        if not isinstance(bbox, list) or len(bbox) != 4:
+            raise FormatError(path, f"annotation {aid}: bbox must be [x, y, w, h]")
+        x, y, bw, bh = (number(v, f"annotation {aid} bbox", path) for v in bbox)
+        if bw < 0 or bh < 0:
+            raise FormatError(path, f"annotation {aid}: bbox has a negative size")
+        box = Box(x1=x, y1=y, x2=x + bw, y2=y + bh, **fields)
+    if len(polys) == 1 and "utf8_string" in ann and len(polys[0]) == 4:
+        text = ann["utf8_string"]
+        fields["difficult"] = fields["difficult"] or ann.get("legibility") == "illegible"
+        return TextRegion(points=polys[0], transcription=str(text) if text is not None else "", **fields)
+    if box is not None and (not polys or (len(polys) == 1 and _is_rectangle_of(polys[0], box))):
+        return box
+    if not polys:
+        raise FormatError(path, f"annotation {aid} has neither bbox nor segmentation")
+    if len(polys) == 1:
+        return Polygon(points=polys[0], **fields)
+    # An object in several parts (occluded): one mask keeps it one object.
+    rles = mask_utils.frPyObjects([[c for p in poly for c in p] for poly in polys], h, w)
+    rle = mask_utils.merge(rles)
+    return Mask(rle={"size": [h, w], "counts": rle["counts"]}, **fields)
+
+
+def _is_rectangle_of(points: list[tuple[float, float]], box: Box, tol: float = 1e-3) -> bool:
+    if len(points) != 4:
+        return False
+    corners = [(box.x1, box.y1), (box.x2, box.y1), (box.x2, box.y2), (box.x1, box.y2)]
+    return all(any(abs(px - cx) <= tol and abs(py - cy) <= tol for px, py in points) for cx, cy in corners) \
+        and all(any(abs(px - cx) <= tol and abs(py - cy) <= tol for cx, cy in corners) for px, py in points)
+
