@@ -1,0 +1,247 @@
+"""Datasets built from a read-only snapshot of the project store.
+
+Which images take part: those with shapes of the task's kinds, plus (for
+detection and segmentation) images a person marked *done* with none of them
+— negatives, "nothing here" being a label too. Images still *new* or *in
+progress* with no shapes are not yet labelled, so they are left out; so are
+skipped and missing ones.
+
+The train/val split hashes each image's path with the seed: an image stays
+on its side of the split when others are added, so validation figures of
+successive runs compare.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+from torchvision import tv_tensors
+
+from labeltool.core.images import ImageLoadError, load_image
+from labeltool.core.project import ImageStatus
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+from labeltool.core.store import Snapshot
+
+from .config import Task
+from .errors import NoTrainingDataError
+
+TEXT_CLASS = "text"  # the class text regions train as in a detector
+TASK_KINDS: dict[str, tuple[type[Shape], ...]] = {
+    "detect": (Box, TextRegion), "segment": (Polygon, Mask), "classify": (ImageTag,)}
+
+
+@dataclass
+class Sample:
+    path: Path  # absolute
+    rel: str  # relative to the project: the split key
+    shapes: list[Shape]  # the shapes of the task's kinds, with known labels
+
+
+@dataclass
+class TaskData:
+    classes: list[str]
+    train: list[Sample]
+    val: list[Sample]
+    warnings: list[str] = field(default_factory=list)
+
+
+def class_of(shape: Shape) -> str:
+    """The class a shape trains as (text regions all as one "text" class)."""
+    return TEXT_CLASS if isinstance(shape, TextRegion) else shape.label
+
+
+def collect(snapshot: Snapshot, task: Task, classes: list[str] | None = None) -> tuple[list[Sample], list[str],
+                                                                                           list[str]]:
+    """``(samples, classes, warnings)`` of ``task`` in ``snapshot``. With
+    ``classes`` given (a resumed run) shapes of other classes are dropped."""
+    kinds = TASK_KINDS[task]
+    warnings: list[str] = []
+    samples: list[Sample] = []
+    for image in snapshot.images:
+        if image.item.missing or image.item.status == ImageStatus.SKIPPED:
+            continue
+        shapes = [s for s in image.shapes if isinstance(s, kinds)]
+        if task == "classify" and len(shapes) > 1:
+            warnings.append(f"{image.item.path}: {len(shapes)} image classes; training uses the first, "
+                            f"{shapes[0].label!r}")
+            shapes = shapes[:1]
+        if not shapes and (task == "classify" or image.item.status != ImageStatus.DONE):
+            continue
+        samples.append(Sample(image.path, image.item.path, shapes))
+    if classes is None:
+        used = {class_of(s) for sample in samples for s in sample.shapes}
+        classes = [n for n in snapshot.class_names if n in used]
+        classes += sorted(used - set(classes))  # "text", or a class deleted meanwhile
+    else:
+        known = set(classes)
+        dropped = sum(1 for sample in samples for s in sample.shapes if class_of(s) not in known)
+        if dropped:
+            warnings.append(f"{dropped} shape(s) of classes the resumed model does not know were left out")
+        for sample in samples:
+            sample.shapes = [s for s in sample.shapes if class_of(s) in known]
+        if task == "classify":
+            samples = [s for s in samples if s.shapes]
+    return samples, list(classes), warnings
+
+
+def split_fraction(rel: str, seed: int) -> float:
+    """A stable number in [0, 1) for an image path: its place in the split."""
+    digest = hashlib.sha1(f"{seed}:{rel}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def split(samples: list[Sample], val_fraction: float, seed: int) -> tuple[list[Sample], list[Sample]]:
+    keyed = sorted(samples, key=lambda s: split_fraction(s.rel, seed))
+    val = [s for s in keyed if split_fraction(s.rel, seed) < val_fraction]
+    train = [s for s in keyed if split_fraction(s.rel, seed) >= val_fraction]
+    # With few images the hash may put none on one side: move the nearest one.
+    if val_fraction > 0 and not val and len(train) > 1:
+        val.append(train.pop(0))
+    if not train and len(val) > 1:
+        train.append(val.pop())
+    order = {s.rel: i for i, s in enumerate(samples)}
+    return sorted(train, key=lambda s: order[s.rel]), sorted(val, key=lambda s: order[s.rel])
+
+
+def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: int,
+                    classes: list[str] | None = None) -> TaskData:
+    samples, classes, warnings = collect(snapshot, task, classes)
+    what = {"detect": "boxes or text regions", "segment": "polygons or masks", "classify": "image classes"}[task]
+    if not classes or not samples:
+        raise NoTrainingDataError(f"{snapshot.root} has no {what} to train a {task} model on; label some images "
+                                  "first (or pick the task that matches your labels)")
+    if task == "classify" and len(classes) < 2:
+        raise NoTrainingDataError(f"a classifier needs at least two classes; the project has only {classes[0]!r}")
+    if len(samples) < 2:
+        raise NoTrainingDataError(f"only one labelled image for {task}; label at least two (one goes to "
+                                  "validation)")
+    train, val = split(samples, val_fraction, seed)
+    return TaskData(classes, train, val, warnings)
+
+
+# ----------------------------------------------------------------- targets
+def rasterize(shapes: list[Shape], height: int, width: int, class_index: dict[str, int]) -> np.ndarray:
+    """An ``(h, w)`` uint8 class map (0 = background); later shapes paint over earlier ones."""
+    out = np.zeros((height, width), dtype=np.uint8)
+    for s in shapes:
+        value = class_index.get(class_of(s))
+        if value is None:
+            continue
+        if isinstance(s, Polygon):
+            if len(s.points) < 3:
+                continue
+            # Sub-pixel vertices (shift=4: 1/16 px), so small polygons keep their shape.
+            pts = np.round(np.asarray(s.points, dtype=np.float64) * 16).astype(np.int32)
+            cv2.fillPoly(out, [pts], int(value), lineType=cv2.LINE_8, shift=4)
+        elif isinstance(s, Mask):
+            m = s.to_array()
+            if m.shape != (height, width):  # the image was replaced by one of another size
+                m = cv2.resize(m.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+            out[m] = value
+    return out
+
+
+def box_target(shapes: list[Shape], height: int, width: int, class_index: dict[str, int]) -> dict[str, Any]:
+    boxes, labels = [], []
+    for s in shapes:
+        b = s.bounds()
+        if b is None or class_of(s) not in class_index:
+            continue
+        boxes.append(b)
+        labels.append(class_index[class_of(s)] + 1)  # 0 is the detector's background
+    t = torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    return {"boxes": tv_tensors.BoundingBoxes(t, format="XYXY", canvas_size=(height, width)),
+            "labels": torch.tensor(labels, dtype=torch.int64)}
+
+
+# ----------------------------------------------------------------- dataset
+@dataclass
+class Unreadable:
+    """What a dataset returns for an image it cannot read (skipped, reported)."""
+
+    path: str
+    reason: str
+
+
+class LabelledImages(Dataset):
+    """Images and targets of one task, through a ``transforms.v2`` pipeline
+    that moves boxes and masks with the image."""
+
+    def __init__(self, samples: list[Sample], task: Task, classes: list[str], transform: Callable[..., Any]):
+        self.samples = samples
+        self.task = task
+        self.classes = classes
+        self.class_index = {c: i for i, c in enumerate(classes)}
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, Any] | Unreadable:
+        s = self.samples[i]
+        try:
+            array = load_image(s.path)
+        except ImageLoadError as e:
+            return Unreadable(str(s.path), e.reason)
+        h, w = array.shape[:2]
+        image = tv_tensors.Image(torch.from_numpy(np.array(array)).permute(2, 0, 1))
+        if self.task == "detect":
+            return self.transform(image, box_target(s.shapes, h, w, self.class_index))
+        if self.task == "segment":
+            mask = tv_tensors.Mask(torch.from_numpy(rasterize(s.shapes, h, w, {
+                c: i + 1 for c, i in self.class_index.items()})))
+            image, mask = self.transform(image, mask)
+            return image, mask.to(torch.int64)
+        return self.transform(image), self.class_index[class_of(s.shapes[0])]
+
+
+@dataclass
+class Batch:
+    images: torch.Tensor | list[torch.Tensor]
+    targets: Any  # detect: list of dicts; segment: (N, H, W) int64; classify: (N,) int64
+    skipped: list[Unreadable]
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def pin_memory(self) -> "Batch":  # called by DataLoader(pin_memory=True)
+        return Batch(_apply(self.images, lambda t: t.pin_memory()), _apply(self.targets, lambda t: t.pin_memory()),
+                     self.skipped)
+
+    def to(self, device: torch.device, channels_last: bool = False) -> "Batch":
+        def move(t: torch.Tensor) -> torch.Tensor:
+            t = t.to(device, non_blocking=True)
+            return t.contiguous(memory_format=torch.channels_last) if channels_last and t.dim() == 4 else t
+        return Batch(_apply(self.images, move), _apply(self.targets, lambda t: t.to(device, non_blocking=True)),
+                     self.skipped)
+
+
+def _apply(obj: Any, fn: Callable[[torch.Tensor], torch.Tensor]) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return fn(obj)
+    if isinstance(obj, list):
+        return [_apply(o, fn) for o in obj]
+    if isinstance(obj, dict):
+        return {k: _apply(v, fn) for k, v in obj.items()}
+    return obj
+
+
+def collate(items: list[Any]) -> Batch:
+    skipped = [x for x in items if isinstance(x, Unreadable)]
+    good = [x for x in items if not isinstance(x, Unreadable)]
+    if not good:
+        return Batch([], [], skipped)
+    images = [x[0].as_subclass(torch.Tensor) for x in good]
+    targets = [x[1] for x in good]
+    if isinstance(targets[0], dict):  # detection: images of different sizes stay a list
+        targets = [{"boxes": t["boxes"].as_subclass(torch.Tensor), "labels": t["labels"]} for t in targets]
+        return Batch(images, targets, skipped)
+    if isinstance(targets[0], torch.Tensor):
+        return Batch(torch.stack(images), torch.stack([t.as_subclass(torch.Tensor) for t in targets]), skipped)
+    return Batch(torch.stack(images), torch.tensor(targets, dtype=torch.int64), skipped)

@@ -1,0 +1,75 @@
+"""Predictions of a trained run on images, as core shapes with
+``Source.from_model(run_name, score)``: the same shapes a person draws, kept
+apart as model-made until accepted."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+import torch
+
+from labeltool.core.images import ImageLoadError, load_image
+from labeltool.core.shapes import Shape
+
+from .checkpoint import load_checkpoint
+from .device import resolve_device
+from .errors import CheckpointError
+from .models import get_spec
+from .tasks import TaskAdapter, adapter_for
+
+
+class Predictor:
+    def __init__(self, model: torch.nn.Module, adapter: TaskAdapter, img_size: int, device: torch.device,
+                 run_name: str, model_name: str):
+        self.model = model.to(device).eval()
+        self.adapter = adapter
+        self.img_size = img_size
+        self.device = device
+        self.run_name = run_name
+        self.model_name = model_name
+
+    @property
+    def classes(self) -> list[str]:
+        return self.adapter.classes
+
+    @property
+    def task(self) -> str:
+        return self.adapter.task
+
+    @classmethod
+    def from_run(cls, run_dir: Path | str, device: str = "auto", checkpoint: str | None = None) -> "Predictor":
+        """The model of a run: ``best.pt`` (or ``last.pt`` when no epoch was
+        validated), or the ``checkpoint`` file named."""
+        run_dir = Path(run_dir)
+        path = Path(checkpoint) if checkpoint else run_dir / "best.pt"
+        if not checkpoint and not path.exists():
+            path = run_dir / "last.pt"
+        if not path.exists():
+            raise CheckpointError(f"{run_dir} has no best.pt or last.pt: did the run save any epoch?")
+        ckpt = load_checkpoint(path)
+        spec = get_spec(ckpt["model"])
+        model = spec.build(len(ckpt["classes"]), pretrained=False, img_size=int(ckpt["img_size"]))
+        model.load_state_dict(ckpt["state_dict"])
+        dev = resolve_device(device)
+        return cls(model, adapter_for(ckpt["task"], list(ckpt["classes"])), int(ckpt["img_size"]), dev,
+                   run_dir.name, spec.name)
+
+    def predict(self, image_paths: Iterable[os.PathLike | str], score_threshold: float = 0.5, *,
+                on_unreadable: Callable[[Path, ImageLoadError], None] | None = None) -> list[list[Shape]]:
+        """Shapes per image, in its (upright) pixels. An unreadable image
+        raises :class:`ImageLoadError`, or with ``on_unreadable`` is reported
+        there and gets an empty list."""
+        out: list[list[Shape]] = []
+        for p in image_paths:
+            try:
+                array = load_image(p)
+            except ImageLoadError as e:
+                if on_unreadable is None:
+                    raise
+                on_unreadable(Path(p), e)
+                out.append([])
+                continue
+            out += self.adapter.predict(self.model, [array], self.img_size, self.device, self.run_name,
+                                        score_threshold)
+        return out

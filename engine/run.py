@@ -1,0 +1,252 @@
+"""``train()``: one call from a project folder and a :class:`TrainConfig`
+to a finished run folder. The GUI's worker thread, ``labeltool train`` and
+``python -m engine train`` (under torchrun too) all come through here.
+
+A run lives in ``<project>/.labeltool/runs/<timestamp>-<model>/``:
+``config.json`` (the resolved config, plus classes and bookkeeping),
+``metrics.jsonl`` (one event per line), ``best.pt``, ``last.pt`` and, when
+``tensorboard`` is installed, TensorBoard event files.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+from torch.utils.data import DataLoader, DistributedSampler
+
+from labeltool.core.errors import StoreError
+from labeltool.core.images import ImageLoadError
+from labeltool.core.store import STORE_DIR, ProjectStore, Snapshot
+
+from .callbacks import MetricsFile, tensorboard_or_none
+from .checkpoint import load_checkpoint
+from .config import TrainConfig
+from .data import LabelledImages, build_task_data, collate
+from .device import resolve_device
+from .distributed import DistInfo, setup_distributed
+from .errors import ConfigError, EngineError, WeightsUnavailableError
+from .events import Callback, CancelToken, EndReason, Log, TrainEnd, dispatch
+from .models import get_spec
+from .models.weights import ensure_weights, load_weights_file
+from .optim import build_optimizer, default_warmup
+from .tasks import adapter_for
+from .trainer import Trainer, TrainerParts, TrainState
+from .transforms import eval_transform, train_transform
+
+RUNS_DIR = "runs"
+
+
+@dataclass
+class RunResult:
+    run_dir: Path | None  # None when the run failed before its folder was made
+    reason: EndReason
+    best_metric: float | None
+    last_step: int
+    message: str = ""
+
+
+def runs_root(project_root: Path | str) -> Path:
+    return Path(project_root) / STORE_DIR / RUNS_DIR
+
+
+def resolve_run(project_root: Path | str, run: str | os.PathLike) -> Path:
+    """A run folder from a path or a run name of the project."""
+    p = Path(run)
+    if p.is_dir():
+        return p.resolve()
+    candidate = runs_root(project_root) / str(run)
+    if candidate.is_dir():
+        return candidate.resolve()
+    raise ConfigError(f"no run {run!r}: give a run folder or a name under {runs_root(project_root)}")
+
+
+def default_workers(world_size: int = 1) -> int:
+    # Leave two cores for the training process itself (and the window).
+    return max(0, min(8, (os.cpu_count() or 1) // world_size - 2))
+
+
+def train(project_root: Path | str, config: TrainConfig, callbacks: Sequence[Callback] = (),
+          cancel: CancelToken | None = None, snapshot: Snapshot | None = None) -> RunResult:
+    """Train as ``config`` says. Never raises for a failed run: the last
+    event is a :class:`TrainEnd` whose ``reason`` and ``message`` say what
+    happened, and the result repeats them."""
+    user_callbacks = list(callbacks)
+    dist = DistInfo()
+    file_cb: MetricsFile | None = None
+    try:
+        dist = setup_distributed(config.device)
+        parts, cfg, state, logs, file_cb = _prepare(Path(project_root), config, snapshot, dist, user_callbacks)
+        listeners: list[Callback] = []
+        if file_cb is not None:
+            listeners.append(file_cb)
+            tb = tensorboard_or_none(parts.run_dir) if parts.run_dir else None
+            if tb is not None:
+                listeners.append(tb)
+        trainer = Trainer(parts, cfg, listeners + user_callbacks, cancel, state, logs)
+        end = trainer.fit()
+    except Exception as e:  # set-up failed: no run folder, or nothing trained
+        message = str(e) if isinstance(e, (EngineError, StoreError, ImageLoadError)) else f"{type(e).__name__}: {e}"
+        end = TrainEnd(reason="error", message=message, step=0, run_dir="")
+        if dist.is_main:
+            for cb in user_callbacks:
+                try:
+                    dispatch(cb, end)
+                except Exception:
+                    pass
+    finally:
+        if file_cb is not None:
+            file_cb.close()
+        dist.close()
+    return RunResult(Path(end.run_dir) if end.run_dir else None, end.reason, end.best_metric, end.step, end.message)
+
+
+def _emit_now(callbacks: list[Callback], dist: DistInfo, level: str, message: str) -> None:
+    if dist.is_main:
+        for cb in callbacks:
+            dispatch(cb, Log(level, message))  # type: ignore[arg-type]
+
+
+def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: DistInfo,
+             callbacks: list[Callback]) -> tuple[TrainerParts, TrainConfig, TrainState, list[Log], MetricsFile | None]:
+    root = root.expanduser().resolve()
+    logs: list[Log] = []
+    ckpt: dict[str, Any] | None = None
+    resume_dir: Path | None = None
+    cfg = replace(config, extra=dict(config.extra))
+    if cfg.resume:
+        resume_dir = resolve_run(root, cfg.resume)
+        ckpt = load_checkpoint(resume_dir / "last.pt")
+        cfg = replace(cfg, task=ckpt["task"], model=ckpt["model"], img_size=int(ckpt["img_size"]))
+    spec = get_spec(cfg.model)
+    if spec.task != cfg.task:
+        raise ConfigError(f"model {spec.name} is a {spec.task} model, not {cfg.task}")
+    cfg = replace(cfg, lr=cfg.lr or spec.lr, img_size=cfg.img_size or spec.img_size)
+    if cfg.task != "detect" and cfg.img_size % 32:
+        raise ConfigError(f"--img-size must be a multiple of 32 for {cfg.task}, got {cfg.img_size}")
+
+    # The snapshot: taken once by rank 0 so every rank trains on the same labels.
+    if dist.is_main and snapshot is None:
+        with ProjectStore.open(root, readonly=True) as store:
+            snapshot = store.snapshot()
+    snapshot = dist.broadcast(snapshot)
+    data = build_task_data(snapshot, cfg.task, cfg.val_fraction, cfg.seed, ckpt["classes"] if ckpt else None)
+    logs += [Log("warning", w) for w in data.warnings]
+    if not data.val:
+        logs.append(Log("warning", "no validation images (too few labelled images or --val 0): "
+                                   "metrics are not computed and best.pt is not chosen"))
+
+    device = resolve_device(cfg.device, dist.local_rank if dist.enabled else None)
+    torch.manual_seed(cfg.seed + dist.rank)
+
+    # Pretrained weights: rank 0 downloads, the others wait for the file
+    # (or for the error, so that no rank trains alone).
+    pretrained = cfg.pretrained and ckpt is None and not cfg.weights
+    if pretrained:
+        error = None
+        if dist.is_main:
+            try:
+                ensure_weights(spec.weights, _download_logger(callbacks, dist, spec.weights))
+            except WeightsUnavailableError as e:
+                error = str(e)
+        error = dist.broadcast(error)
+        if error:
+            raise WeightsUnavailableError(error)
+    model = spec.build(len(data.classes), pretrained, cfg.img_size)
+    if cfg.weights and ckpt is None:
+        n = load_weights_file(model, cfg.weights, spec.backbone(model))
+        logs.append(Log("info", f"loaded {n} tensors from {cfg.weights}"))
+    if ckpt is not None:
+        model.load_state_dict(ckpt["state_dict"])
+    model.to(device)
+    cuda = device.type == "cuda"
+    if cuda and cfg.task != "detect":
+        model.to(memory_format=torch.channels_last)
+    optimizer = build_optimizer(model, spec, cfg, cfg.lr)
+    if ckpt is not None and "optimizer" in ckpt:
+        optimizer.load_state_dict(ckpt["optimizer"])
+    wrapped: torch.nn.Module = model
+    if dist.enabled:
+        wrapped = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if cuda else None)
+
+    workers = cfg.workers if cfg.workers is not None else default_workers(dist.world_size)
+    train_ds = LabelledImages(data.train, cfg.task, data.classes, train_transform(cfg.task, cfg.img_size))
+    batch = max(1, min(cfg.batch_size, len(train_ds)))
+    sampler = DistributedSampler(train_ds, dist.world_size, dist.rank, shuffle=True, seed=cfg.seed) \
+        if dist.enabled else None
+    generator = torch.Generator().manual_seed(cfg.seed)
+    per_rank = len(train_ds) // dist.world_size
+    train_loader = DataLoader(train_ds, batch_size=batch, shuffle=sampler is None, sampler=sampler,
+                              num_workers=workers, collate_fn=collate, pin_memory=cuda,
+                              drop_last=per_rank > batch, persistent_workers=workers > 0, generator=generator)
+    val_loader = None
+    if data.val and dist.is_main:
+        val_ds = LabelledImages(data.val, cfg.task, data.classes, eval_transform(cfg.task, cfg.img_size))
+        val_loader = DataLoader(val_ds, batch_size=batch, num_workers=workers, collate_fn=collate,
+                                pin_memory=cuda, persistent_workers=workers > 0)
+    total = cfg.epochs * len(train_loader)
+    if cfg.max_steps is not None:
+        total = min(total, cfg.max_steps)
+    warmup = cfg.warmup_steps if cfg.warmup_steps is not None else default_warmup(total)
+
+    run_dir: Path | None = None
+    file_cb: MetricsFile | None = None
+    if dist.is_main:
+        run_dir = resume_dir or _new_run_dir(root, spec.name)
+        _write_config(run_dir, cfg, data.classes, batch, dist.world_size)
+        file_cb = MetricsFile(run_dir / "metrics.jsonl")
+    state = TrainState()
+    if ckpt is not None:
+        state = TrainState(step=int(ckpt["step"]), epochs_done=int(ckpt["epoch"]), best_metric=ckpt.get("best_metric"),
+                           best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]))
+    parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
+                         data=data, train_loader=train_loader, val_loader=val_loader, sampler=sampler,
+                         optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=total, warmup=warmup,
+                         run_dir=run_dir, dist=dist)
+    return parts, cfg, state, logs, file_cb
+
+
+def _new_run_dir(root: Path, model: str) -> Path:
+    base = runs_root(root)
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        candidate = base / (f"{stamp}-{model}" if n == 1 else f"{stamp}-{model}-{n}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise EngineError(f"cannot create a run folder in {base}")
+
+
+def _write_config(run_dir: Path, cfg: TrainConfig, classes: list[str], batch: int, world: int) -> None:
+    path = run_dir / "config.json"
+    created = None
+    if path.exists():  # resumed: keep when the run began
+        try:
+            created = json.loads(path.read_text(encoding="utf-8")).get("created")
+        except (OSError, ValueError):
+            pass
+    data = {**cfg.to_dict(), "batch_size": batch, "classes": classes, "world_size": world, "pid": os.getpid(),
+            "created": created or time.strftime("%Y-%m-%dT%H:%M:%S")}
+    tmp = path.with_name("config.json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _download_logger(callbacks: list[Callback], dist: DistInfo, weights: Any) -> Any:
+    name = os.path.basename(weights.url)
+    last = [-1]
+
+    def progress(done: int, total: int | None) -> None:
+        if total:
+            tenth = int(10 * done / total)
+            if tenth != last[0]:
+                last[0] = tenth
+                _emit_now(callbacks, dist, "info", f"downloading {name}: {100 * done // total}%")
+    return progress
