@@ -90,7 +90,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     out = Path(out)
     coco, result = build(records, classes, progress)
     atomic_write_text(out / "annotations" / "instances_default.json", dump_json(coco))
-    splits = {r.split for r in records} - {None}
+    # With a split both files are written, even if one side is empty.
+    splits = ({"train", "val"} | {r.split for r in records}) - {None} if any(r.split for r in records) else set()
     for split in sorted(splits):
         part, _ = build([r for r in records if r.split == split], classes)
         atomic_write_text(out / "annotations" / f"instances_{split}.json", dump_json(part))

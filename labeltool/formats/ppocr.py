@@ -222,8 +222,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     atomic_write_text(out / "rec_gt.txt", "".join(rec.get(None, [])))
     atomic_write_text(out / "fileState.txt", "".join(states))
     for split in ("train", "val"):
-        if split in det:
-            atomic_write_text(out / f"det_gt_{split}.txt", "".join(det[split]))
+        if any(r.split for r in records):
+            atomic_write_text(out / f"det_gt_{split}.txt", "".join(det.get(split, [])))
             atomic_write_text(out / f"rec_gt_{split}.txt", "".join(rec.get(split, [])))
     result.files = len(records)
     return result

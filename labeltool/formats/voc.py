@@ -291,8 +291,9 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
         result.shapes += len(shapes)
         if progress:
             progress(n, len(records))
+    split_asked = any(r.split for r in records)
     for name, stems_ in splits.items():
-        if stems_ or name == "trainval":
+        if name == "trainval" or split_asked:
             atomic_write_text(out / "ImageSets" / "Main" / f"{name}.txt", "".join(s + "\n" for s in stems_))
     if seg_stems:
         atomic_write_text(out / "ImageSets" / "Segmentation" / "trainval.txt",
