@@ -1,0 +1,34 @@
+"""Application setup: the QApplication, its translators, and ``run_gui``."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from .i18n import chosen_language, install_translators
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setOrganizationName("labeltool")
+        QApplication.setApplicationName("labeltool")
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    if not getattr(app, "_labeltool_translators", None):
+        app._labeltool_translators = install_translators(app, chosen_language())
+    return app
+
+
+def run_gui(folder: str | None = None) -> int:
+    """Open the labelling window (on ``folder`` if given) and run until it closes."""
+    app = make_app()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    if folder:
+        # After the first paint: the window is up at once, then the project fills it.
+        QTimer.singleShot(0, lambda: window.open_project(folder))
+    return app.exec()

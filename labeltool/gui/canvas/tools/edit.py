@@ -1,0 +1,138 @@
+"""Select and edit: click to select (Ctrl adds), drag a shape to move it,
+drag a handle to resize a box or move a vertex, double-click an edge of a
+polygon to insert a vertex, Shift+click a vertex to delete it, arrow keys
+nudge by 1 px (Shift: 10 px)."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+
+from labeltool.core.shapes import Mask, Polygon, Shape
+
+from .. import geometry as geo
+from .base import Tool
+
+HANDLE_PX = 7  # how near (on screen) a press must be to grab a handle
+
+
+class EditTool(Tool):
+    name = "edit"
+    cursor = Qt.CursorShape.ArrowCursor
+    draws = False
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.handle: int | None = None
+        self.start: QPointF | None = None
+        self.originals: list[Shape] = []
+        self.changed: list[Shape] = []
+
+    @property
+    def busy(self) -> bool:
+        return self.start is not None
+
+    def cancel(self) -> None:
+        for s in self.originals:
+            self.scene.preview_shape(s)
+        self.handle, self.start, self.originals, self.changed = None, None, [], []
+        super().cancel()
+
+    def _handle_at(self, p: QPointF) -> int | None:
+        sel = self.scene.selected_shapes()
+        if len(sel) != 1:
+            return None
+        tol = HANDLE_PX / self.view.scale_factor()
+        best, best_d = None, tol
+        for i, (x, y) in enumerate(geo.handles(sel[0])):
+            d = math.hypot(x - p.x(), y - p.y())
+            if d <= best_d:
+                best, best_d = i, d
+        return best
+
+    def press(self, p: QPointF, ev: QMouseEvent) -> bool:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return False
+        mods = ev.modifiers()
+        handle = self._handle_at(p)
+        sel = self.scene.selected_shapes()
+        if handle is not None and mods & Qt.KeyboardModifier.ShiftModifier and isinstance(sel[0], Polygon):
+            new = geo.delete_vertex(sel[0], handle)
+            if new is not None:
+                self.view.shapesEdited.emit([new], False)
+            return True
+        if handle is not None:
+            self.handle, self.start, self.originals = handle, p, [sel[0]]
+            self.scene.handles.active = handle
+            return True
+        sid = self.scene.shape_at((p.x(), p.y()), 4 / self.view.scale_factor())
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            ids = list(self.scene.selected)
+            if sid is not None:
+                ids.remove(sid) if sid in ids else ids.append(sid)
+            self.scene.select(ids)
+            return True
+        if sid is None:
+            self.scene.select([])
+            return True
+        if sid not in self.scene.selected:
+            self.scene.select([sid])
+        self.start, self.originals = p, self.scene.selected_shapes()
+        return True
+
+    def move(self, p: QPointF, ev: QMouseEvent) -> bool:
+        if self.start is None:
+            return False
+        w, h = self.scene.image_size()
+        if self.handle is not None:
+            q = self.clamp(p)
+            self.changed = [geo.drag_handle(self.originals[0], self.handle, (q.x(), q.y()))]
+        else:
+            dx, dy = p.x() - self.start.x(), p.y() - self.start.y()
+            # Masks are re-encoded on release only: that is the slow kind.
+            self.changed = [geo.clamp(geo.move(s, dx, dy), w, h) for s in self.originals
+                            if not isinstance(s, Mask)]
+            self._mask_delta = (dx, dy)
+        for s in self.changed:
+            self.scene.preview_shape(s)
+        return True
+
+    def release(self, p: QPointF, ev: QMouseEvent) -> bool:
+        if self.start is None or ev.button() != Qt.MouseButton.LeftButton:
+            return False
+        changed = list(self.changed)
+        if self.handle is None and (p - self.start).manhattanLength() * self.view.scale_factor() >= 2:
+            dx, dy = p.x() - self.start.x(), p.y() - self.start.y()
+            changed += [geo.move(s, dx, dy) for s in self.originals if isinstance(s, Mask)]
+        originals = {s.id: s for s in self.originals}
+        self.handle, self.start, self.originals, self.changed = None, None, [], []
+        self.scene.handles.active = None
+        edits = [s for s in changed if s != originals.get(s.id)]
+        if edits:
+            self.view.shapesEdited.emit(edits, False)
+        return True
+
+    def double_click(self, p: QPointF, ev: QMouseEvent) -> bool:
+        sel = self.scene.selected_shapes()
+        if len(sel) == 1 and isinstance(sel[0], Polygon):
+            edge, d, foot = geo.nearest_edge(sel[0].points, (p.x(), p.y()))
+            if d * self.view.scale_factor() <= HANDLE_PX:
+                self.view.shapesEdited.emit([geo.insert_vertex(sel[0], edge, foot)], False)
+                return True
+        return False
+
+    def key(self, ev: QKeyEvent) -> bool:
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
+                 Qt.Key.Key_Down: (0, 1)}
+        if ev.key() in steps and self.scene.selected:
+            n = 10 if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = steps[ev.key()]
+            w, h = self.scene.image_size()
+            moved = [geo.clamp(geo.move(s, dx * n, dy * n), w, h) for s in self.scene.selected_shapes()]
+            self.view.shapesEdited.emit(moved, True)
+            return True
+        if ev.key() == Qt.Key.Key_Escape and self.busy:
+            self.cancel()
+            return True
+        return False

@@ -1,0 +1,302 @@
+"""Edits of the current image: every one becomes an undoable command over
+the store. The main window owns one Editor; menus and the canvas call it."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication, QDialog
+
+from labeltool.core.images import ImageLoadError, load_image
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion, shape_from_dict, shape_to_dict
+
+from . import mask_ops
+from .canvas import geometry as geo
+from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
+from .label_picker import LabelPicker, RecentLabels
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .main_window import MainWindow
+
+MIME = "application/x-labeltool-shapes"
+UNDO_LIMIT = 1000
+
+
+def command_image(cmd: QUndoCommand | None) -> int | None:
+    """The image a command (or the first command of a macro) edits."""
+    while cmd is not None and not isinstance(cmd, StoreCommand):
+        cmd = cmd.child(0) if cmd.childCount() else None
+    return cmd.image_id if cmd is not None else None
+
+
+class Editor(QObject):
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.w = window
+        self.stack = QUndoStack(self)
+        self.stack.setUndoLimit(UNDO_LIMIT)
+        self.recent = RecentLabels()
+        self.last_text_label = "text"
+
+    # ---------------------------------------------------------- plumbing
+    @property
+    def store(self):
+        return self.w.store
+
+    def _image_id(self) -> int | None:
+        item = self.w.current_image()
+        return item.id if item is not None else None
+
+    def writable(self) -> bool:
+        if self.store is None or self.w.current_image() is None:
+            return False
+        if self.store.readonly:
+            self.w.statusBar().showMessage(self.tr("This project is open read-only: changes are not saved."), 5000)
+            return False
+        return True
+
+    def _error(self, e: Exception) -> None:
+        self.w.show_error(str(e))
+
+    def push(self, commands: list[StoreCommand], text: str) -> None:
+        if not commands:
+            return
+        if len(commands) == 1:
+            self.stack.push(commands[0])
+            return
+        self.stack.beginMacro(text)
+        for c in commands:
+            self.stack.push(c)
+        self.stack.endMacro()
+
+    def undo(self) -> None:
+        self._step(self.stack.undo, self.stack.index() - 1)
+
+    def redo(self) -> None:
+        self._step(self.stack.redo, self.stack.index())
+
+    def _step(self, fn, index: int) -> None:
+        # Undo that touches another image shows that image: the user sees
+        # what came back (the stack survives switching images).
+        if index < 0 or index >= self.stack.count():
+            return
+        image_id = command_image(self.stack.command(index))
+        if image_id is not None and image_id != self._image_id():
+            self.w.go_to_image(image_id)
+        fn()
+
+    # ---------------------------------------------------------- new shapes
+    def ask_label(self, initial: str = "") -> str | None:
+        default = self.w.label_panel.default_label()
+        if default and not initial:
+            return default
+        colors = {c.name: c.color for c in self.store.classes()}
+        dlg = LabelPicker(colors, self.recent, initial or (self.recent.labels[0] if self.recent.labels else ""),
+                          parent=self.w)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dlg.label()
+
+    def on_shape_created(self, shape: Shape) -> None:
+        """A tool finished a shape: ask for its label (and transcription) and store it."""
+        if not self.writable():
+            return
+        if isinstance(shape, TextRegion):
+            colors = {c.name: c.color for c in self.store.classes()}
+            dlg = LabelPicker(colors, self.recent, self.last_text_label, text_region=True, parent=self.w)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            label = dlg.label()
+            self.last_text_label = label
+            shape = replace(shape, label=label, transcription=dlg.transcription.text(),
+                            difficult=dlg.difficult.isChecked())
+        else:
+            label = self.ask_label()
+            if not label:
+                return
+            shape = replace(shape, label=label)
+        self.recent.use(shape.label)
+        self.add([shape], self.tr("Add %1").replace("%1", shape.label))
+        self.w.canvas.canvas_scene.select([shape.id])
+
+    def add(self, shapes: list[Shape], text: str) -> None:
+        image_id = self._image_id()
+        if image_id is None or not self.writable():
+            return
+        self.push([AddShape(self.store, image_id, s, text, self._error) for s in shapes], text)
+
+    def on_shapes_edited(self, shapes: list[Shape], mergeable: bool) -> None:
+        if not self.writable():
+            self.w.reload_shapes()  # undo the on-canvas preview
+            return
+        cmds = []
+        for s in shapes:
+            try:
+                cmds.append(UpdateShape(self.store, s, self.tr("Edit %1").replace("%1", s.label), self._error,
+                                        mergeable=mergeable and len(shapes) == 1))
+            except KeyError:
+                continue
+        self.push(cmds, self.tr("Edit shapes"))
+
+    # ------------------------------------------------------- selection ops
+    def selected(self) -> list[Shape]:
+        return self.w.canvas.canvas_scene.selected_shapes()
+
+    def delete_selected(self) -> None:
+        shapes = self.selected()
+        if not shapes or not self.writable():
+            return
+        self.push([DeleteShape(self.store, s.id, self.tr("Delete %1").replace("%1", s.label), self._error)
+                   for s in shapes], self.tr("Delete shapes"))
+
+    def change_label(self) -> None:
+        shapes = self.selected()
+        if not shapes or not self.writable():
+            return
+        colors = {c.name: c.color for c in self.store.classes()}
+        dlg = LabelPicker(colors, self.recent, shapes[0].label, parent=self.w)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        label = dlg.label()
+        self.recent.use(label)
+        self.on_shapes_edited([replace(s, label=label) for s in shapes if s.label != label], False)
+
+    def edit_transcription(self) -> None:
+        shapes = [s for s in self.selected() if isinstance(s, TextRegion)]
+        if len(shapes) != 1 or not self.writable():
+            return
+        s = shapes[0]
+        colors = {c.name: c.color for c in self.store.classes()}
+        dlg = LabelPicker(colors, self.recent, s.label, text_region=True, transcription=s.transcription,
+                          difficult=s.difficult, parent=self.w)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.on_shapes_edited([replace(s, label=dlg.label(), transcription=dlg.transcription.text(),
+                                           difficult=dlg.difficult.isChecked())], False)
+
+    # ---------------------------------------------------- clipboard & copy
+    def copy(self) -> None:
+        shapes = self.selected()
+        if not shapes:
+            return
+        data = json.dumps([shape_to_dict(s) for s in shapes], ensure_ascii=False)
+        mime = QMimeData()
+        mime.setData(MIME, data.encode("utf-8"))
+        mime.setText(data)
+        QGuiApplication.clipboard().setMimeData(mime)
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(MIME):
+            return
+        try:
+            shapes = [shape_from_dict(d) for d in json.loads(bytes(mime.data(MIME)).decode("utf-8"))]
+        except (ValueError, KeyError, TypeError):
+            return
+        self._add_copies(shapes, (0, 0), self.tr("Paste"))
+
+    def duplicate(self) -> None:
+        self._add_copies(self.selected(), (10, 10), self.tr("Duplicate"))
+
+    def copy_from_previous(self) -> None:
+        """The human shapes of the previous image in the list, on this one (sequences)."""
+        prev = self.w.neighbour_id(-1)
+        if prev is None:
+            return
+        self._add_copies(self.store.shapes(prev, source="human"), (0, 0), self.tr("Copy from previous image"))
+
+    def _add_copies(self, shapes: list[Shape], offset: tuple[float, float], text: str) -> None:
+        item = self.w.current_image()
+        if not shapes or item is None or not self.writable():
+            return
+        w, h = item.width or 0, item.height or 0
+        out = []
+        for s in shapes:
+            s = s.copy()  # a fresh id: the copy is a new shape
+            if isinstance(s, Mask):
+                a = s.to_array()
+                if a.shape != (h, w):
+                    a = mask_ops.fit_mask(a, h, w)
+                s = replace(s, rle=Mask.from_array(geo.shift_array(a, int(offset[0]), int(offset[1])), label="").rle)
+            elif not isinstance(s, ImageTag):
+                s = geo.clamp(geo.move(s, *offset), w, h)
+            out.append(s)
+        self.add(out, text)
+        self.w.canvas.canvas_scene.select([s.id for s in out])
+
+    # --------------------------------------------------------------- tags
+    def set_tag(self, label: str, on: bool) -> None:
+        image_id = self._image_id()
+        if image_id is None or not self.writable():
+            return
+        tags = [s for s in self.store.shapes(image_id) if isinstance(s, ImageTag) and s.label == label]
+        if on and not tags:
+            self.recent.use(label)
+            self.add([ImageTag(label=label)], self.tr("Image class %1").replace("%1", label))
+        elif not on and tags:
+            self.push([DeleteShape(self.store, t.id, self.tr("Remove image class %1").replace("%1", label),
+                                   self._error) for t in tags], self.tr("Remove image class"))
+
+    def toggle_tag_index(self, index: int) -> None:
+        names = self.w.label_panel.class_names()
+        image_id = self._image_id()
+        if index >= len(names) or image_id is None:
+            return
+        has = any(isinstance(s, ImageTag) and s.label == names[index] for s in self.store.shapes(image_id))
+        self.set_tag(names[index], not has)
+
+    # ------------------------------------------------- conversions & assist
+    def to_mask(self) -> None:
+        item = self.w.current_image()
+        shapes = [s for s in self.selected() if isinstance(s, (Polygon, Box))]
+        if not shapes or item is None or not item.width:
+            return
+        new = []
+        for s in shapes:
+            poly = s if isinstance(s, Polygon) else Polygon(label=s.label, id=s.id, points=geo.box_to_quad(*s.bounds()))
+            new.append(replace(mask_ops.polygon_to_mask(poly, item.height, item.width), source=s.source))
+        self._replace_kind(shapes, [[m] for m in new], self.tr("Convert to mask"))
+
+    def to_polygons(self) -> None:
+        masks = [s for s in self.selected() if isinstance(s, Mask)]
+        if not masks:
+            return
+        polys = [mask_ops.mask_to_polygons(m) for m in masks]
+        self._replace_kind(masks, polys, self.tr("Convert to polygons"))
+
+    def _replace_kind(self, old: list[Shape], new: list[list[Shape]], text: str) -> None:
+        """Replace each old shape by its new ones (a kind change is a delete
+        and an add at the same place, so undo restores the original)."""
+        image_id = self._image_id()
+        if image_id is None or not self.writable():
+            return
+        cmds: list[StoreCommand] = []
+        for o, ns in zip(old, new):
+            cmds.append(DeleteShape(self.store, o.id, text, self._error))
+            cmds += [AddShape(self.store, image_id, n, text, self._error) for n in ns]
+        self.push(cmds, text)
+
+    def grabcut(self) -> None:
+        """Turn the selected box into a mask of the object in it (OpenCV GrabCut)."""
+        item = self.w.current_image()
+        boxes = [s for s in self.selected() if isinstance(s, Box)]
+        if len(boxes) != 1 or item is None or not self.writable():
+            self.w.statusBar().showMessage(self.tr("Select one box for GrabCut."), 4000)
+            return
+        box = boxes[0]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            image = load_image(self.store.abspath(item))
+            a = mask_ops.grabcut_box(image, box.bounds())
+        except (ImageLoadError, ValueError) as e:
+            self.w.show_error(str(e))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not a.any():
+            self.w.statusBar().showMessage(self.tr("GrabCut found no object in the box."), 4000)
+            return
+        mask = Mask.from_array(a, label=box.label, id=box.id, difficult=box.difficult, truncated=box.truncated)
+        self._replace_kind([box], [[mask]], self.tr("GrabCut"))

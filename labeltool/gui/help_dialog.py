@@ -1,0 +1,46 @@
+"""Keyboard and mouse help, built from the window's actions so that it can
+never list a shortcut the menus do not have."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+
+class HelpDialog(QDialog):
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows: list[tuple[str, str]] = []
+        for a in actions:
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
+            if keys:
+                rows.append((keys, a.text().replace("&", "")))
+        rows += [
+            (self.tr("Wheel"), self.tr("Zoom at the cursor")),
+            (self.tr("Middle drag, Space + drag"), self.tr("Pan")),
+            (self.tr("Click, Ctrl+click"), self.tr("Select a shape, add to the selection")),
+            (self.tr("Drag a shape / a handle"), self.tr("Move it / resize a box, move a vertex")),
+            (self.tr("Arrow keys (Shift: 10 px)"), self.tr("Nudge the selected shapes by 1 px")),
+            (self.tr("Double-click an edge"), self.tr("Insert a vertex into the selected polygon")),
+            (self.tr("Shift+click a vertex"), self.tr("Delete that vertex")),
+            (self.tr("Enter, double-click"), self.tr("Close the polygon being drawn")),
+            (self.tr("Backspace"), self.tr("Remove the last point of the polygon being drawn")),
+            (self.tr("Esc"), self.tr("Cancel the shape being drawn")),
+            (self.tr("Right drag, Shift+drag (brush)"), self.tr("Erase")),
+        ]
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Does")])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, (k, d) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(k))
+            table.setItem(r, 1, QTableWidgetItem(d))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(table)
+        lay.addWidget(buttons)
+        self.resize(620, 640)

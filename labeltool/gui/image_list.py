@@ -1,0 +1,196 @@
+"""The image list: a lazy list model over the store's images with a status
+icon per image, a text filter and filters "unlabelled", "has predictions"
+and "has class X".
+
+Only the rows on screen are ever asked for their data, and no image file is
+touched: 10,000 images are one SQL query.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from labeltool.core.project import ImageItem, ImageStatus
+from labeltool.core.store import ProjectStore
+
+from .icons import status_icon
+
+FILTER_ALL, FILTER_UNLABELLED, FILTER_PREDICTIONS, FILTER_CLASS = "all", "unlabelled", "predictions", "class"
+
+
+class ImageListModel(QAbstractListModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.store: ProjectStore | None = None
+        self._all: list[ImageItem] = []
+        self._rows: list[ImageItem] = []
+        self._row_of: dict[int, int] = {}
+        self.errors: dict[int, str] = {}
+        self.text = ""
+        self.kind = FILTER_ALL
+        self.label: str | None = None
+
+    # ---------------------------------------------------------- loading
+    def set_store(self, store: ProjectStore | None) -> None:
+        self.store = store
+        self.errors.clear()
+        self.reload()
+
+    def reload(self) -> None:
+        self._all = self.store.images() if self.store is not None else []
+        self.apply_filter()
+
+    def set_filter(self, text: str | None = None, kind: str | None = None, label: str | None = None) -> None:
+        if text is not None:
+            self.text = text
+        if kind is not None:
+            self.kind, self.label = kind, label
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        rows = self._all
+        if self.store is not None and self.kind != FILTER_ALL:
+            if self.kind == FILTER_UNLABELLED:
+                labelled = self.store.image_ids_with_shapes(source="human")
+                rows = [i for i in rows if i.id not in labelled]
+            elif self.kind == FILTER_PREDICTIONS:
+                ids = self.store.image_ids_with_shapes(source="model")
+                rows = [i for i in rows if i.id in ids]
+            elif self.kind == FILTER_CLASS and self.label is not None:
+                ids = self.store.image_ids_with_shapes(label=self.label)
+                rows = [i for i in rows if i.id in ids]
+        if self.text:
+            t = self.text.casefold()
+            rows = [i for i in rows if t in i.path.casefold()]
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._row_of = {item.id: r for r, item in enumerate(self._rows)}
+        self.endResetModel()
+
+    # ------------------------------------------------------------ access
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def total(self) -> int:
+        return len(self._all)
+
+    def item(self, row: int) -> ImageItem:
+        return self._rows[row]
+
+    def row_of(self, image_id: int) -> int | None:
+        return self._row_of.get(image_id)
+
+    def ids(self) -> list[int]:
+        return [i.id for i in self._rows]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.path
+        if role == Qt.ItemDataRole.DecorationRole:
+            return status_icon(item.status.value, item.id in self.errors or item.missing)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [item.path, self._status_text(item.status)]
+            if item.width:
+                lines.append(f"{item.width} × {item.height}")
+            if item.missing:
+                lines.append(self.tr("The file is missing from the folder (its labels are kept)."))
+            if item.id in self.errors:
+                lines.append(self.errors[item.id])
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        return None
+
+    def _status_text(self, status: ImageStatus) -> str:
+        return {ImageStatus.NEW: self.tr("new"), ImageStatus.IN_PROGRESS: self.tr("in progress"),
+                ImageStatus.DONE: self.tr("done"), ImageStatus.SKIPPED: self.tr("skipped")}[status]
+
+    # ----------------------------------------------------------- updates
+    def refresh(self, image_id: int) -> None:
+        """Re-read one image (its status changed)."""
+        if self.store is None:
+            return
+        try:
+            fresh = self.store.image(image_id)
+        except KeyError:
+            return self.reload()
+        for lst in (self._all, self._rows):
+            for k, it in enumerate(lst):
+                if it.id == image_id:
+                    lst[k] = fresh
+                    break
+        row = self._row_of.get(image_id)
+        if row is not None:
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix)
+
+    def mark_error(self, image_id: int, message: str) -> None:
+        self.errors[image_id] = message
+        row = self._row_of.get(image_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+
+class ImageListWidget(QWidget):
+    """Filter box, filter choice and the list."""
+
+    imageActivated = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = ImageListModel(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Filter by name…"))
+        self.search.setClearButtonEnabled(True)
+        self.filter = QComboBox()
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setUniformItemSizes(True)  # no per-row size query: 10,000 rows scroll at once
+        self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.search)
+        lay.addWidget(self.filter)
+        lay.addWidget(self.view)
+        self.set_classes([])
+        self.search.textChanged.connect(lambda t: self._refilter(text=t))
+        self.filter.currentIndexChanged.connect(lambda _: self._refilter())
+        self.view.clicked.connect(lambda ix: self.imageActivated.emit(self.model.item(ix.row()).id))
+        self.view.activated.connect(lambda ix: self.imageActivated.emit(self.model.item(ix.row()).id))
+        self._current: int | None = None
+
+    def set_classes(self, names: list[str]) -> None:
+        keep = self.filter.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem(self.tr("All images"), (FILTER_ALL, None))
+        self.filter.addItem(self.tr("Unlabelled"), (FILTER_UNLABELLED, None))
+        self.filter.addItem(self.tr("Has predictions"), (FILTER_PREDICTIONS, None))
+        for n in names:
+            self.filter.addItem(self.tr("Has class: %1").replace("%1", n), (FILTER_CLASS, n))
+        k = self.filter.findData(keep) if keep is not None else 0
+        self.filter.setCurrentIndex(max(k, 0))
+        self.filter.blockSignals(False)
+
+    def set_filter(self, kind: str, label: str | None = None) -> None:
+        k = self.filter.findData((kind, label))
+        if k >= 0:
+            self.filter.setCurrentIndex(k)
+
+    def _refilter(self, text: str | None = None) -> None:
+        kind, label = self.filter.currentData() or (FILTER_ALL, None)
+        self.model.set_filter(text=text, kind=kind, label=label)
+        self.set_current(self._current)
+
+    def set_current(self, image_id: int | None) -> None:
+        self._current = image_id
+        row = self.model.row_of(image_id) if image_id is not None else None
+        if row is None:
+            self.view.clearSelection()
+            return
+        ix = self.model.index(row)
+        self.view.setCurrentIndex(ix)
+        self.view.scrollTo(ix)

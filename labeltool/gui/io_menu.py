@@ -1,0 +1,113 @@
+"""File > Import / Export: one entry per dataset format, calling
+``labeltool.formats.project_io`` (the same functions as the CLI)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QMenu,
+    QMessageBox, QProgressDialog,
+)
+
+from labeltool.core.errors import StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .main_window import MainWindow
+
+FORMAT_TITLES = {"voc": "Pascal VOC", "coco": "COCO", "labelme": "labelme", "yolo": "YOLO",
+                 "ppocr": "PPOCRLabel", "icdar": "ICDAR", "imagefolder": "ImageFolder"}
+
+
+def fill(w: "MainWindow", import_menu: QMenu, export_menu: QMenu) -> None:
+    try:
+        from labeltool.formats import FORMATS
+    except ImportError:  # the formats package is optional at this layer
+        for m in (import_menu, export_menu):
+            m.setEnabled(False)
+        return
+    for fmt in FORMATS:
+        title = FORMAT_TITLES.get(fmt, fmt)
+        import_menu.addAction(title + "…", lambda f=fmt: run_import(w, f))
+        export_menu.addAction(title + "…", lambda f=fmt: run_export(w, f))
+
+
+def _progress(w: "MainWindow", title: str) -> tuple[QProgressDialog, callable]:
+    dlg = QProgressDialog(title, w.tr("Cancel"), 0, 0, w)
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(300)
+    dlg.setCancelButton(None)  # the format functions cannot stop half-way safely
+
+    def progress(done: int, total: int) -> None:
+        dlg.setMaximum(max(total, 1))
+        dlg.setValue(min(done, total))
+        QApplication.processEvents()
+
+    return dlg, progress
+
+
+def run_import(w: "MainWindow", fmt: str) -> None:
+    if w.store is None or w.store.readonly:
+        w.show_error(w.tr("Open a writable project first."))
+        return
+    src = QFileDialog.getExistingDirectory(w, w.tr("Import %1 from folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
+                                           str(w.store.root))
+    if not src:
+        return
+    from labeltool.formats import FormatError
+    from labeltool.formats.project_io import import_into
+
+    dlg, progress = _progress(w, w.tr("Importing…"))
+    try:
+        report = import_into(w.store, fmt, src, progress=progress)
+    except (FormatError, StoreError, ImportError, OSError) as e:
+        dlg.close()
+        w.show_error(str(e))
+        return
+    dlg.close()
+    w.editor.stack.clear()  # imported shapes are not part of the undo history
+    QMessageBox.information(w, w.tr("Import finished"), "\n".join(report.summary()))
+
+
+class ExportOptions(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export options"))
+        self.split = QDoubleSpinBox()
+        self.split.setRange(0.0, 1.0)
+        self.split.setSingleStep(0.05)
+        self.split.setValue(0.0)
+        self.split.setSpecialValueText(self.tr("no split"))
+        self.only_done = QCheckBox(self.tr("Only images marked done"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Train share (rest is val)"), self.split)
+        form.addRow(self.only_done)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+def run_export(w: "MainWindow", fmt: str) -> None:
+    if w.store is None:
+        return
+    opts = ExportOptions(w)
+    if opts.exec() != QDialog.DialogCode.Accepted:
+        return
+    out = QFileDialog.getExistingDirectory(w, w.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
+                                           str(w.store.root.parent))
+    if not out:
+        return
+    from labeltool.formats import FormatError
+    from labeltool.formats.project_io import export_from
+
+    dlg, progress = _progress(w, w.tr("Exporting…"))
+    try:
+        report = export_from(w.store, fmt, out, split=opts.split.value() or None,
+                             only_done=opts.only_done.isChecked(), progress=progress)
+    except (FormatError, StoreError, ImportError, OSError) as e:
+        dlg.close()
+        w.show_error(str(e))
+        return
+    dlg.close()
+    QMessageBox.information(w, w.tr("Export finished"), "\n".join(report.summary()))

@@ -1,0 +1,415 @@
+"""The main window: a composition of the canvas, docks and actions.
+
+Public hooks for the training and review panels: ``store``, ``canvas``
+(with ``canvas.set_overlay(shapes)``), ``current_image()``,
+``go_to_image(image_id)``, ``add_dock(widget, area, title)``, the ``menus``
+dict (``menus["train"]``), and the ``imageChanged``/``projectOpened`` signals.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QImage
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget,
+)
+
+from labeltool.core.errors import StoreError, StoreLockedError, StoreReadOnlyError
+from labeltool.core.images import ImageLoadError
+from labeltool.core.project import ImageItem, ImageStatus
+from labeltool.core.shapes import ImageTag
+from labeltool.core.store import ProjectStore
+
+from . import io_menu
+from .actions import build_actions, build_menus
+from .canvas import CanvasView
+from .editing import Editor
+from .help_dialog import HelpDialog
+from .i18n import chosen_language, save_language
+from .image_cache import FULL, PREVIEW, ImageCache
+from .image_list import ImageListWidget
+from .label_panel import LabelPanel
+from .shape_list import ShapeList
+from .store_bridge import StoreBridge
+from .tag_bar import TagBar
+
+PREFETCH_AHEAD, PREFETCH_BEHIND = 3, 1
+FULL_RES_DELAY_MS = 350  # decode the full image once the user stays on an image
+
+
+class MainWindow(QMainWindow):
+    imageChanged = Signal(int)  # the image now shown (id)
+    projectOpened = Signal(object)  # the ProjectStore
+
+    def __init__(self, store: ProjectStore | None = None):
+        super().__init__()
+        self.store: ProjectStore | None = None
+        self.bridge: StoreBridge | None = None
+        self._owns_store = False
+        self._current: ImageItem | None = None
+        self.cache = ImageCache(parent=self)
+        self.canvas = CanvasView()
+        self.tag_bar = TagBar()
+        self.editor = Editor(self)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.tag_bar)
+        lay.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+
+        self.image_list = ImageListWidget()
+        self.label_panel = LabelPanel()
+        self.shape_list = ShapeList()
+        self.add_dock(self.image_list, Qt.DockWidgetArea.LeftDockWidgetArea, self.tr("Images"), "images")
+        self.add_dock(self.label_panel, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Classes"), "classes")
+        self.add_dock(self.shape_list, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Shapes"), "shapes")
+
+        self.actions = build_actions(self)
+        self.menus = build_menus(self, self.actions)
+        for dock in self.findChildren(QDockWidget):
+            self.menus["docks"].addAction(dock.toggleViewAction())
+        for a in self.language_actions.actions():
+            a.setChecked(a.data() == chosen_language())
+        io_menu.fill(self, self.menus["import"], self.menus["export"])
+        self._build_status_bar()
+        self._connect()
+        self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
+        self._update_title()
+        self._update_enabled()
+        if store is not None:
+            self.set_store(store, owns=False)
+
+    # ------------------------------------------------------------ layout
+    def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str = "", name: str = "") -> QDockWidget:
+        """Add a panel (the training and review panels come in this way)."""
+        dock = QDockWidget(title or widget.windowTitle(), self)
+        dock.setObjectName(f"dock_{name or widget.__class__.__name__}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if hasattr(self, "menus"):
+            self.menus["docks"].addAction(dock.toggleViewAction())
+        return dock
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.status_position = QLabel()
+        self.status_size = QLabel()
+        self.status_zoom = QLabel()
+        self.status_cursor = QLabel()
+        for w in (self.status_position, self.status_size, self.status_zoom, self.status_cursor):
+            w.setMinimumWidth(90)
+            sb.addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        cv = self.canvas
+        cv.shapeCreated.connect(self.editor.on_shape_created)
+        cv.shapesEdited.connect(self.editor.on_shapes_edited)
+        cv.spaceTapped.connect(self.mark_done_and_next)
+        cv.zoomChanged.connect(lambda s: self.status_zoom.setText(f"{s * 100:.0f}%"))
+        cv.cursorMoved.connect(lambda x, y: self.status_cursor.setText(f"{x:.0f}, {y:.0f}"))
+        cv.toolChanged.connect(self._tool_changed)
+        cv.fullResolutionWanted.connect(self._want_full)
+        cv.canvas_scene.selectionChanged_.connect(self.shape_list.set_selected_ids)
+        cv.canvas_scene.selectionChanged_.connect(lambda _: self._update_enabled())
+        self.shape_list.selectionChangedIds.connect(cv.canvas_scene.select)
+        self.shape_list.visibilityChanged.connect(lambda sid, on: cv.canvas_scene.set_shape_hidden(sid, not on))
+        self.shape_list.labelChangeRequested.connect(self.editor.change_label)
+        self.label_panel.visibilityChanged.connect(lambda n, on: cv.canvas_scene.set_class_hidden(n, not on))
+        self.label_panel.classesEdited.connect(self.editor.stack.clear)
+        self.label_panel.error.connect(self.show_error)
+        self.tag_bar.toggled.connect(self.editor.set_tag)
+        self.image_list.imageActivated.connect(self.go_to_image)
+        self.cache.loaded.connect(self._image_loaded)
+        self.cache.failed.connect(self._image_failed)
+        st = self.editor.stack
+        st.canUndoChanged.connect(self.actions.undo.setEnabled)
+        st.canRedoChanged.connect(self.actions.redo.setEnabled)
+
+    def _tool_changed(self, name: str) -> None:
+        getattr(self.actions, f"tool_{name}").setChecked(True)
+
+    # ----------------------------------------------------------- project
+    def ask_open_folder(self) -> None:
+        start = str(self.store.root) if self.store else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of images"), start)
+        if folder:
+            self.open_project(folder)
+
+    def open_project(self, folder: str | Path) -> bool:
+        """Open (creating if new) the project of ``folder``; errors become
+        messages, with the offer to open read-only where that can help."""
+        try:
+            store = ProjectStore.open(folder)
+        except (StoreReadOnlyError, StoreLockedError) as e:
+            answer = QMessageBox.question(self, self.tr("Open read-only?"),
+                                          str(e) + "\n\n" + self.tr("Open the project read-only (view, export, "
+                                                                    "no changes)?"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            try:
+                store = ProjectStore.open(folder, readonly=True)
+            except StoreError as e2:
+                self.show_error(str(e2))
+                return False
+        except StoreError as e:
+            self.show_error(str(e))
+            return False
+        self.set_store(store, owns=True)
+        return True
+
+    def set_store(self, store: ProjectStore, owns: bool = False) -> None:
+        self.close_project()
+        self.store, self._owns_store = store, owns
+        self.bridge = StoreBridge(store, self)
+        self.bridge.imageShapesChanged.connect(self._store_image_changed)
+        self.bridge.imageChanged.connect(self.image_list.model.refresh)
+        self.bridge.imagesChanged.connect(self._store_images_changed)
+        self.bridge.classesChanged.connect(self._classes_changed)
+        self.canvas.editable = not store.readonly
+        self.image_list.model.set_store(store)
+        self.label_panel.set_store(store)
+        self._classes_changed()
+        self._update_title()
+        self._update_enabled()
+        self.projectOpened.emit(store)
+        if self.image_list.model.rowCount():
+            self.go_to_image(self.image_list.model.item(0).id)
+
+    def close_project(self) -> None:
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+            self.bridge = None
+        self.editor.stack.clear()
+        self.cache.clear()
+        self._current = None
+        if self.store is not None and self._owns_store:
+            self.store.close()
+        self.store = None
+        self.image_list.model.set_store(None)
+        self.label_panel.set_store(None)
+        self.canvas.canvas_scene.set_shapes([])
+        self.canvas.set_overlay([])
+        self.canvas.set_image(0, 0)
+
+    def closeEvent(self, ev: QCloseEvent) -> None:
+        self.close_project()
+        self.cache.shutdown()
+        super().closeEvent(ev)
+
+    # -------------------------------------------------------- navigation
+    def current_image(self) -> ImageItem | None:
+        return self._current
+
+    def neighbour_id(self, step: int) -> int | None:
+        """The image ``step`` rows away in the (filtered) list, or None."""
+        model = self.image_list.model
+        if self._current is None:
+            return model.item(0).id if model.rowCount() else None
+        row = model.row_of(self._current.id)
+        if row is None:
+            return model.item(0).id if model.rowCount() else None
+        r = row + step
+        return model.item(r).id if 0 <= r < model.rowCount() else None
+
+    def step_image(self, step: int) -> bool:
+        nid = self.neighbour_id(step)
+        if nid is None:
+            self.statusBar().showMessage(self.tr("This is the last image.") if step > 0
+                                         else self.tr("This is the first image."), 3000)
+            return False
+        self.go_to_image(nid)
+        return True
+
+    def go_to_image(self, image_id: int) -> None:
+        if self.store is None:
+            return
+        try:
+            item = self.store.image(image_id)
+        except KeyError:
+            return
+        self._current = item
+        self.canvas.canvas_scene.select([])
+        path = self.store.abspath(item)
+        error = self.cache.error(item.id)
+        if error is None:
+            try:
+                self.store.ensure_size(item)
+            except ImageLoadError as e:
+                error = str(e)
+            except StoreError:
+                pass  # a read-only store cannot record the size; it is still known for this session
+        if error is not None or not item.width:
+            self.canvas.set_image(0, 0)
+            self._image_failed(item.id, error or self.tr("The image cannot be read."))
+        else:
+            self.canvas.set_image(item.width, item.height)
+            full, preview = self.cache.get(item.id, FULL), self.cache.get(item.id, PREVIEW)
+            if preview is not None:
+                self.canvas.set_pixels(preview, full=False)
+            if full is not None:
+                self.canvas.set_pixels(full, full=True)
+            model = self.image_list.model
+            row = model.row_of(item.id)
+            neighbours = []
+            if row is not None:
+                rows = [row + k for k in range(1, PREFETCH_AHEAD + 1)] + [row - k for k in range(1, PREFETCH_BEHIND + 1)]
+                neighbours = [(model.item(r).id, self.store.abspath(model.item(r)))
+                              for r in rows if 0 <= r < model.rowCount()]
+            self.cache.prefetch((item.id, path), neighbours)
+            self._full_timer.start()
+        self.reload_shapes()
+        self.image_list.set_current(item.id)
+        self._update_status()
+        self._update_enabled()
+        self.imageChanged.emit(item.id)
+
+    def _want_full(self) -> None:
+        item = self._current
+        if item is None or self.store is None or not item.width:
+            return
+        img = self.cache.get(item.id, FULL)
+        if img is not None:
+            self.canvas.set_pixels(img, full=True)
+        else:
+            self.cache.request(item.id, self.store.abspath(item), FULL, priority=0)
+
+    def _image_loaded(self, image_id: int, level: str, image: QImage) -> None:
+        if self._current is not None and image_id == self._current.id:
+            self.canvas.set_pixels(image, full=(level == FULL))
+            if level == PREVIEW and self.canvas.canvas_scene.image.wants_full(self.canvas.scale_factor()):
+                self._want_full()
+
+    def _image_failed(self, image_id: int, message: str) -> None:
+        self.image_list.model.mark_error(image_id, message)
+        if self._current is not None and image_id == self._current.id:
+            self.canvas.set_message(self.tr("This image cannot be shown:") + "\n" + message)
+
+    def mark_done_and_next(self) -> None:
+        self._mark_and_next(ImageStatus.DONE)
+
+    def mark_skipped_and_next(self) -> None:
+        self._mark_and_next(ImageStatus.SKIPPED)
+
+    def _mark_and_next(self, status: ImageStatus) -> None:
+        if self._current is None or self.store is None:
+            return
+        if not self.store.readonly:
+            try:
+                self.store.set_status(self._current.id, status)
+            except StoreError as e:
+                self.show_error(str(e))
+                return
+        self.step_image(1)
+
+    # ------------------------------------------------------------ shapes
+    def reload_shapes(self) -> None:
+        """Re-read the current image's shapes from the store and show them."""
+        scene = self.canvas.canvas_scene
+        if self._current is None or self.store is None:
+            scene.set_shapes([])
+            self.shape_list.set_shapes([], {}, set())
+            self.tag_bar.set_tags(set())
+            return
+        shapes = self.store.shapes(self._current.id)
+        if not self.actions.show_predictions.isChecked():
+            shapes = [s for s in shapes if not s.source.is_model]
+        scene.set_shapes(shapes)
+        colors = {c.name: c.color for c in self.store.classes()}
+        self.shape_list.set_shapes(shapes, colors, scene.hidden_shapes)
+        self.shape_list.set_selected_ids(scene.selected)
+        self.tag_bar.set_tags({s.label for s in shapes if isinstance(s, ImageTag) and not s.source.is_model})
+
+    def _store_image_changed(self, image_id: int) -> None:
+        if self._current is not None and image_id == self._current.id:
+            self.reload_shapes()
+        self.label_panel.schedule_refresh()
+
+    def _store_images_changed(self) -> None:
+        self.image_list.model.reload()
+        self.image_list.set_current(self._current.id if self._current else None)
+        self.reload_shapes()
+        self.label_panel.schedule_refresh()
+        self._update_status()
+
+    def _classes_changed(self) -> None:
+        classes = self.store.classes() if self.store is not None else []
+        self.canvas.canvas_scene.set_colors({c.name: c.color for c in classes})
+        self.tag_bar.set_classes([(c.name, c.color) for c in classes])
+        self.image_list.set_classes([c.name for c in classes])
+        self.label_panel.refresh()
+        self.reload_shapes()
+
+    def select_all_shapes(self) -> None:
+        self.canvas.canvas_scene.select(list(self.canvas.canvas_scene.items_by_id))
+
+    def hide_selected_shapes(self) -> None:
+        scene = self.canvas.canvas_scene
+        for sid in list(scene.selected):
+            scene.set_shape_hidden(sid, True)
+        scene.select([])
+        self.reload_shapes()
+
+    def show_all_shapes(self) -> None:
+        scene = self.canvas.canvas_scene
+        for sid in list(scene.hidden_shapes):
+            scene.set_shape_hidden(sid, False)
+        for name in list(scene.hidden_classes):
+            self.label_panel.set_visible(name, True)
+        self.reload_shapes()
+
+    # ------------------------------------------------------------- chrome
+    def _update_status(self) -> None:
+        item, model = self._current, self.image_list.model
+        if item is None:
+            self.status_position.setText("")
+            self.status_size.setText("")
+            return
+        row = model.row_of(item.id)
+        pos = f"{row + 1} / {model.rowCount()}" if row is not None else f"– / {model.rowCount()}"
+        if model.rowCount() != model.total():
+            pos += " " + self.tr("(of %1)").replace("%1", str(model.total()))
+        self.status_position.setText(pos)
+        self.status_size.setText(f"{item.width} × {item.height}" if item.width else "")
+
+    def _update_title(self) -> None:
+        title = "labeltool"
+        if self.store is not None:
+            title = f"{self.store.root.name} — labeltool"
+            if self.store.readonly:
+                title += " " + self.tr("[read-only]")
+        self.setWindowTitle(title)
+
+    def _update_enabled(self) -> None:
+        editable = self.store is not None and not self.store.readonly and self._current is not None
+        has_sel = bool(self.canvas.canvas_scene.selected)
+        A = self.actions
+        for a in (A.tool_box, A.tool_polygon, A.tool_brush, A.tool_text, A.paste, A.copy_previous):
+            a.setEnabled(editable)
+        for a in (A.delete, A.duplicate, A.change_label, A.grabcut, A.to_mask, A.to_polygons, A.edit_text):
+            a.setEnabled(editable and has_sel)
+        A.copy.setEnabled(has_sel)
+        A.undo.setEnabled(self.editor.stack.canUndo())
+        A.redo.setEnabled(self.editor.stack.canRedo())
+        self.tag_bar.setEnabled(editable)
+        if not editable:
+            self.canvas.set_tool("edit")
+
+    def show_error(self, text: str) -> None:
+        self.statusBar().showMessage(text.splitlines()[0] if text else "", 8000)
+        QMessageBox.warning(self, self.tr("labeltool"), text)
+
+    def show_help(self) -> None:
+        HelpDialog(self.actions.all, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About labeltool"),
+                          self.tr("labeltool: label images, export datasets, fine-tune models."))
+
+    def set_language(self, lang: str) -> None:
+        save_language(lang)
+        QMessageBox.information(self, self.tr("Language"),
+                                self.tr("The language changes the next time labeltool starts."))

@@ -1,0 +1,155 @@
+"""Is this project ready to train? Pure functions over a core Snapshot.
+
+No Qt here, so the checks are unit-testable and the Train dialog can show
+them the moment it opens. Which images and classes count comes from
+``engine.data.collect`` itself, so the dialog and the run never disagree. Each :class:`Problem` carries an
+English ``template`` and its ``params`` apart, so the dialog can translate
+the template (``QCoreApplication.translate("TrainingChecks", template)``)
+before it fills in names and numbers.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from engine.config import Task
+from engine.data import TASK_KINDS, class_of, collect
+from labeltool.core.shapes import ImageTag
+from labeltool.core.store import Snapshot, SnapshotImage
+
+Severity = Literal["error", "warning", "info"]
+
+TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
+
+# What a person calls each kind of label (used in the messages).
+TASK_LABEL_WORDS: dict[str, str] = {"detect": "boxes or text regions", "segment": "polygons or masks",
+                                    "classify": "image classes"}
+
+# Fewer labelled images than this trains, but a person should expect little.
+FEW_IMAGES = 10
+
+
+@dataclass
+class Problem:
+    severity: Severity
+    code: str  # stable, for tests and for choosing an icon
+    template: str  # English, with {named} fields; translate before formatting
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class TaskSummary:
+    """What the project holds for one task, counted the way the engine
+    will read it (``engine.data.collect``: the same images, the same classes)."""
+
+    task: Task
+    labelled_images: int  # images the run will use (negatives included)
+    labels: int
+    per_class: dict[str, int]  # class -> number of labels (classify: images)
+    missing_labelled: int  # labelled images whose file is gone
+    several_tags: int  # classify: images with more than one class
+
+
+def _has_task_labels(image: SnapshotImage, task: Task) -> bool:
+    return any(isinstance(s, TASK_KINDS[task]) for s in image.shapes)
+
+
+def summarize(snapshot: Snapshot, task: Task) -> TaskSummary:
+    samples, _, _ = collect(snapshot, task)
+    per_class: Counter[str] = Counter()
+    for sample in samples:
+        per_class.update(class_of(s) for s in sample.shapes)
+    missing = sum(1 for im in snapshot.images if im.item.missing and _has_task_labels(im, task))
+    several = 0
+    if task == "classify":
+        several = sum(1 for im in snapshot.images if not im.item.missing
+                      and sum(isinstance(s, ImageTag) for s in im.shapes) > 1)
+    labels = sum(len(sample.shapes) for sample in samples)
+    return TaskSummary(task, len(samples) if labels else 0, labels, dict(per_class), missing, several)
+
+
+def suggest_task(snapshot: Snapshot) -> Task:
+    """The task the project holds most labels for (boxes -> detect,
+    polygons/masks -> segment, image classes -> classify); detect when empty."""
+    counts = {t: summarize(snapshot, t).labelled_images for t in TASKS}
+    best = max(TASKS, key=lambda t: (counts[t], -TASKS.index(t)))
+    return best if counts[best] > 0 else "detect"
+
+
+def check_project(snapshot: Snapshot, task: Task, val_fraction: float = 0.2) -> list[Problem]:
+    """Everything that stops (``error``) or weakens (``warning``) a run of
+    ``task`` on this project, in the order a person should fix them."""
+    problems: list[Problem] = []
+    words = TASK_LABEL_WORDS[task]
+    if not snapshot.images:
+        return [Problem("error", "no_images",
+                        "The project has no images. Add images to the project folder first.")]
+    s = summarize(snapshot, task)
+    if s.missing_labelled:
+        problems.append(Problem(
+            "warning" if s.labelled_images else "error", "images_missing",
+            "{n} labelled image(s) are missing on disk and will be left out. Put the files back where they "
+            "were, or remove those images from the project.", {"n": s.missing_labelled}))
+    if s.labelled_images == 0:
+        if s.missing_labelled:
+            return problems
+        others = [t for t in TASKS if t != task and summarize(snapshot, t).labelled_images]
+        if others:
+            problems.append(Problem(
+                "error", "no_labels", "No image has {words} yet, but the project has {other}: choose that task, "
+                "or label some images with {words} first.", {"words": words, "other": TASK_LABEL_WORDS[others[0]]}))
+        else:
+            problems.append(Problem("error", "no_labels", "No image has {words} yet: label some images first.",
+                                    {"words": words}))
+        return problems
+    if s.labelled_images < 2:
+        problems.append(Problem(
+            "error", "too_few_images",
+            "Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).",
+            {"n": s.labelled_images, "words": words}))
+    if task == "classify" and len(s.per_class) < 2:
+        problems.append(Problem(
+            "error", "one_class",
+            "All labelled images are of the one class \"{name}\": a classifier needs at least two classes.",
+            {"name": next(iter(s.per_class), "")}))
+    singles = sorted(name for name, n in s.per_class.items() if n == 1)
+    if singles:
+        problems.append(Problem(
+            "warning", "class_one_example",
+            "Class(es) with only one example: {names}. The model cannot learn them and validation may not "
+            "see them; label a few more, or merge them into another class.",
+            {"names": ", ".join(singles), "count": len(singles)}))
+    if s.several_tags:
+        problems.append(Problem(
+            "warning", "several_tags",
+            "{n} image(s) have more than one class; training uses the first class of each.",
+            {"n": s.several_tags}))
+    if val_fraction <= 0:
+        problems.append(Problem(
+            "warning", "no_validation",
+            "The validation share is 0: no image is kept aside, so there will be no metrics and no "
+            "predictions to watch. Set it to 10-20%.", {}))
+    if 2 <= s.labelled_images < FEW_IMAGES:
+        problems.append(Problem(
+            "warning", "few_images",
+            "Only {n} labelled images: training will run, but expect a weak model. "
+            "Around 50 or more per class give useful results.", {"n": s.labelled_images}))
+    unlabelled = len(snapshot.images) - s.labelled_images - s.missing_labelled
+    if unlabelled > 0:
+        problems.append(Problem("info", "unlabelled",
+                                "{n} image(s) without {words} are not used for training.",
+                                {"n": unlabelled, "words": words}))
+    return problems
+
+
+def blocking(problems: list[Problem]) -> bool:
+    return any(p.blocking for p in problems)

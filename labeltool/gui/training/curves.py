@@ -1,0 +1,175 @@
+"""Live training curves (pyqtgraph): loss and its parts per step (EMA over
+the raw values, drawn faint behind), learning rate, and the validation
+metrics per epoch.
+
+Events only append to lists and mark the curves dirty; a timer redraws at
+most :data:`REDRAW_HZ` times a second, so a fast GPU that steps 50 times a
+second costs the GUI thread a few redraws, not 50.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from engine.events import EpochEnd, Step
+
+REDRAW_HZ = 10
+EMA_ALPHA = 0.9  # weight of the past in the smoothed curve (TensorBoard's 0.9)
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+
+# A metric's name as a person reads it on the plot legend.
+METRIC_NAMES = {"map50": "mAP@0.5", "map": "mAP@[.5:.95]", "miou": "mIoU", "dice": "Dice",
+                "accuracy": "accuracy", "val_loss": "val loss"}
+
+
+class _Series:
+    """One curve's points plus its debiased EMA (computed as points arrive)."""
+
+    def __init__(self) -> None:
+        self.x: list[float] = []
+        self.y: list[float] = []
+        self.smooth: list[float] = []
+        self._ema = 0.0
+
+    def add(self, x: float, y: float) -> None:
+        if not math.isfinite(y):
+            return  # a NaN step ends the run; it must not blank the whole plot
+        self.x.append(x)
+        self.y.append(y)
+        self._ema = EMA_ALPHA * self._ema + (1 - EMA_ALPHA) * y
+        self.smooth.append(self._ema / (1 - EMA_ALPHA ** len(self.y)))
+
+
+class TrainingCurves(QWidget):
+    """Three stacked plots sharing the step axis (metrics at the step their epoch ended)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=True)
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+        self.loss_plot = self._plot(0, self.tr("loss"), legend=True)
+        self.metric_plot = self._plot(1, self.tr("validation"), legend=True)
+        self.lr_plot = self._plot(2, self.tr("learning rate"))
+        self.metric_plot.setXLink(self.loss_plot)
+        self.lr_plot.setXLink(self.loss_plot)
+        self.lr_plot.setLabel("bottom", self.tr("step"))
+        self.view.ci.layout.setRowStretchFactor(0, 3)
+        self.view.ci.layout.setRowStretchFactor(1, 2)
+        self.view.ci.layout.setRowStretchFactor(2, 1)
+
+        self._steps: dict[str, _Series] = {}
+        self._metrics: dict[str, _Series] = {}
+        self._lr = _Series()
+        self._raw_items: dict[str, pg.PlotDataItem] = {}
+        self._ema_items: dict[str, pg.PlotDataItem] = {}
+        self._metric_items: dict[str, pg.PlotDataItem] = {}
+        self._lr_item = self.lr_plot.plot(pen=pg.mkPen("#555", width=1.5))
+        self._dirty = False
+        self.redraws = 0  # how many times the plots were really redrawn (tests, benchmark)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000 // REDRAW_HZ)
+        self._timer.timeout.connect(self.redraw)
+        self._timer.start()
+
+    def _plot(self, row: int, title: str, legend: bool = False) -> pg.PlotItem:
+        plot = self.view.addPlot(row=row, col=0)
+        plot.setLabel("left", title)
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        if legend:
+            plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        return plot
+
+    # ------------------------------------------------------------ data in
+    def clear(self) -> None:
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.clear()
+            if plot.legend is not None:
+                plot.legend.clear()
+        self._steps.clear()
+        self._metrics.clear()
+        self._raw_items.clear()
+        self._ema_items.clear()
+        self._metric_items.clear()
+        self._lr = _Series()
+        self._lr_item.setData([], [])
+        self._dirty = True
+
+    def add_step(self, event: Step) -> None:
+        self._series(self._steps, "loss").add(event.step, event.loss)
+        for name, value in event.parts.items():
+            if name != "loss":
+                self._series(self._steps, name).add(event.step, value)
+        self._lr.add(event.step, event.lr)
+        self._dirty = True
+
+    def add_epoch(self, event: EpochEnd) -> None:
+        for name, value in event.metrics.items():
+            self._series(self._metrics, name).add(event.step, value)
+        self._dirty = True
+
+    @staticmethod
+    def _series(table: dict[str, _Series], name: str) -> _Series:
+        if name not in table:
+            table[name] = _Series()
+        return table[name]
+
+    # --------------------------------------------------------- reading back
+    def series(self, name: str) -> tuple[list[float], list[float]]:
+        """``(x, y)`` of a curve: ``loss``, a loss part, ``lr`` or a metric name."""
+        if name == "lr":
+            return list(self._lr.x), list(self._lr.y)
+        s = self._steps.get(name) or self._metrics.get(name)
+        return (list(s.x), list(s.y)) if s else ([], [])
+
+    def names(self) -> list[str]:
+        return [*self._steps, *self._metrics]
+
+    def plotted_points(self, name: str) -> int:
+        """How many points the plot of ``name`` shows now (after the last redraw)."""
+        item = self._ema_items.get(name) or self._metric_items.get(name)
+        if name == "lr":
+            item = self._lr_item
+        if item is None:
+            return 0
+        x, _ = item.getData()
+        return 0 if x is None else len(x)
+
+    # -------------------------------------------------------------- drawing
+    def redraw(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        self.redraws += 1
+        for i, (name, s) in enumerate(self._steps.items()):
+            color = PALETTE[i % len(PALETTE)]
+            width = 2.2 if name == "loss" else 1.4
+            if name not in self._ema_items:
+                faint = pg.mkColor(color)
+                faint.setAlpha(55)
+                self._raw_items[name] = self.loss_plot.plot(pen=pg.mkPen(faint, width=1))
+                self._ema_items[name] = self.loss_plot.plot(pen=pg.mkPen(color, width=width), name=name)
+            x = np.asarray(s.x)
+            self._raw_items[name].setData(x, np.asarray(s.y))
+            self._ema_items[name].setData(x, np.asarray(s.smooth))
+        for i, (name, s) in enumerate(self._metrics.items()):
+            if name not in self._metric_items:
+                color = PALETTE[(i + 2) % len(PALETTE)]
+                # A validation loss shares the loss plot's scale; scores (0..1) have their own.
+                plot = self.loss_plot if name.endswith("loss") else self.metric_plot
+                self._metric_items[name] = plot.plot(
+                    pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6, symbolBrush=color,
+                    name=METRIC_NAMES.get(name, name))
+            self._metric_items[name].setData(np.asarray(s.x), np.asarray(s.y))
+        self._lr_item.setData(np.asarray(self._lr.x), np.asarray(self._lr.y))

@@ -1,0 +1,221 @@
+"""The Train dialog: task, model (with its speed/accuracy hint), epochs,
+device and pretrained up front; batch size, image size, learning rate,
+validation share and step limit under "Advanced". It checks the project
+(:mod:`.checks`) as it opens and whenever the task changes, and says what is
+wrong in words; Start stays off while something blocks the run.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.config import Task, TrainConfig
+from engine.models import MODELS, default_model, models_for
+from engine.models.weights import cached_weights_path
+from labeltool.core.store import Snapshot
+
+from .checks import TASKS, Problem, blocking, check_project, suggest_task, summarize
+
+
+def translate_problem(p: Problem) -> str:
+    return QCoreApplication.translate("TrainingChecks", p.template).format(**p.params)
+
+
+class TrainDialog(QDialog):
+    def __init__(self, snapshot: Snapshot, devices: list[tuple[str, str]], parent: QWidget | None = None,
+                 task: Task | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Train a model"))
+        self.setMinimumWidth(560)
+        self.snapshot = snapshot
+        self.problems: list[Problem] = []
+        task_names = {"detect": self.tr("Detect objects (boxes)"),
+                      "segment": self.tr("Segment (polygons, masks)"),
+                      "classify": self.tr("Classify images (image classes)")}
+
+        self.task_combo = QComboBox()
+        for t in TASKS:
+            n = summarize(snapshot, t).labelled_images
+            self.task_combo.addItem(self.tr("{task} - {n} labelled images").format(task=task_names[t], n=n), t)
+        self.model_combo = QComboBox()
+        self.model_hint = QLabel()
+        self.model_hint.setWordWrap(True)
+        self.model_hint.setStyleSheet("color: palette(mid);")
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 10_000)
+        self.epochs.setValue(TrainConfig.__dataclass_fields__["epochs"].default)
+        self.device_combo = QComboBox()
+        best = devices[0][1] if devices else "CPU"
+        self.device_combo.addItem(self.tr("Automatic ({best})").format(best=best), "auto")
+        for dev_id, text in devices:
+            self.device_combo.addItem(text, dev_id)
+        self.pretrained = QCheckBox(self.tr("Start from pretrained weights (ImageNet/COCO)"))
+        self.pretrained.setChecked(True)
+        self.weights_note = QLabel()
+        self.weights_note.setWordWrap(True)
+        self.weights_note.setStyleSheet("color: palette(mid);")
+
+        basic = QFormLayout()
+        basic.addRow(self.tr("Task"), self.task_combo)
+        basic.addRow(self.tr("Model"), self.model_combo)
+        basic.addRow("", self.model_hint)
+        basic.addRow(self.tr("Epochs"), self.epochs)
+        basic.addRow(self.tr("Device"), self.device_combo)
+        basic.addRow("", self.pretrained)
+        basic.addRow("", self.weights_note)
+
+        # Advanced: hidden until asked for; the model's defaults fill it.
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 1024)
+        self.img_size = QSpinBox()
+        self.img_size.setRange(32, 4096)
+        self.img_size.setSingleStep(32)
+        self.img_size.setSuffix(" px")
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 1.0)
+        self.lr.setSingleStep(1e-4)
+        self.val_share = QSpinBox()
+        self.val_share.setRange(0, 90)
+        self.val_share.setSuffix(" %")
+        self.val_share.setValue(20)
+        self.max_steps = QSpinBox()
+        self.max_steps.setRange(0, 10_000_000)
+        self.max_steps.setSpecialValueText(self.tr("no limit"))
+        self.patience = QSpinBox()
+        self.patience.setRange(0, 1000)
+        self.patience.setSpecialValueText(self.tr("off"))
+        self.advanced = QGroupBox()
+        adv = QFormLayout(self.advanced)
+        adv.addRow(self.tr("Batch size"), self.batch_size)
+        adv.addRow(self.tr("Image size"), self.img_size)
+        adv.addRow(self.tr("Learning rate"), self.lr)
+        adv.addRow(self.tr("Validation share"), self.val_share)
+        adv.addRow(self.tr("Stop after steps"), self.max_steps)
+        adv.addRow(self.tr("Early stop after epochs without gain"), self.patience)
+        self.advanced.setVisible(False)
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText(self.tr("Advanced"))
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+
+        self.checks_list = QListWidget()
+        self.checks_list.setWordWrap(True)
+        self.checks_list.setMaximumHeight(130)
+        self.checks_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = self.buttons.addButton(self.tr("Start training"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(basic)
+        layout.addWidget(self.advanced_toggle)
+        layout.addWidget(self.advanced)
+        layout.addWidget(QLabel(self.tr("Project check")))
+        layout.addWidget(self.checks_list)
+        layout.addWidget(self.buttons)
+
+        self.task_combo.currentIndexChanged.connect(self._task_changed)
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self.pretrained.toggled.connect(self._update_weights_note)
+        self.val_share.valueChanged.connect(self._run_checks)
+        self.task_combo.setCurrentIndex(TASKS.index(task or suggest_task(snapshot)))
+        self._task_changed()
+
+    # -------------------------------------------------------------- state
+    @property
+    def task(self) -> Task:
+        return self.task_combo.currentData()
+
+    @property
+    def model(self) -> str:
+        return self.model_combo.currentData()
+
+    def set_model(self, name: str) -> None:
+        """Pick ``name`` (switching the task to the model's task)."""
+        spec = MODELS[name]
+        self.task_combo.setCurrentIndex(TASKS.index(spec.task))
+        self.model_combo.setCurrentIndex(self.model_combo.findData(name))
+
+    def config(self) -> TrainConfig:
+        return TrainConfig(
+            task=self.task, model=self.model, epochs=self.epochs.value(), batch_size=self.batch_size.value(),
+            lr=self.lr.value(), img_size=self.img_size.value(), device=self.device_combo.currentData(),
+            pretrained=self.pretrained.isChecked(), val_fraction=self.val_share.value() / 100,
+            max_steps=self.max_steps.value() or None, early_stop_patience=self.patience.value() or None)
+
+    # ------------------------------------------------------------ updates
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.adjustSize()
+
+    def _task_changed(self) -> None:
+        task = self.task
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for spec in models_for(task):
+            self.model_combo.addItem(spec.name, spec.name)
+        self.model_combo.setCurrentIndex(self.model_combo.findData(default_model(task)))
+        self.model_combo.blockSignals(False)
+        self._model_changed()
+        self._run_checks()
+
+    def _model_changed(self) -> None:
+        if not self.model:
+            return
+        spec = MODELS[self.model]
+        self.model_hint.setText(spec.hint)
+        self.batch_size.setValue(spec.batch_size)
+        self.img_size.setValue(spec.img_size)
+        self.lr.setValue(spec.lr)
+        self._update_weights_note()
+
+    def _update_weights_note(self) -> None:
+        spec = MODELS.get(self.model)
+        if spec is None or not self.pretrained.isChecked():
+            self.weights_note.setText(self.tr("From scratch: needs more labels and more epochs."))
+            return
+        if cached_weights_path(spec.weights).is_file():
+            self.weights_note.setText(self.tr("Pretrained weights are on this computer."))
+        else:
+            self.weights_note.setText(self.tr(
+                "Pretrained weights will be downloaded when training starts (needs the internet); "
+                "untick to train from scratch offline."))
+
+    def _run_checks(self) -> None:
+        self.problems = check_project(self.snapshot, self.task, self.val_share.value() / 100)
+        self.checks_list.clear()
+        icons = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                 "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+                 "info": QStyle.StandardPixmap.SP_MessageBoxInformation}
+        for p in self.problems:
+            self.checks_list.addItem(QListWidgetItem(self.style().standardIcon(icons[p.severity]),
+                                                     translate_problem(p)))
+        if not self.problems:
+            self.checks_list.addItem(QListWidgetItem(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
+                self.tr("Ready to train.")))
+        self.start_button.setEnabled(not blocking(self.problems))

@@ -1,0 +1,348 @@
+"""The Training panel (a dock): progress, live curves, the streamed
+prediction strip, per-class metrics, the confusion matrix, the runs of the
+project, and the run's messages.
+
+A view only: the :class:`~.controller.TrainingController` feeds it engine
+events (already on the GUI thread) and listens to its buttons. Text that
+changes every step is refreshed by a timer, like the curves, so a fast run
+does not relayout the panel on every step.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.events import Checkpoint, EpochEnd, Log, Step, TrainEnd, TrainStart
+
+from .curves import METRIC_NAMES, TrainingCurves
+from .runner import PredictionStrip
+from .runs_browser import RunsBrowser
+from .thumbnails import Thumbnail
+
+# What a person can do after a run ended badly, when the engine's own
+# message does not already say it.
+NEXT_STEP = {
+    "nan": QT_TRANSLATE_NOOP("TrainingPanel", "Lower the learning rate (Train > Advanced) and start again, "
+                                              "or resume from the last checkpoint."),
+    "oom": QT_TRANSLATE_NOOP("TrainingPanel", "Lower the batch size or the image size (Train > Advanced), "
+                                              "or train on the CPU."),
+    "error": QT_TRANSLATE_NOOP("TrainingPanel", "Your labels are safe. Fix what the message names and start "
+                                                "again."),
+}
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "–"
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class PredictionStripView(QListWidget):
+    """Thumbnails of the latest epoch's predictions; a click opens the image."""
+
+    thumbnailActivated = Signal(object)  # Thumbnail
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(False)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setIconSize(QSize(160, 160))
+        self.setSpacing(4)
+        self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setMinimumHeight(200)
+        self.thumbnails: list[Thumbnail] = []
+        self.itemClicked.connect(self._clicked)
+
+    def set_strip(self, strip: PredictionStrip) -> None:
+        self.clear()
+        self.thumbnails = list(strip.thumbnails)
+        for i, t in enumerate(self.thumbnails):
+            item = QListWidgetItem(QIcon(QPixmap.fromImage(t.image)), t.caption)
+            item.setToolTip(t.image_path)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            self.addItem(item)
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        self.thumbnailActivated.emit(self.thumbnails[item.data(Qt.ItemDataRole.UserRole)])
+
+
+class TrainingPanel(QWidget):
+    trainRequested = Signal()
+    cancelRequested = Signal()
+    resumeRequested = Signal()
+    retryFromScratchRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = QLabel(self.tr("No training run yet. Press Train to start one."))
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold;")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.stats = QLabel()
+        self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.train_button = QPushButton(self.tr("Train…"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        self.train_button.clicked.connect(self.trainRequested)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.resume_button.clicked.connect(self.resumeRequested)
+        buttons = QHBoxLayout()
+        for b in (self.train_button, self.cancel_button, self.resume_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setVisible(False)
+        self.scratch_button = QPushButton(self.tr("Train from scratch instead"))
+        self.scratch_button.setVisible(False)
+        self.scratch_button.clicked.connect(self.retryFromScratchRequested)
+
+        self.curves = TrainingCurves()
+        self.strip_label = QLabel(self.tr("Predictions on validation images appear here after each epoch "
+                                          "(white dashed: your labels; colour: the model)."))
+        self.strip_label.setWordWrap(True)
+        self.strip = PredictionStripView()
+        strip_box = QWidget()
+        sl = QVBoxLayout(strip_box)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.strip_label)
+        sl.addWidget(self.strip)
+
+        self.per_class = QTableWidget(0, 0)
+        self.per_class.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.confusion.setToolTip(self.tr("Rows: true class; columns: predicted class"))
+        self.runs = RunsBrowser()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(strip_box, self.tr("Predictions"))
+        self.tabs.addTab(self.per_class, self.tr("Per class"))
+        self.confusion_tab = self.tabs.addTab(self.confusion, self.tr("Confusion"))
+        self.tabs.addTab(self.runs, self.tr("Runs"))
+        self.tabs.addTab(self.log, self.tr("Log"))
+        self.tabs.setTabVisible(self.confusion_tab, False)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.curves)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.stats)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.scratch_button)
+        layout.addWidget(splitter, 1)
+
+        self.start_event: TrainStart | None = None
+        self.last_step: Step | None = None
+        self.last_epoch: EpochEnd | None = None
+        self.end_event: TrainEnd | None = None
+        self.best_metric: float | None = None
+        self._text_dirty = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self._refresh_text)
+        self._timer.start()
+
+    # ------------------------------------------------------------ controls
+    def set_running(self, running: bool, can_resume: bool = False) -> None:
+        self.train_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.resume_button.setEnabled(not running and can_resume)
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        colors = {"error": ("#fdecea", "#b71c1c"), "warning": ("#fff8e1", "#8a6d00"),
+                  "info": ("#e8f4fd", "#0d47a1")}
+        bg, fg = colors.get(kind, colors["info"])
+        self.message.setStyleSheet(f"background: {bg}; color: {fg}; border: 1px solid {fg}; "
+                                   "border-radius: 4px; padding: 6px;")
+        self.message.setText(text)
+        self.message.setVisible(True)
+
+    def clear_message(self) -> None:
+        self.message.setVisible(False)
+        self.message.clear()
+        self.scratch_button.setVisible(False)
+
+    def message_text(self) -> str:
+        return self.message.text() if self.message.isVisible() else ""
+
+    # -------------------------------------------------------------- events
+    def reset(self, title: str) -> None:
+        """Before a new run (or before showing an old one's curves)."""
+        self.curves.clear()
+        self.strip.clear()
+        self.per_class.setRowCount(0)
+        self.confusion.setRowCount(0)
+        self.clear_message()
+        self.start_event = self.last_step = self.last_epoch = self.end_event = None
+        self.best_metric = None
+        self.title.setText(title)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        self.stats.clear()
+
+    def on_started(self, e: TrainStart) -> None:
+        self.start_event = e
+        resumed = self.tr(", resumed at step {n}").format(n=e.start_step) if e.start_step else ""
+        self.title.setText(self.tr("{model} on {device}: {train} training / {val} validation images{resumed}").format(
+            model=e.model, device=e.device, train=e.train_images, val=e.val_images, resumed=resumed))
+        self.progress.setRange(0, max(1, e.steps_per_epoch))
+        self.tabs.setTabVisible(self.confusion_tab, e.task == "classify")
+        self._text_dirty = True
+        self.append_log(f"run {e.run_dir}")
+
+    def on_step(self, e: Step) -> None:
+        self.last_step = e
+        self.curves.add_step(e)
+        self._text_dirty = True
+
+    def on_epoch_end(self, e: EpochEnd) -> None:
+        self.last_epoch = e
+        self.curves.add_epoch(e)
+        self._fill_per_class(e)
+        if e.confusion is not None:
+            self._fill_confusion(e.confusion)
+        metrics = ", ".join(f"{METRIC_NAMES.get(k, k)} {v:.3f}" for k, v in e.metrics.items())
+        self.append_log(self.tr("epoch {n}: {metrics}{best}").format(
+            n=e.epoch + 1, metrics=metrics, best=self.tr(" (best so far)") if e.is_best else ""))
+        self._text_dirty = True
+
+    def on_predictions(self, strip: PredictionStrip) -> None:
+        self.strip.set_strip(strip)
+        self.strip_label.setText(self.tr("Epoch {n}: predictions on validation images (white dashed: your "
+                                         "labels; colour: the model). Click one to open it.").format(n=strip.epoch + 1))
+
+    def on_checkpoint(self, e: Checkpoint) -> None:
+        if e.best:
+            self.append_log(self.tr("saved best model (epoch {n})").format(n=e.epoch + 1))
+
+    def on_log(self, e: Log) -> None:
+        self.append_log(f"[{e.level}] {e.message}")
+        if e.level == "warning" and not self.message.isVisible():
+            self.show_message(e.message, "warning")
+
+    def on_ended(self, e: TrainEnd) -> None:
+        self.end_event = e
+        self.best_metric = e.best_metric
+        self._refresh_text(force=True)
+        self.curves.redraw()
+        best = "" if e.best_metric is None else self.tr(" Best validation score: {v:.3f}.").format(v=e.best_metric)
+        if e.reason in ("finished", "early_stop"):
+            self.show_message((e.message or self.tr("Training finished.")) + best, "info")
+        elif e.reason == "cancelled":
+            self.show_message((e.message or self.tr("Training cancelled; the last checkpoint is kept.")) + best,
+                              "warning")
+        else:
+            hint = QCoreApplication.translate("TrainingPanel", NEXT_STEP.get(e.reason, NEXT_STEP["error"]))
+            text = e.message or self.tr("Training stopped.")
+            self.show_message(text if hint in text else f"{text}\n{hint}", "error")
+        self.append_log(f"[{e.reason}] {e.message}")
+
+    def append_log(self, text: str) -> None:
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    # ------------------------------------------------------------- drawing
+    def _refresh_text(self, force: bool = False) -> None:
+        if not (self._text_dirty or force):
+            return
+        self._text_dirty = False
+        start, step = self.start_event, self.last_step
+        if start is None:
+            return
+        if step is None:
+            self.progress.setFormat(self.tr("preparing…"))
+            return
+        spe = max(1, start.steps_per_epoch)
+        in_epoch = step.step - step.epoch * spe
+        self.progress.setRange(0, spe)
+        self.progress.setValue(max(0, min(spe, in_epoch)))
+        self.progress.setFormat(self.tr("epoch {e}/{n}  ·  step {s}/{t}").format(
+            e=step.epoch + 1, n=start.epochs, s=step.step, t=start.total_steps))
+        metric = ""
+        if self.last_epoch is not None and self.last_epoch.metrics:
+            k, v = next(iter(self.last_epoch.metrics.items()))
+            metric = f"   {METRIC_NAMES.get(k, k)} {v:.3f}"
+        self.stats.setText(self.tr("loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}").format(
+            loss=step.loss, ips=step.images_per_s, el=format_duration(step.elapsed_s),
+            eta=format_duration(step.eta_s)) + metric)
+
+    def _fill_per_class(self, e: EpochEnd) -> None:
+        if not e.per_class:
+            return
+        keys: list[str] = []
+        for values in e.per_class.values():
+            keys += [k for k in values if k not in keys]
+        self.per_class.setColumnCount(len(keys))
+        self.per_class.setHorizontalHeaderLabels([METRIC_NAMES.get(k, k) for k in keys])
+        self.per_class.setRowCount(len(e.per_class))
+        self.per_class.setVerticalHeaderLabels(list(e.per_class))
+        for row, values in enumerate(e.per_class.values()):
+            for col, k in enumerate(keys):
+                v = values.get(k)
+                text = "" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.per_class.setItem(row, col, item)
+
+    def _fill_confusion(self, matrix: list[list[int]]) -> None:
+        names = self.start_event.classes if self.start_event else [str(i) for i in range(len(matrix))]
+        n = len(matrix)
+        self.confusion.setRowCount(n)
+        self.confusion.setColumnCount(n)
+        self.confusion.setVerticalHeaderLabels(names[:n])
+        self.confusion.setHorizontalHeaderLabels(names[:n])
+        for r, row in enumerate(matrix):
+            total = max(1, sum(row))
+            for c, count in enumerate(row):
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                share = count / total
+                # Right answers in green, confusions in red; darker = more of the row.
+                base = (46, 160, 67) if r == c else (214, 39, 40)
+                alpha = int(30 + 200 * share) if count else 0
+                item.setBackground(QBrush(QColor(*base, alpha)))
+                if share > 0.6:
+                    item.setForeground(QBrush(QColor("white")))
+                self.confusion.setItem(r, c, item)
+        self.confusion.resizeColumnsToContents()
