@@ -96,6 +96,9 @@ def _torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.Script
         warnings.simplefilter("ignore")
         with torch.no_grad():
             if task == "detect":
+                # Scripted detectors warn on every call that they return a
+                # tuple; the wrapper already takes care of it.
+                model._has_warned = True
                 return torch.jit.script(_Detections(model))
             example = torch.zeros(1, 3, img_size, img_size)
             return torch.jit.trace(model, example, check_trace=False)
