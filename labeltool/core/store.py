@@ -570,6 +570,20 @@ class ProjectStore:
         return Snapshot(self.root, classes,
                         [SnapshotImage(i, self.root / i.path, shapes.get(i.id, [])) for i in items])
 
+    # ----------------------------------------------------------------- meta
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A project setting kept in the store (e.g. ``active_run``)."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with ``None`` remove) a project setting; one transaction."""
+        if value is None:
+            self._write("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._write("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                        "excluded.value", (key, str(value)))
+
     def integrity_check(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
 

@@ -108,9 +108,11 @@ class TrainingCurves(QWidget):
 
     def add_step(self, event: Step) -> None:
         self._series(self._steps, "loss").add(event.step, event.loss)
-        for name, value in event.parts.items():
-            if name != "loss":
-                self._series(self._steps, name).add(event.step, value)
+        # One part alone is the total again (a classifier's cross-entropy): draw it once.
+        if len(event.parts) > 1:
+            for name, value in event.parts.items():
+                if name != "loss":
+                    self._series(self._steps, name).add(event.step, value)
         self._lr.add(event.step, event.lr)
         self._dirty = True
 
