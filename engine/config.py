@@ -32,6 +32,9 @@ class TrainConfig:
     max_steps: int | None = None  # stop after this many steps (tests, quick tries)
     predictions_every_epoch: int = 4  # how many val images to stream with predictions
     resume: str | None = None  # a run folder to continue from its last.pt
+    # Free-form options: "detector" (extra FasterRCNN keyword arguments, e.g.
+    # {"box_batch_size_per_image": 128}); "debug_nan_at_step" / "debug_nan_rank"
+    # (fault injection: poison the loss at that step, to test NaN handling).
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

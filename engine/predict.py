@@ -49,7 +49,8 @@ class Predictor:
             raise CheckpointError(f"{run_dir} has no best.pt or last.pt: did the run save any epoch?")
         ckpt = load_checkpoint(path)
         spec = get_spec(ckpt["model"])
-        model = spec.build(len(ckpt["classes"]), pretrained=False, img_size=int(ckpt["img_size"]))
+        options = ((ckpt.get("config") or {}).get("extra") or {}).get("detector")
+        model = spec.build(len(ckpt["classes"]), pretrained=False, img_size=int(ckpt["img_size"]), options=options)
         model.load_state_dict(ckpt["state_dict"])
         dev = resolve_device(device)
         return cls(model, adapter_for(ckpt["task"], list(ckpt["classes"])), int(ckpt["img_size"]), dev,

@@ -156,7 +156,7 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
         error = dist.broadcast(error)
         if error:
             raise WeightsUnavailableError(error)
-    model = spec.build(len(data.classes), pretrained, cfg.img_size)
+    model = spec.build(len(data.classes), pretrained, cfg.img_size, options=cfg.extra.get("detector"))
     if cfg.weights and ckpt is None:
         n = load_weights_file(model, cfg.weights, spec.backbone(model))
         logs.append(Log("info", f"loaded {n} tensors from {cfg.weights}"))

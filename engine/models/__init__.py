@@ -19,7 +19,10 @@ from ..errors import ConfigError
 from .unet import UNet
 from .weights import DownloadProgress, ensure_weights
 
-Builder = Callable[[int, Any, int], nn.Module]  # (num_outputs, weights enum or None, img_size)
+# (num_outputs, weights enum or None, img_size, options): options are extra
+# keyword arguments of torchvision's FasterRCNN (detection only), e.g.
+# box_batch_size_per_image for images with few objects.
+Builder = Callable[[int, Any, int, dict[str, Any]], nn.Module]
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,14 @@ class ModelSpec:
     _build: Builder
 
     def build(self, num_classes: int, pretrained: bool, img_size: int | None = None,
-              progress: DownloadProgress | None = None) -> nn.Module:
+              progress: DownloadProgress | None = None, options: dict[str, Any] | None = None) -> nn.Module:
         """The model for ``num_classes`` project classes (detection and
         segmentation add a background class themselves)."""
         weights = self.weights if pretrained else None
         if weights is not None:
             ensure_weights(weights, progress)
         outputs = num_classes if self.task == "classify" else num_classes + 1
-        return self._build(outputs, weights, img_size or self.img_size)
+        return self._build(outputs, weights, img_size or self.img_size, dict(options or {}))
 
     def backbone(self, model: nn.Module) -> nn.Module:
         """The ImageNet-pretrainable part (a backbone-only ``--weights`` file loads here)."""
@@ -54,10 +57,10 @@ class ModelSpec:
 
 
 def _faster_rcnn(fn: Callable[..., nn.Module]) -> Builder:
-    def build(outputs: int, weights: Any, img_size: int) -> nn.Module:
+    def build(outputs: int, weights: Any, img_size: int, options: dict[str, Any]) -> nn.Module:
         # The model's own transform resizes every image so that its long side
         # is img_size (min_size = max_size), the size our dataset gives it.
-        model = fn(weights=weights, weights_backbone=None, min_size=img_size, max_size=img_size)
+        model = fn(weights=weights, weights_backbone=None, min_size=img_size, max_size=img_size, **options)
         in_features = model.roi_heads.box_predictor.cls_score.in_features
         model.roi_heads.box_predictor = tvd.faster_rcnn.FastRCNNPredictor(in_features, outputs)
         return model
@@ -65,7 +68,7 @@ def _faster_rcnn(fn: Callable[..., nn.Module]) -> Builder:
 
 
 def _resnet(fn: Callable[..., nn.Module]) -> Builder:
-    def build(outputs: int, weights: Any, img_size: int) -> nn.Module:
+    def build(outputs: int, weights: Any, img_size: int, options: dict[str, Any]) -> nn.Module:
         model = fn(weights=weights)
         model.fc = nn.Linear(model.fc.in_features, outputs)
         return model
@@ -73,7 +76,7 @@ def _resnet(fn: Callable[..., nn.Module]) -> Builder:
 
 
 def _unet(depth: int) -> Builder:
-    def build(outputs: int, weights: Any, img_size: int) -> nn.Module:
+    def build(outputs: int, weights: Any, img_size: int, options: dict[str, Any]) -> nn.Module:
         return UNet(outputs, depth=depth, encoder_weights=weights)
     return build
 

@@ -1,0 +1,84 @@
+"""The model registry, pretrained weights offline, local weights files."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from engine.errors import CheckpointError
+from engine.models import MODELS, default_model, get_spec
+from engine.models.unet import UNet
+from engine.models.weights import cached_weights_path, load_weights_file
+from engine.run import train
+
+from .conftest import tiny_config
+
+
+def test_registry_names_task_defaults_and_hint():
+    assert {s.task for s in MODELS.values()} == {"detect", "segment", "classify"}
+    for name in ("fasterrcnn_resnet50_fpn_v2", "fasterrcnn_resnet50_fpn", "fasterrcnn_mobilenet_v3_large_fpn",
+                 "fasterrcnn_mobilenet_v3_large_320_fpn", "resnet18", "resnet34", "resnet50"):
+        assert name in MODELS
+    for spec in MODELS.values():
+        assert spec.hint and spec.lr > 0 and spec.img_size > 0 and spec.batch_size > 0
+    for task in ("detect", "segment", "classify"):
+        assert MODELS[default_model(task)].task == task
+
+
+@pytest.mark.parametrize("name", [n for n, s in MODELS.items() if s.task == "detect"])
+def test_detectors_build_offline_with_a_predictor_for_our_classes(name):
+    # No download may happen: weights and weights_backbone are both None.
+    model = get_spec(name).build(num_classes=3, pretrained=False, img_size=256)
+    assert model.roi_heads.box_predictor.cls_score.out_features == 4  # 3 classes + background
+    assert model.transform.min_size == (256,) and model.transform.max_size == 256
+
+
+def test_unet_keeps_the_input_size_and_takes_torchvision_resnet_weights():
+    net = UNet(num_classes=3, depth=18).eval()
+    with torch.no_grad():
+        assert net(torch.zeros(1, 3, 64, 96)).shape == (1, 3, 64, 96)
+    import torchvision
+
+    state = torchvision.models.resnet18(weights=None).state_dict()
+    assert load_weights_file(net, _saved(state), backbone=net.encoder) == len(
+        [k for k in state if not k.startswith("fc.")])
+
+
+_tmp_files: list[str] = []
+
+
+def _saved(state) -> str:
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".pth")
+    os.close(fd)
+    torch.save(state, path)
+    _tmp_files.append(path)
+    return path
+
+
+def test_weights_file_of_another_architecture_is_refused():
+    net = get_spec("resnet18").build(2, pretrained=False)
+    with pytest.raises(CheckpointError, match="fits"):
+        load_weights_file(net, _saved({"foo.weight": torch.zeros(3, 3)}))
+
+
+def test_offline_pretrained_names_the_file_to_place(tiny_classify, tmp_path, monkeypatch, recorder):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")  # offline for sure, even with a network
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    result = train(tiny_classify, tiny_config(pretrained=True), [recorder])
+    assert result.reason == "error" and result.run_dir is None
+    expected = cached_weights_path(get_spec("resnet18").weights)
+    assert "resnet18-f37072fd.pth" in result.message and str(expected) in result.message
+    assert "--weights" in result.message and "--no-pretrained" in result.message
+    assert recorder.end.message == result.message
+
+    # Placing that very file where the message says makes the same run work offline.
+    import torchvision
+
+    expected.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), expected)
+    result = train(tiny_classify, tiny_config(pretrained=True, max_steps=1, epochs=1))
+    assert result.reason == "finished", result.message
