@@ -15,7 +15,7 @@ from labeltool.core.errors import StoreError
 from labeltool.core.images import ImageLoadError
 
 # Module names under labeltool.app.commands, in the order --help lists them.
-COMMANDS = ["gui", "init", "stats", "imports", "exports", "train", "predict"]
+COMMANDS = ["gui", "init", "stats", "imports", "exports", "train", "predict", "export_model"]
 
 
 class CLIError(Exception):

@@ -83,3 +83,19 @@ def test_broken_export_folders_are_refused_with_a_message(tmp_path):
     (tmp_path / "model.torchscript.pt").write_bytes(b"garbage")
     with pytest.raises(ExportError, match="damaged"):
         load_exported(tmp_path)
+
+
+def test_cli_export_then_predict_with_the_export(detection_run, tmp_path, capsys):
+    from labeltool.app.cli import main
+
+    project = project_of(detection_run)
+    assert main(["export-model", str(project), "--out", str(tmp_path / "model")]) == 0  # project: newest run
+    assert "torchscript: model.torchscript.pt" in capsys.readouterr().out
+    image = _images(detection_run, 1)[0]
+    assert main(["predict", str(tmp_path / "model"), str(image), "--out", str(tmp_path / "json"),
+                 "--score", "0.0"]) == 0
+    data = json.loads((tmp_path / "json" / (image.stem + ".json")).read_text(encoding="utf-8"))
+    expected = Predictor.from_run(detection_run, device="cpu").predict([image], 0.0)[0]
+    assert len(data["shapes"]) == len(expected) > 0
+    assert main(["export-model", str(tmp_path)]) == 1  # neither a run nor a project
+    assert "neither a run folder" in capsys.readouterr().err

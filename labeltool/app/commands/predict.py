@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Run the model of RUN (a run folder, FOLDER/.labeltool/runs/NAME) on IMAGES "
                                    "(files or folders). Without --out or --into-project the labelme JSON goes "
                                    "next to each image.")
-    p.add_argument("run", type=Path, help="run folder")
+    p.add_argument("run", type=Path, help="run folder, or a folder written by `labeltool export-model`")
     p.add_argument("images", type=Path, nargs="+", help="image files or folders")
     p.add_argument("--out", type=Path, help="write labelme JSON (and the images) into this folder")
     p.add_argument("--into-project", action="store_true",
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from labeltool.app.cli import CLIError
 
     from engine.errors import EngineError
+    from engine.export import is_export_folder, load_exported
     from engine.predict import Predictor
 
     if args.out and args.into_project:
@@ -57,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if not images:
         raise CLIError("no images to predict on")
     try:
-        predictor = Predictor.from_run(args.run, device=args.device, checkpoint=args.checkpoint)
+        if is_export_folder(args.run):  # a model exported with `labeltool export-model`
+            predictor = load_exported(args.run, device=args.device)
+        else:
+            predictor = Predictor.from_run(args.run, device=args.device, checkpoint=args.checkpoint)
     except EngineError as e:
         raise CLIError(str(e)) from None
     results: list[tuple[Path, list[Shape]]] = []
