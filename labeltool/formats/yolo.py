@@ -158,6 +158,8 @@ def parse_names(text: str) -> list[str] | None:
 
 def _from_mapping(pairs: list[list[str]]) -> list[str]:
     named = {int(k.strip().strip("'\"")): _unquote(v) for k, v in pairs}
+    if named and not 0 <= min(named) <= max(named) < 100_000:
+        raise ValueError(f"class ids {min(named)}..{max(named)} out of range")
     return [named.get(i, str(i)) for i in range(max(named) + 1)] if named else []
 
 
