@@ -200,7 +200,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
                 img = None
         line = f"{out.name}/{name}\t{dump_json(label_items(texts))}\n"
         det.setdefault(None, []).append(line)
-        det.setdefault(record.split, []).append(line)
+        if record.split:
+            det.setdefault(record.split, []).append(line)
         states.append(f"{(out / name).absolute()}\t1\n")
         for i, t in enumerate(record.shapes):
             if not isinstance(t, TextRegion) or t.difficult or img is None:
@@ -213,7 +214,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
             atomic_write_bytes(out / "crop_img" / crop_name, _encode_jpg(crop))
             rec_line = f"crop_img/{crop_name}\t{t.transcription}\n"
             rec.setdefault(None, []).append(rec_line)
-            rec.setdefault(record.split, []).append(rec_line)
+            if record.split:
+                rec.setdefault(record.split, []).append(rec_line)
         result.images += 1
         result.shapes += len(texts)
         if progress:

@@ -195,9 +195,10 @@ def read_label_file(path: Path, width: int, height: int, names: list[str]) -> tu
                 raise FormatError(path, f"line {n}: class {parts[0][:20]!r} is not an integer") from None
             if not 0 <= cls < 100_000:
                 raise FormatError(path, f"line {n}: class {cls} out of range")
-            while cls >= len(names):
-                names.append(str(len(names)))
             v = [number(p, f"line {n} value", path) for p in parts[1:]]
+            if len(v) == 4 or (len(v) >= 6 and len(v) % 2 == 0):
+                while cls >= len(names):  # an id the class list lacks is named by its number
+                    names.append(str(len(names)))
             if len(v) == 4:
                 cx, cy, w, h = v
                 if w < 0 or h < 0:
