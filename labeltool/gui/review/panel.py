@@ -1,0 +1,413 @@
+"""The Review panel (a dock): pick the model, pre-label images with it in a
+worker thread, then judge its predictions one by one on the canvas.
+
+The loop it serves: train on 50 images, predict the next 500, fix only the
+model's mistakes. Accept (Y), Reject (N) and Next (Tab) are window actions
+(see :mod:`.install`); the buttons here trigger the same actions.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+    QProgressBar, QPushButton, QSlider, QVBoxLayout, QWidget,
+)
+
+from labeltool.core.errors import StoreError
+from labeltool.core.project import ImageStatus
+
+from .overlay import VERDICT_COLORS, verdict_caption
+from .queue_view import ReviewQueue
+from .session import ReviewSession
+from .worker import MIN_SCORE, CallJob, ModelRef, PredictJob
+
+if TYPE_CHECKING:  # pragma: no cover
+    from labeltool.gui.main_window import MainWindow
+
+    from .report import ReportDialog
+
+PREDICT_CURRENT, PREDICT_SELECTED, PREDICT_UNLABELLED = "current", "selected", "unlabelled"
+
+
+class ReviewPanel(QWidget):
+    predictionFinished = Signal(int, bool)  # images predicted, cancelled
+
+    def __init__(self, window: "MainWindow", session: ReviewSession):
+        super().__init__()
+        self.w = window
+        self.session = session
+        self.job: PredictJob | None = None
+        self.export_job: CallJob | None = None
+        self._runs_loaded = False
+        self.setWindowTitle(self.tr("Review"))
+
+        # Model
+        self.run_combo = QComboBox()
+        self.run_combo.setToolTip(self.tr("The model that predicts: a training run of this project (the active "
+                                          "run is chosen), or an exported model folder"))
+        self.browse_button = QPushButton(self.tr("Other…"))
+        self.browse_button.setToolTip(self.tr("Predict with a run or exported model kept elsewhere"))
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.run_combo, 1)
+        model_row.addWidget(self.browse_button)
+
+        # Predict
+        self.predict_current = QPushButton(self.tr("This image"))
+        self.predict_selected = QPushButton(self.tr("Selected"))
+        self.predict_unlabelled = QPushButton(self.tr("All unlabelled"))
+        self.predict_unlabelled.setToolTip(self.tr("Images with no labels that are not marked done or skipped"))
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        predict_box = QGroupBox(self.tr("Pre-label with the model"))
+        pl = QVBoxLayout(predict_box)
+        pl.addLayout(model_row)
+        row = QHBoxLayout()
+        for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
+            row.addWidget(b)
+        pl.addLayout(row)
+        prow = QHBoxLayout()
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        pl.addLayout(prow)
+        pl.addWidget(self.status)
+
+        # Review
+        self.review_check = QCheckBox(self.tr("Review predictions on the canvas"))
+        self.compare_check = QCheckBox(self.tr("Compare with labels"))
+        self.compare_check.setChecked(True)
+        self.compare_check.setToolTip(self.tr("Where the image is labelled: green found, red false alarm, purple "
+                                              "other class, orange missed (IoU ≥ 0.5, same class)"))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(int(MIN_SCORE * 100), 100)
+        self.slider.setValue(50)
+        self.threshold_label = QLabel()
+        self.count_label = QLabel()
+        self.list = QListWidget()
+        self.list.setMinimumHeight(90)
+        self.accept_button = QPushButton(self.tr("Accept (Y)"))
+        self.reject_button = QPushButton(self.tr("Reject (N)"))
+        self.next_button = QPushButton(self.tr("Next (Tab)"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Accept and select it to move its corners or change its class"))
+        self.accept_all_button = QPushButton(self.tr("Accept all shown"))
+        self.accept_all_button.setToolTip(self.tr("Accept every prediction at or above the threshold and drop "
+                                                  "the ones below it"))
+        review_box = QGroupBox(self.tr("Review"))
+        rl = QVBoxLayout(review_box)
+        rl.addWidget(self.review_check)
+        rl.addWidget(self.compare_check)
+        srow = QHBoxLayout()
+        srow.addWidget(QLabel(self.tr("Score ≥")))
+        srow.addWidget(self.slider, 1)
+        srow.addWidget(self.threshold_label)
+        rl.addLayout(srow)
+        rl.addWidget(self.count_label)
+        rl.addWidget(self.list, 1)
+        grid = QGridLayout()
+        grid.addWidget(self.accept_button, 0, 0)
+        grid.addWidget(self.reject_button, 0, 1)
+        grid.addWidget(self.next_button, 0, 2)
+        grid.addWidget(self.edit_button, 1, 0)
+        grid.addWidget(self.accept_all_button, 1, 1, 1, 2)
+        rl.addLayout(grid)
+
+        # Queue, report, export
+        self.queue = ReviewQueue(window, session)
+        self.report_button = QPushButton(self.tr("Model report…"))
+        self.export_button = QPushButton(self.tr("Export model…"))
+        tools = QHBoxLayout()
+        tools.addWidget(self.report_button)
+        tools.addWidget(self.export_button)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(predict_box)
+        lay.addWidget(review_box, 2)
+        lay.addWidget(self.queue, 1)
+        lay.addLayout(tools)
+
+        self.predict_current.clicked.connect(lambda: self.predict(PREDICT_CURRENT))
+        self.predict_selected.clicked.connect(lambda: self.predict(PREDICT_SELECTED))
+        self.predict_unlabelled.clicked.connect(lambda: self.predict(PREDICT_UNLABELLED))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.browse_button.clicked.connect(self.browse_model)
+        self.run_combo.activated.connect(self._run_chosen)
+        self.review_check.toggled.connect(session.set_active)
+        self.compare_check.toggled.connect(session.set_compare)
+        self.slider.valueChanged.connect(self._threshold_moved)
+        self.list.currentItemChanged.connect(self._list_current)
+        self.list.itemDoubleClicked.connect(lambda it: session.accept(it.data(Qt.ItemDataRole.UserRole)))
+        self.accept_button.clicked.connect(lambda: session.accept())
+        self.reject_button.clicked.connect(lambda: session.reject())
+        self.next_button.clicked.connect(lambda: session.next())
+        self.edit_button.clicked.connect(session.accept_and_edit)
+        self.accept_all_button.clicked.connect(session.accept_all)
+        self.report_button.clicked.connect(self.open_report)
+        self.export_button.clicked.connect(self.ask_export)
+        session.changed.connect(self._show_session)
+        window.projectOpened.connect(lambda _: self.load_runs())
+        self._threshold_moved(self.slider.value())
+        self._show_session()
+
+    # ------------------------------------------------------------ models
+    def showEvent(self, ev) -> None:
+        # Listing runs imports the engine (torch): done when the panel is
+        # first shown, not when the window opens.
+        if not self._runs_loaded:
+            self.load_runs()
+        super().showEvent(ev)
+
+    def load_runs(self) -> None:
+        """Fill the model list with the project's runs, the active one chosen."""
+        store = self.w.store
+        keep = self.model_ref()
+        self.run_combo.clear()
+        if store is None:
+            return
+        self._runs_loaded = True
+        from engine.runs import list_runs
+
+        active = _active_run(store)
+        for info in list_runs(store.root):
+            if not ((info.run_dir / "best.pt").is_file() or (info.run_dir / "last.pt").is_file()):
+                continue  # nothing to predict with yet
+            metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
+            self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
+        wanted = keep.path if keep is not None else active
+        if wanted is not None:
+            self.add_model(Path(wanted), select=True)
+        self._update_enabled()
+
+    def add_model(self, path: Path, select: bool = True) -> None:
+        k = self.run_combo.findData(str(path))
+        if k < 0:
+            self.run_combo.addItem(path.name, str(path))
+            k = self.run_combo.count() - 1
+        if select:
+            self.run_combo.setCurrentIndex(k)
+
+    def model_ref(self) -> ModelRef | None:
+        data = self.run_combo.currentData()
+        return ModelRef(Path(data)) if data else None
+
+    def browse_model(self) -> None:
+        start = str(self.w.store.root) if self.w.store else ""
+        folder = QFileDialog.getExistingDirectory(self, self.tr("A run folder or an exported model folder"), start)
+        if folder:
+            self.add_model(Path(folder))
+            self._run_chosen()
+
+    def _run_chosen(self, *_: object) -> None:
+        ref, store = self.model_ref(), self.w.store
+        if ref is None or store is None or store.readonly:
+            return
+        try:
+            from labeltool.gui.training.active_run import set_active_run
+
+            set_active_run(store, ref.path)
+        except (ImportError, StoreError):
+            pass  # choosing here still works for this panel
+
+    # ----------------------------------------------------------- predict
+    def target_images(self, which: str) -> list[int]:
+        store, w = self.w.store, self.w
+        if store is None:
+            return []
+        if which == PREDICT_CURRENT:
+            item = w.current_image()
+            return [item.id] if item is not None else []
+        if which == PREDICT_SELECTED:
+            model = w.image_list.model
+            rows = sorted(ix.row() for ix in w.image_list.view.selectionModel().selectedRows())
+            ids = [model.item(r).id for r in rows]
+            item = w.current_image()
+            return ids or ([item.id] if item is not None else [])
+        labelled = store.image_ids_with_shapes(source="human")
+        return [i.id for i in store.images() if i.id not in labelled and not i.missing
+                and i.status not in (ImageStatus.DONE, ImageStatus.SKIPPED)]
+
+    def predict(self, which: str) -> bool:
+        """Start predicting ``which`` images; False (with a message) if it cannot start."""
+        store, ref = self.w.store, self.model_ref()
+        if self.job is not None:
+            return False
+        if store is None or store.readonly:
+            self._say(self.tr("Open a project you can write to: predictions are stored in it."))
+            return False
+        if ref is None:
+            self._say(self.tr("No model yet: train one (Train menu) or choose a run or exported model (Other…)."))
+            return False
+        ids = self.target_images(which)
+        if not ids:
+            self._say(self.tr("No images to predict."))
+            return False
+        images = [(i, store.abspath(store.image(i))) for i in ids]
+        self.job = PredictJob(ref, images, MIN_SCORE, parent=self)
+        self.job.progress.connect(self._progress)
+        self.job.predicted.connect(self._store_predictions)
+        self.job.warning.connect(lambda t: self._say(self.tr("Skipped an unreadable image: %1").replace("%1", t)))
+        self.job.failed.connect(self._failed)
+        self.job.finishedWork.connect(self._finished)
+        self.progress.setRange(0, 0)  # busy until the model is loaded
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self._say(self.tr("Loading %1…").replace("%1", ref.name))
+        self._update_enabled()
+        self.job.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.requestInterruption()
+            self._say(self.tr("Cancelling after the image in progress…"))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}")
+
+    def _store_predictions(self, image_id: int, shapes: list) -> None:
+        """Replace the image's old predictions by the new ones, in one transaction."""
+        store = self.w.store
+        if store is None:
+            return
+        try:
+            with store.transaction():
+                store.delete_shapes(image_id, source="model")
+                store.add_shapes(image_id, shapes)
+        except (StoreError, KeyError) as e:
+            self._say(str(e))
+
+    def _failed(self, message: str) -> None:
+        self.w.show_error(self.tr("Prediction failed: %1").replace("%1", message))
+
+    def _finished(self, done: int, cancelled: bool) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.wait()
+            job.deleteLater()
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        text = self.tr("Predicted %1 image(s).").replace("%1", str(done))
+        if cancelled:
+            text = self.tr("Cancelled: %1 image(s) predicted.").replace("%1", str(done))
+        self._say(text)
+        if done and not self.review_check.isChecked():
+            self.review_check.setChecked(True)
+        self.session.refresh()
+        self._update_enabled()
+        self.predictionFinished.emit(done, cancelled)
+
+    # ---------------------------------------------------- report, export
+    def open_report(self) -> "ReportDialog | None":
+        from .report import ReportDialog
+
+        ref, store = self.model_ref(), self.w.store
+        if ref is None or store is None:
+            return None
+        colors = {c.name: c.color for c in store.classes()}
+        dlg = ReportDialog(ref, store.snapshot(), self.session.threshold, colors, self.w)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def ask_export(self) -> None:
+        ref = self.model_ref()
+        if ref is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the model into…"), str(ref.path))
+        if folder:
+            self.export_model(Path(folder))
+
+    def export_model(self, folder: Path) -> CallJob | None:
+        """Export the chosen run into ``folder`` in a worker thread."""
+        from engine.export import export_run, is_export_folder
+
+        ref = self.model_ref()
+        if ref is None or self.export_job is not None:
+            return None
+        if is_export_folder(ref.path):
+            self._say(self.tr("This model is already an export."))
+            return None
+        self.export_job = CallJob(lambda: export_run(ref.path, folder), self)
+        self.export_job.succeeded.connect(lambda r: self._say(r.message()))
+        self.export_job.failed.connect(lambda t: self.w.show_error(self.tr("Export failed: %1").replace("%1", t)))
+        self.export_job.finished.connect(self._export_ended)
+        self.export_button.setEnabled(False)
+        self._say(self.tr("Exporting %1…").replace("%1", ref.name))
+        self.export_job.start()
+        return self.export_job
+
+    def _export_ended(self) -> None:
+        job, self.export_job = self.export_job, None
+        if job is not None:
+            job.deleteLater()
+        self._update_enabled()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    # ------------------------------------------------------------ review
+    def _threshold_moved(self, value: int) -> None:
+        self.threshold_label.setText(f"{value / 100:.2f}")
+        self.session.set_threshold(value / 100)
+
+    def _list_current(self, item: QListWidgetItem | None, _prev: object = None) -> None:
+        if item is not None:
+            sid = item.data(Qt.ItemDataRole.UserRole)
+            if sid != self.session.current_id:
+                self.session.select(sid)
+
+    def _show_session(self) -> None:
+        s = self.session
+        self.list.blockSignals(True)
+        self.list.clear()
+        for p in s.predictions:
+            verdict = s.comparison.verdict(p.id) if s.comparison is not None else None
+            it = QListWidgetItem(verdict_caption(p, verdict, self.tr))
+            it.setData(Qt.ItemDataRole.UserRole, p.id)
+            if verdict:
+                it.setForeground(QColor(VERDICT_COLORS[verdict]))
+            self.list.addItem(it)
+            if p.id == s.current_id:
+                self.list.setCurrentItem(it)
+        self.list.blockSignals(False)
+        text = self.tr("%1 of %2 predictions shown").replace("%1", str(len(s.predictions))) \
+            .replace("%2", str(len(s.all_predictions)))
+        if s.comparison is not None:
+            c = s.comparison.summary()
+            text += " — " + self.tr("%1 found, %2 false alarms, %3 missed").replace("%1", str(c["tp"])) \
+                .replace("%2", str(c["fp"])).replace("%3", str(c["missed"]))
+        self.count_label.setText(text)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        idle = self.job is None
+        has_model = self.run_combo.count() > 0
+        for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
+            b.setEnabled(idle and has_model and self.w.store is not None)
+        has = bool(self.session.predictions)
+        for b in (self.accept_button, self.reject_button, self.next_button, self.edit_button):
+            b.setEnabled(has)
+        self.accept_all_button.setEnabled(bool(self.session.all_predictions))
+        self.report_button.setEnabled(has_model)
+        self.export_button.setEnabled(has_model and self.export_job is None)
+
+
+def _active_run(store) -> Path | None:
+    try:
+        from labeltool.gui.training.active_run import active_run
+    except ImportError:
+        return None
+    try:
+        return active_run(store)
+    except (StoreError, AttributeError):
+        return None

@@ -1,0 +1,98 @@
+"""The review queue (fastai's "top losses"): labelled images where the model
+disagrees most with the labels first — the likeliest labelling mistakes —
+then unlabelled images where it is least sure (worth labelling next)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
+
+from engine.review import ReviewEntry, ReviewItem, rank_review_queue
+from labeltool.core.shapes import Mask
+
+from .session import ReviewSession, truths_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from labeltool.gui.main_window import MainWindow
+
+
+class ReviewQueue(QGroupBox):
+    def __init__(self, window: "MainWindow", session: ReviewSession):
+        super().__init__()
+        self.setTitle(self.tr("Review queue"))
+        self.w = window
+        self.session = session
+        self.items: list[ReviewItem] = []
+        self.mode = QComboBox()
+        self.mode.addItem(self.tr("Likely mistakes, then unsure"), "all")
+        self.mode.addItem(self.tr("Likely labelling mistakes"), "mistakes")
+        self.mode.addItem(self.tr("Most unsure (label next)"), "uncertain")
+        self.build_button = QPushButton(self.tr("Build"))
+        self.build_button.setToolTip(self.tr("Rank the images that have predictions"))
+        self.list = QListWidget()
+        row = QHBoxLayout()
+        row.addWidget(self.mode, 1)
+        row.addWidget(self.build_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.list)
+        self.build_button.clicked.connect(self.build)
+        self.list.itemActivated.connect(self._go)
+        self.list.itemClicked.connect(self._go)
+
+    def entries(self) -> list[ReviewEntry]:
+        """Every image with predictions, with the predictions a person sees
+        (at the threshold) when it is labelled, all of them when it is not
+        (uncertainty lives in the unsure scores)."""
+        store = self.w.store
+        if store is None:
+            return []
+        out = []
+        with_predictions = store.image_ids_with_shapes(source="model")
+        for item in store.images():
+            if item.id not in with_predictions:
+                continue
+            shapes = store.shapes(item.id)
+            preds = [s for s in shapes if s.source.is_model]
+            truths = truths_for(preds, [s for s in shapes if not s.source.is_model])
+            if truths:
+                preds = [p for p in preds if (p.source.score or 0.0) >= self.session.threshold]
+            out.append(ReviewEntry(item.id, preds, truths))
+        return out
+
+    def build(self) -> list[ReviewItem]:
+        store = self.w.store
+        self.list.clear()
+        if store is None:
+            return []
+        entries = self.entries()
+        semantic = any(isinstance(p, Mask) for e in entries for p in e.predictions)
+        self.items = rank_review_queue(entries, semantic=semantic, mode=self.mode.currentData())
+        names = {i.id: i.name for i in store.images()}
+        for it in self.items:
+            li = QListWidgetItem(f"{names.get(it.image_id, it.image_id)} — {self._reason(it)}")
+            li.setData(Qt.ItemDataRole.UserRole, it.image_id)
+            self.list.addItem(li)
+        if not self.items:
+            self.list.addItem(self.tr("No predictions yet: pre-label some images first."))
+        return self.items
+
+    def _reason(self, it: ReviewItem) -> str:
+        c = it.counts
+        if it.kind == "uncertainty":
+            return self.tr("unsure %1").replace("%1", f"{it.priority:.2f}")
+        parts = []
+        if c.get("wrong_class"):
+            parts.append(self.tr("%1 other class").replace("%1", str(c["wrong_class"])))
+        if c.get("missed"):
+            parts.append(self.tr("%1 missed").replace("%1", str(c["missed"])))
+        extra = c.get("fp", 0) - c.get("wrong_class", 0)
+        if extra > 0:
+            parts.append(self.tr("%1 unlabelled?").replace("%1", str(extra)))
+        return ", ".join(parts) or self.tr("agrees")
+
+    def _go(self, li: QListWidgetItem) -> None:
+        image_id = li.data(Qt.ItemDataRole.UserRole)
+        if image_id is not None:
+            self.w.go_to_image(int(image_id))

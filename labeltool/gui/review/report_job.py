@@ -1,0 +1,100 @@
+"""The model report's work, off the GUI thread: find the images a run was
+validated on (its own split, recomputed from its config), predict them,
+and judge the predictions with :func:`engine.review.evaluate`."""
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QThread, Signal
+
+from labeltool.core.store import Snapshot
+
+from .worker import MIN_SCORE, ModelRef
+
+UNITS = {"detect": "boxes", "segment": "shapes", "classify": "images"}
+
+
+@dataclass
+class ReportResult:
+    report: Any  # engine.review.ModelReport
+    summary: str
+    note: str  # which images were evaluated
+    task: str
+    run_name: str
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReportJob", text)
+
+
+def _run_config(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # an exported model: no split to recompute
+
+
+class ReportJob(QThread):
+    progress = Signal(int, int)
+    done = Signal(object)  # ReportResult
+    failed = Signal(str)
+
+    def __init__(self, model: ModelRef, snapshot: Snapshot, score_threshold: float, device: str = "auto",
+                 parent: Any = None):
+        super().__init__(parent)
+        self.model = model
+        self.snapshot = snapshot
+        self.score_threshold = score_threshold
+        self.device = device
+
+    def run(self) -> None:
+        try:
+            result = self._compute()
+        except Exception as e:  # noqa: BLE001 - shown in the dialog; the window must survive
+            from engine.errors import EngineError
+
+            if not isinstance(e, EngineError):
+                traceback.print_exc()
+            self.failed.emit(str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
+            return
+        if result is not None:
+            self.done.emit(result)
+
+    def _compute(self) -> ReportResult | None:
+        from engine.data import build_task_data, class_of, collect
+        from engine.review import evaluate, summary_text
+
+        predictor = self.model.load(self.device)
+        task, classes = predictor.task, list(predictor.classes)
+        config = _run_config(self.model.path)
+        if config is not None:
+            data = build_task_data(self.snapshot, task, float(config.get("val_fraction", 0.2)),
+                                   int(config.get("seed", 0)), classes)
+            samples, train = data.val, data.train
+            note = _tr("%1 validation images (not trained on)").replace("%1", str(len(samples)))
+            if not samples:
+                samples, note = data.train, _tr("no validation images: training images (optimistic)")
+        else:
+            samples = collect(self.snapshot, task, classes)[0]
+            train = samples
+            note = _tr("%1 labelled images (the export does not say which were trained on)").replace(
+                "%1", str(len(samples)))
+        pairs = []
+        self.progress.emit(0, len(samples))
+        for n, sample in enumerate(samples, 1):
+            if self.isInterruptionRequested():
+                return None
+            preds = predictor.predict([sample.path], MIN_SCORE, on_unreadable=lambda p, e: None)[0]
+            pairs.append((preds, [replace(s, label=class_of(s)) for s in sample.shapes]))
+            self.progress.emit(n, len(samples))
+        report = evaluate(pairs, classes, score_threshold=self.score_threshold, semantic=task == "segment")
+        counts = dict.fromkeys(classes, 0)
+        for sample in train:
+            for s in sample.shapes:
+                counts[class_of(s)] = counts.get(class_of(s), 0) + 1
+        return ReportResult(report, summary_text(report, counts, UNITS[task]), note, task,
+                            getattr(predictor, "run_name", self.model.name))

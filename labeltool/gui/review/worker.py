@@ -1,0 +1,110 @@
+"""Prediction in a worker thread (labelme's download-worker shape).
+
+:class:`PredictJob` loads a model (a run folder or an exported folder) and
+predicts image after image on its own thread; each image's shapes come back
+through a signal, which Qt queues to the GUI thread, where they are written
+to the store. Cancel is ``requestInterruption()``, checked between images.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+# Predictions are kept down to this score, so the threshold slider can
+# show less sure ones without predicting again.
+MIN_SCORE = 0.05
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """What to predict with: a run folder or an exported model folder."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def load(self, device: str = "auto") -> Any:
+        from engine.export import is_export_folder, load_exported
+        from engine.predict import Predictor
+
+        if is_export_folder(self.path):
+            return load_exported(self.path, device=device)
+        return Predictor.from_run(self.path, device=device)
+
+
+class PredictJob(QThread):
+    """Predict ``images`` (``(image_id, absolute path)``) with ``model``."""
+
+    progress = Signal(int, int)  # done, total
+    predicted = Signal(int, object)  # image id, list[Shape]
+    warning = Signal(str)  # an image that could not be read, and why
+    failed = Signal(str)  # the model could not be loaded or run
+    loaded = Signal(object)  # the predictor (task, classes)
+    finishedWork = Signal(int, bool)  # images predicted, cancelled
+
+    def __init__(self, model: ModelRef, images: list[tuple[int, Path]], score_threshold: float = MIN_SCORE,
+                 device: str = "auto", parent: Any = None):
+        super().__init__(parent)
+        self.model = model
+        self.images = list(images)
+        self.score_threshold = score_threshold
+        self.device = device
+
+    def run(self) -> None:
+        done, cancelled = 0, False
+        try:
+            predictor = self.model.load(self.device)
+            self.loaded.emit(predictor)
+            total = len(self.images)
+            self.progress.emit(0, total)
+            for image_id, path in self.images:
+                if self.isInterruptionRequested():
+                    cancelled = True
+                    break
+                unreadable: list[str] = []
+                shapes = predictor.predict([path], self.score_threshold,
+                                           on_unreadable=lambda p, e: unreadable.append(f"{p.name}: {e}"))[0]
+                if unreadable:  # keep what the image had: an empty list would erase its old predictions
+                    self.warning.emit(unreadable[0])
+                else:
+                    self.predicted.emit(image_id, shapes)
+                done += 1
+                self.progress.emit(done, total)
+        except Exception as e:  # noqa: BLE001 - shown to the user; the window must survive any model error
+            from engine.errors import EngineError
+
+            text = str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}"
+            if not isinstance(e, EngineError):
+                traceback.print_exc()
+            self.failed.emit(text)
+        self.finishedWork.emit(done, cancelled)
+
+
+class CallJob(QThread):
+    """Run ``fn()`` off the GUI thread (an export: scripting a detector
+    takes seconds); its result or error comes back by signal."""
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn: Any, parent: Any = None):
+        super().__init__(parent)
+        self.fn = fn
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            from engine.errors import EngineError
+
+            if not isinstance(e, EngineError):
+                traceback.print_exc()
+            self.failed.emit(str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
+            return
+        self.succeeded.emit(result)

@@ -1,0 +1,238 @@
+"""The review loop in the real window: pre-label with a trained run in a
+worker thread, accept and reject predictions with the keyboard, the score
+threshold, verdict colours, the review queue, the report and the export."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from labeltool.core import Box, ProjectStore, Source
+from labeltool.core.shapes import HUMAN
+from labeltool.gui.review.overlay import VERDICT_COLORS
+from tests.conftest import write_image
+
+WAIT_MS = 120_000
+
+
+def open_window(qtbot, store):
+    from labeltool.gui.main_window import MainWindow
+    from labeltool.gui.review import install
+
+    w = MainWindow(store)
+    review = install(w)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.canvas.setFocus()
+    return w, review
+
+
+@pytest.fixture
+def trained_window(qtbot, detection_project_copy):
+    project, run = detection_project_copy
+    store = ProjectStore.open(project)
+    from labeltool.gui.training.active_run import set_active_run
+
+    set_active_run(store, run)
+    w, review = open_window(qtbot, store)
+    yield w, review, store, run
+    w.close()
+    store.close()
+
+
+def key(w, k):
+    QTest.keyClick(w.canvas, k)
+
+
+def test_prelabel_unlabelled_then_accept_one_reject_another(qtbot, trained_window):
+    w, review, store, run = trained_window
+    panel, session = review.panel, review.session
+    assert Path(panel.run_combo.currentData()) == run  # the active run is chosen
+    unlabelled = panel.target_images("unlabelled")
+    assert [store.image(i).path for i in unlabelled] == ["new/u0.png", "new/u1.png", "new/u2.png"]
+    with qtbot.waitSignal(panel.predictionFinished, timeout=WAIT_MS) as sig:
+        assert panel.predict("unlabelled")
+    assert sig.args == [3, False]
+    for i in unlabelled:
+        preds = store.shapes(i, source="model")
+        assert store.shapes(i, source="human") == []
+        assert preds and all(p.source.model == run.name and p.source.score >= 0.05 for p in preds)
+    assert panel.review_check.isChecked() and session.active
+
+    image_id = unlabelled[0]
+    w.go_to_image(image_id)
+    panel.slider.setValue(panel.slider.minimum())  # show every prediction
+    before = {p.id: p for p in store.shapes(image_id, source="model")}
+    assert session.shown_count == len(before) >= 2
+
+    accepted = session.current_id
+    key(w, Qt.Key.Key_Y)  # accept
+    assert session.current_id != accepted
+    key(w, Qt.Key.Key_Tab)  # next prediction
+    rejected = session.current_id
+    assert rejected not in (accepted, None)
+    key(w, Qt.Key.Key_N)  # reject
+
+    humans = store.shapes(image_id, source="human")
+    assert len(humans) == 1
+    h = humans[0]
+    assert h.id == accepted and h.source == HUMAN
+    assert h.bounds() == before[accepted].bounds() and h.label == before[accepted].label
+    remaining = {p.id for p in store.shapes(image_id, source="model")}
+    assert remaining == set(before) - {accepted, rejected}
+    assert session.shown_count == len(before) - 2
+    assert accepted in w.canvas.canvas_scene.items_by_id  # drawn as a label now
+
+    w.editor.undo()  # the rejection comes back as a prediction
+    assert rejected in {p.id for p in store.shapes(image_id, source="model")}
+
+
+def test_repredicting_replaces_the_image_predictions(qtbot, trained_window):
+    w, review, store, run = trained_window
+    panel = review.panel
+    image_id = panel.target_images("unlabelled")[0]
+    w.go_to_image(image_id)
+    first = set()
+    for _ in range(2):
+        with qtbot.waitSignal(panel.predictionFinished, timeout=WAIT_MS):
+            assert panel.predict("current")
+        ids = {p.id for p in store.shapes(image_id, source="model")}
+        assert ids and not ids & first
+        first = ids
+    assert len(store.shapes(image_id)) == len(first)
+
+
+def test_cancel_stops_before_all_images(qtbot, trained_window):
+    w, review, store, run = trained_window
+    panel = review.panel
+    with qtbot.waitSignal(panel.predictionFinished, timeout=WAIT_MS) as sig:
+        panel.predict("unlabelled")
+        assert panel.cancel_button.isVisible()
+        panel.cancel()
+    done, cancelled = sig.args
+    assert cancelled and done < 3
+    assert len(store.image_ids_with_shapes(source="model")) == done
+    assert not panel.cancel_button.isVisible() and panel.predict_current.isEnabled()
+
+
+def test_report_and_export_from_the_panel(qtbot, trained_window, tmp_path):
+    w, review, store, run = trained_window
+    panel = review.panel
+    dlg = panel.open_report()
+    qtbot.waitUntil(lambda: dlg.result is not None or not dlg.job.isRunning(), timeout=WAIT_MS)
+    assert dlg.result is not None, dlg.message.text()
+    r = dlg.result.report
+    assert r.classes == ["part"] and r.per_class["part"].truths >= 1
+    assert dlg.result.summary.startswith("part AP")
+    assert "validation images" in dlg.result.note
+    assert r.confusion.shape == (2, 2) and r.confusion[0].sum() == r.per_class["part"].truths
+    png = tmp_path / "report.png"
+    assert dlg.save_png(str(png)) and png.stat().st_size > 10_000
+    dlg.close()
+
+    job = panel.export_model(tmp_path / "exported")
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    assert (tmp_path / "exported" / "model.json").is_file()
+    assert "torchscript" in panel.status.text()
+
+
+# ------------------------------------------------- hand-made predictions
+def pred(label, score, x1, y1, x2, y2):
+    return Box(label=label, x1=x1, y1=y1, x2=x2, y2=y2, source=Source.from_model("handmade", score))
+
+
+@pytest.fixture
+def handmade(qtbot, tmp_path):
+    """Five labelled images where a model agrees with the labels, except on
+    img3, where a person labelled a dog "cat"; one unlabelled image with four
+    predictions of scores 0.2 to 0.9."""
+    root = tmp_path / "project"
+    for i in range(6):
+        write_image(root / f"img{i}.png", 200, 150)
+    store = ProjectStore.open(root)
+    items = store.images()
+    for i, item in enumerate(items[:5]):
+        store.add_shape(item.id, Box(label="cat", x1=20, y1=20, x2=90, y2=90))
+        store.add_shape(item.id, pred("dog" if i == 3 else "cat", 0.95, 21, 20, 90, 91))
+    for s, x in ((0.2, 10), (0.4, 50), (0.6, 90), (0.9, 130)):
+        store.add_shape(items[5].id, pred("cat", s, x, 20, x + 30, 60))
+    w, review = open_window(qtbot, store)
+    yield w, review, store, items
+    w.close()
+    store.close()
+
+
+def test_threshold_slider_changes_what_is_drawn(handmade):
+    w, review, store, items = handmade
+    panel, session = review.panel, review.session
+    panel.review_check.setChecked(True)
+    w.go_to_image(items[5].id)
+    scene = w.canvas.canvas_scene
+    drawn = lambda: sum(1 for it in scene.items() if it in session.overlay.items.values())  # noqa: E731
+    panel.slider.setValue(50)
+    assert drawn() == session.shown_count == 2 and panel.list.count() == 2
+    assert "2 of 4" in panel.count_label.text()
+    panel.slider.setValue(30)
+    assert drawn() == 3
+    panel.slider.setValue(95)
+    assert drawn() == 0 and not panel.accept_button.isEnabled()
+    panel.review_check.setChecked(False)  # leaving review clears the overlay, the window shows predictions again
+    assert drawn() == 0 and w.actions.show_predictions.isChecked()
+
+
+def test_accept_all_shown_keeps_what_is_seen(handmade):
+    w, review, store, items = handmade
+    panel = review.panel
+    panel.review_check.setChecked(True)
+    w.go_to_image(items[5].id)
+    panel.slider.setValue(50)
+    panel.accept_all_button.click()
+    assert sorted(s.bounds()[0] for s in store.shapes(items[5].id, source="human")) == [90, 130]
+    assert store.shapes(items[5].id, source="model") == []
+    w.editor.undo()  # one step
+    assert len(store.shapes(items[5].id, source="model")) == 4
+
+
+def test_edit_then_accept_selects_the_new_label(handmade):
+    w, review, store, items = handmade
+    review.panel.review_check.setChecked(True)
+    w.go_to_image(items[5].id)
+    review.panel.slider.setValue(80)
+    review.panel.edit_button.click()
+    human = store.shapes(items[5].id, source="human")
+    assert len(human) == 1 and human[0].source.score is None
+    assert w.canvas.canvas_scene.selected == [human[0].id]
+
+
+def test_compare_colours_verdicts_and_outlines_missed(handmade):
+    w, review, store, items = handmade
+    session = review.session
+    review.panel.review_check.setChecked(True)
+    w.go_to_image(items[0].id)
+    (item,) = session.overlay.items.values()
+    assert item.color.name() == VERDICT_COLORS["tp"] and not session.overlay.missed
+    w.go_to_image(items[3].id)
+    (item,) = session.overlay.items.values()
+    assert item.color.name() == VERDICT_COLORS["wrong_class"]
+    assert [m.color.name() for m in session.overlay.missed] == [VERDICT_COLORS["fn"]]
+    assert "1 missed" in review.panel.count_label.text()
+
+
+def test_review_queue_puts_the_mislabelled_image_first(qtbot, handmade):
+    w, review, store, items = handmade
+    queue = review.panel.queue
+    queue.build_button.click()
+    assert [it.image_id for it in queue.items][0] == items[3].id
+    assert queue.items[-1].kind == "uncertainty" and queue.items[-1].image_id == items[5].id
+    first = queue.list.item(0)
+    assert "img3" in first.text() and "other class" in first.text()
+    rect = queue.list.visualItemRect(first)
+    QTest.mouseClick(queue.list.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    assert w.current_image().id == items[3].id
