@@ -150,8 +150,10 @@ def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Datas
 
 def _find_image(src: Path, xml: Path, record: ImageRecord) -> Path | None:
     name = record.path
+    # VOC layout, labelImg's default (XML beside the image), then its "change
+    # save dir" habit (labels/ beside the image folder).
     for candidate in (src / "JPEGImages" / name, xml.parent / name, xml.parent.parent / "JPEGImages" / name,
-                      src / name, xml.with_name(Path(name).stem + Path(name).suffix)):
+                      src / name, xml.parent.parent / name, xml.parent.parent / "images" / name):
         if candidate.is_file():
             return candidate
     if record.source is not None:

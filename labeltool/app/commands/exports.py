@@ -43,9 +43,11 @@ def run(args: argparse.Namespace) -> int:
     from labeltool.formats.project_io import export_from
 
     # Read-only: exporting works while the project is open in the window.
-    with ProjectStore.open(args.folder, readonly=True) as store, ProgressBar(f"writing {args.format}") as bar:
+    with ProjectStore.open(args.folder, readonly=True) as store:
+        bar = ProgressBar(f"writing {args.format}")
         report = export_from(store, args.format, args.out, split=args.split, seed=args.seed,
                              only_done=args.only_done, copy_mode=args.link, progress=bar.update)
+        bar.close()  # only on success: an error is one line, not a bar and a line
     print(f"exported {args.format}")
     for line in report.summary():
         print(line)
