@@ -48,7 +48,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def dump_json(obj: Any, indent: int | None = None) -> str:
     # ensure_ascii=False: Chinese labels stay readable in the file (UTF-8).
-    return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    # Compact separators when not indented: a 200,000-box COCO file is big.
+    return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False,
+                      separators=None if indent else (",", ":"))
 
 
 def place_file(source: Path | None, dest: Path, mode: CopyMode = "copy") -> bool:
