@@ -166,23 +166,23 @@ class ImageListWidget(QWidget):
         keep = self.filter.currentData()
         self.filter.blockSignals(True)
         self.filter.clear()
-        self.filter.addItem(self.tr("All images"), (FILTER_ALL, None))
-        self.filter.addItem(self.tr("Unlabelled"), (FILTER_UNLABELLED, None))
-        self.filter.addItem(self.tr("Has predictions"), (FILTER_PREDICTIONS, None))
+        self.filter.addItem(self.tr("All images"), FILTER_ALL)
+        self.filter.addItem(self.tr("Unlabelled"), FILTER_UNLABELLED)
+        self.filter.addItem(self.tr("Has predictions"), FILTER_PREDICTIONS)
         for n in names:
-            self.filter.addItem(self.tr("Has class: %1").replace("%1", n), (FILTER_CLASS, n))
+            self.filter.addItem(self.tr("Has class: %1").replace("%1", n), f"{FILTER_CLASS}:{n}")
         k = self.filter.findData(keep) if keep is not None else 0
         self.filter.setCurrentIndex(max(k, 0))
         self.filter.blockSignals(False)
 
     def set_filter(self, kind: str, label: str | None = None) -> None:
-        k = self.filter.findData((kind, label))
+        k = self.filter.findData(kind if label is None else f"{kind}:{label}")
         if k >= 0:
             self.filter.setCurrentIndex(k)
 
     def _refilter(self, text: str | None = None) -> None:
-        kind, label = self.filter.currentData() or (FILTER_ALL, None)
-        self.model.set_filter(text=text, kind=kind, label=label)
+        kind, _, label = (self.filter.currentData() or FILTER_ALL).partition(":")
+        self.model.set_filter(text=text, kind=kind, label=label or None)
         self.set_current(self._current)
 
     def set_current(self, image_id: int | None) -> None:

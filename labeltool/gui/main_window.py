@@ -33,6 +33,8 @@ from .label_panel import LabelPanel
 from .shape_list import ShapeList
 from .store_bridge import StoreBridge
 from .tag_bar import TagBar
+from .review import install as install_review
+from .training.controller import TrainingController
 
 PREFETCH_AHEAD, PREFETCH_BEHIND = 3, 1
 FULL_RES_DELAY_MS = 350  # decode the full image once the user stays on an image
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
         self._update_title()
         self._update_enabled()
+        self.training = TrainingController(self)  # Train menu, Training dock, closing while training
+        self.review = install_review(self)  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
         if store is not None:
             self.set_store(store, owns=False)
 
@@ -165,7 +169,6 @@ class MainWindow(QMainWindow):
         self.store, self._owns_store = store, owns
         self.bridge = StoreBridge(store, self)
         self.bridge.imageShapesChanged.connect(self._store_image_changed)
-        self.bridge.imageChanged.connect(self.image_list.model.refresh)
         self.bridge.imagesChanged.connect(self._store_images_changed)
         self.bridge.classesChanged.connect(self._classes_changed)
         self.canvas.editable = not store.readonly
@@ -324,6 +327,7 @@ class MainWindow(QMainWindow):
         self.tag_bar.set_tags({s.label for s in shapes if isinstance(s, ImageTag) and not s.source.is_model})
 
     def _store_image_changed(self, image_id: int) -> None:
+        self.image_list.model.refresh(image_id)  # the first shape makes it "in progress"
         if self._current is not None and image_id == self._current.id:
             self.reload_shapes()
         self.label_panel.schedule_refresh()

@@ -91,6 +91,7 @@ class Driver:
         QTest.keyClick(self.w.canvas, combo.key(), combo.keyboardModifiers())
 
     def answer_dialog(self, fill: Callable | None, accept: bool = True) -> None:
+        # Called before the action that opens the dialog: its exec() blocks.
         """Answer the next modal dialog: ``fill(dialog)``, then accept (or reject) it."""
         def run():
             dlg = QApplication.activeModalWidget()
@@ -99,7 +100,8 @@ class Driver:
                 return
             if fill is not None:
                 fill(dlg)
-            dlg.accept() if accept else dlg.reject()
+            if dlg.isVisible():  # ``fill`` may have answered it (a message box button)
+                dlg.accept() if accept else dlg.reject()
 
         QTimer.singleShot(0, run)
 
@@ -107,3 +109,25 @@ class Driver:
 @pytest.fixture
 def drive(main_window, qtbot) -> Driver:
     return Driver(main_window, qtbot)
+
+
+@pytest.fixture
+def drive_factory(qtbot):
+    """Make a window over a given store: ``window, driver = drive_factory(store)``."""
+    def make(store):
+        from labeltool.gui.main_window import MainWindow
+
+        w = MainWindow(store)
+        qtbot.addWidget(w)
+        w.resize(1000, 700)
+        w.show()
+        qtbot.waitExposed(w)
+        return w, Driver(w, qtbot)
+
+    return make
+
+
+def click_yes(box) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box.button(QMessageBox.StandardButton.Yes).click()

@@ -38,7 +38,10 @@ class CanvasScene(QGraphicsScene):
     # ------------------------------------------------------------ image
     def set_image_size(self, width: int, height: int) -> None:
         self.image.set_image(width, height)
-        self.setSceneRect(QRectF(0, 0, max(width, 1), max(height, 1)))
+        # Room around the image, so that zooming at a point near an edge keeps
+        # that point under the cursor and an edge can be panned to the centre.
+        m = max(width, height, 1)
+        self.setSceneRect(QRectF(-m, -m, width + 2 * m, height + 2 * m))
 
     def image_size(self) -> tuple[int, int]:
         return self.image.size

@@ -38,6 +38,10 @@ class CanvasView(QGraphicsView):
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Pan is by middle/space drag; scroll bars that come and go would
+        # resize the viewport under the cursor while zooming.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tools: dict[str, Tool] = {name: cls(self) for name, cls in TOOL_TYPES.items()}
         self.tool: Tool = self.tools["edit"]
         self.fit_mode: str | None = "window"
@@ -125,9 +129,9 @@ class CanvasView(QGraphicsView):
         self.fit_mode = "width"
         w, h = self.canvas_scene.image_size()
         if w:
-            s = (self.viewport().width() - self.verticalScrollBar().sizeHint().width() - 4) / w
+            s = (self.viewport().width() - 8) / w
             self.setTransform(self.transform().fromScale(s, s))
-            self.centerOn(w / 2, 0)
+            self.centerOn(w / 2, self.viewport().height() / 2 / s)
         self._zoom_changed()
 
     def actual_size(self) -> None:

@@ -41,8 +41,10 @@ class TrainingController(QObject):
         self.window = window
         self.runner = TrainingRunner(train_fn, self)
         self.panel = TrainingPanel()
-        self.dock: QDockWidget = window.add_dock(self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
+        # Below the canvas: the curves want width. Hidden until a run starts or runs are asked for.
+        self.dock: QDockWidget = window.add_dock(self.panel, Qt.DockWidgetArea.BottomDockWidgetArea,
                                                  self.tr("Training"), "training")
+        self.dock.hide()
         self.dialog = None  # the open Train dialog, if any
         self.last_config: TrainConfig | None = None
         self.current_run: Path | None = None  # the run shown in the panel (running or last)
@@ -119,7 +121,7 @@ class TrainingController(QObject):
         if not self.running:
             self.current_run = None
             self.last_end = None
-        self.panel.runs.set_store(store)
+        self.panel.runs.set_store(store, refresh=self.panel.tabs.currentWidget() is self.panel.runs)
         self._update_actions()
 
     # ------------------------------------------------------------ starting
@@ -162,8 +164,7 @@ class TrainingController(QObject):
             self._load_curves(Path(config.resume))
         colors = {c.name: c.color for c in store.classes()}
         self.runner.start(store.root, config, snapshot, colors)
-        self.dock.show()
-        self.dock.raise_()
+        self.show_dock()
         self._update_actions()
         return True
 
@@ -253,9 +254,15 @@ class TrainingController(QObject):
         return spec is None or cached_weights_path(spec.weights).is_file()
 
     # ------------------------------------------------------------ browsing
-    def show_runs(self) -> None:
-        self.dock.show()
+    def show_dock(self) -> None:
+        if not self.dock.isVisible():
+            self.dock.show()
+            # A third of the window: the canvas stays the larger part, labelling goes on.
+            self.window.resizeDocks([self.dock], [max(300, self.window.height() // 3)], Qt.Orientation.Vertical)
         self.dock.raise_()
+
+    def show_runs(self) -> None:
+        self.show_dock()
         self.panel.runs.refresh()
         self.panel.tabs.setCurrentWidget(self.panel.runs)
 

@@ -45,7 +45,7 @@ class _Series:
 
 
 class TrainingCurves(QWidget):
-    """Three stacked plots sharing the step axis (metrics at the step their epoch ended)."""
+    """Three plots sharing the step axis (metrics at the step their epoch ended)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -56,15 +56,16 @@ class TrainingCurves(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
 
-        self.loss_plot = self._plot(0, self.tr("loss"), legend=True)
-        self.metric_plot = self._plot(1, self.tr("validation"), legend=True)
-        self.lr_plot = self._plot(2, self.tr("learning rate"))
+        # Loss large on the left; validation and learning rate stacked on the right.
+        self.loss_plot = self._plot(0, 0, self.tr("loss"), legend=True, rowspan=2)
+        self.metric_plot = self._plot(0, 1, self.tr("validation"), legend=True)
+        self.lr_plot = self._plot(1, 1, self.tr("learning rate"))
         self.metric_plot.setXLink(self.loss_plot)
         self.lr_plot.setXLink(self.loss_plot)
+        self.loss_plot.setLabel("bottom", self.tr("step"))
         self.lr_plot.setLabel("bottom", self.tr("step"))
-        self.view.ci.layout.setRowStretchFactor(0, 3)
-        self.view.ci.layout.setRowStretchFactor(1, 2)
-        self.view.ci.layout.setRowStretchFactor(2, 1)
+        self.view.ci.layout.setColumnStretchFactor(0, 3)
+        self.view.ci.layout.setColumnStretchFactor(1, 2)
 
         self._steps: dict[str, _Series] = {}
         self._metrics: dict[str, _Series] = {}
@@ -81,8 +82,8 @@ class TrainingCurves(QWidget):
         self._timer.timeout.connect(self.redraw)
         self._timer.start()
 
-    def _plot(self, row: int, title: str, legend: bool = False) -> pg.PlotItem:
-        plot = self.view.addPlot(row=row, col=0)
+    def _plot(self, row: int, col: int, title: str, legend: bool = False, rowspan: int = 1) -> pg.PlotItem:
+        plot = self.view.addPlot(row=row, col=col, rowspan=rowspan)
         plot.setLabel("left", title)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setDownsampling(auto=True, mode="peak")

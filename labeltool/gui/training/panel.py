@@ -49,6 +49,9 @@ NEXT_STEP = {
 }
 
 
+THUMB_SIZE = 128
+
+
 def format_duration(seconds: float | None) -> str:
     if seconds is None or seconds != seconds or seconds < 0:
         return "–"
@@ -67,13 +70,14 @@ class PredictionStripView(QListWidget):
         super().__init__(parent)
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setFlow(QListWidget.Flow.LeftToRight)
-        self.setWrapping(False)
+        self.setWrapping(True)  # a grid that fills the tab, whatever the dock's shape
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setMovement(QListWidget.Movement.Static)
-        self.setIconSize(QSize(160, 160))
+        self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self.setSpacing(4)
         self.setUniformItemSizes(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setMinimumHeight(200)
+        self.setWordWrap(True)
+        self.setMinimumHeight(THUMB_SIZE + 40)
         self.thumbnails: list[Thumbnail] = []
         self.itemClicked.connect(self._clicked)
 
@@ -119,7 +123,6 @@ class TrainingPanel(QWidget):
         buttons = QHBoxLayout()
         for b in (self.train_button, self.cancel_button, self.resume_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -158,19 +161,25 @@ class TrainingPanel(QWidget):
         self.tabs.addTab(self.log, self.tr("Log"))
         self.tabs.setTabVisible(self.confusion_tab, False)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.curves)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addLayout(buttons)
+        status = QHBoxLayout()
+        status.addWidget(self.progress, 2)
+        status.addWidget(self.stats, 3)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.curves)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.stats)
-        layout.addLayout(buttons)
+        layout.addLayout(top)
+        layout.addLayout(status)
         layout.addWidget(self.message)
-        layout.addWidget(self.scratch_button)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.scratch_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.splitter, 1)
+        # Listing runs reads every run folder: do it when the Runs tab is looked at.
+        self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget() is self.runs and self.runs.refresh())
 
         self.start_event: TrainStart | None = None
         self.last_step: Step | None = None

@@ -72,7 +72,7 @@ class SignalCallback(Callback):
     """The engine callback that forwards each event as a signal."""
 
     def __init__(self, signals: TrainingSignals, class_colors: dict[str, str] | None = None,
-                 thumb_size: int = 160):
+                 thumb_size: int = 128):
         self.signals = signals
         self.class_colors = dict(class_colors or {})
         self.thumb_size = thumb_size

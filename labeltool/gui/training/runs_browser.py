@@ -31,13 +31,18 @@ RUNS_DIR = Path(".labeltool") / "runs"
 def _date_text(created: Any) -> str:
     if isinstance(created, (int, float)):
         created = dt.datetime.fromtimestamp(created)
+    if isinstance(created, str):
+        try:
+            created = dt.datetime.fromisoformat(created)
+        except ValueError:
+            return created
     if isinstance(created, dt.datetime):
         return created.strftime("%Y-%m-%d %H:%M")
     return str(created or "")
 
 
 def _list_runs(root: Path) -> list[Any]:
-    from engine.runs import list_runs  # torch-free reading, but keep the import lazy like the rest
+    from engine.runs import list_runs  # imports torch (via engine.run): only when runs are looked at
 
     return list(list_runs(root))
 
@@ -96,9 +101,12 @@ class RunsBrowser(QWidget):
         self._update_buttons()
 
     # -------------------------------------------------------------- data
-    def set_store(self, store: ProjectStore | None) -> None:
+    def set_store(self, store: ProjectStore | None, refresh: bool = True) -> None:
         self.store = store
-        self.refresh()
+        self.runs = []
+        self.table.setRowCount(0)
+        if refresh:
+            self.refresh()
 
     def set_running(self, run_dir: Path | None) -> None:
         """The run in progress (it cannot be deleted or resumed meanwhile)."""

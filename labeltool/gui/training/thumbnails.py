@@ -76,17 +76,16 @@ def _draw_shape(p: QPainter, shape: Shape, scale: float, color: QColor, dashed: 
 
 
 def _caption(sample: PredictionSample) -> str:
-    truth = [s.label for s in sample.ground_truth if isinstance(s, ImageTag)]
-    tags = [s for s in sample.predictions if isinstance(s, ImageTag)]
-    if tags:
-        best = max(tags, key=lambda s: s.source.score or 0.0)
-        score = f" {best.source.score:.2f}" if best.source.score is not None else ""
-        return f"{best.label}{score}" + (f" (true: {truth[0]})" if truth and truth[0] != best.label else "")
+    """Under the thumbnail: the file name (a classifier's answer is on the
+    image's band), and for boxes and masks how many were found."""
+    name = sample.image_path.replace("\\", "/").rsplit("/", 1)[-1]
+    if any(isinstance(s, ImageTag) for s in sample.predictions + sample.ground_truth):
+        return name
     n = sum(1 for s in sample.predictions if not isinstance(s, ImageTag))
-    return f"{n} found / {len(sample.ground_truth)} labelled"
+    return f"{name}\n{n} found / {len(sample.ground_truth)} labelled"
 
 
-def render_thumbnail(sample: PredictionSample, colors: dict[str, str], size: int = 160) -> Thumbnail:
+def render_thumbnail(sample: PredictionSample, colors: dict[str, str], size: int = 128) -> Thumbnail:
     """A thumbnail no larger than ``size`` on its long side."""
     w, h = max(1, sample.width), max(1, sample.height)
     scale = size / max(w, h)
