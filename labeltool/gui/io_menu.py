@@ -2,9 +2,9 @@
 ``labeltool.formats.project_io`` (the same functions as the CLI)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QMenu,
     QMessageBox, QProgressDialog,
@@ -17,56 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FORMAT_TITLES = {"voc": "Pascal VOC", "coco": "COCO", "labelme": "labelme", "yolo": "YOLO",
                  "ppocr": "PPOCRLabel", "icdar": "ICDAR", "imagefolder": "ImageFolder"}
-
-
-def fill(w: "MainWindow", import_menu: QMenu, export_menu: QMenu) -> None:
-    try:
-        from labeltool.formats import FORMATS
-    except ImportError:  # the formats package is optional at this layer
-        for m in (import_menu, export_menu):
-            m.setEnabled(False)
-        return
-    for fmt in FORMATS:
-        title = FORMAT_TITLES.get(fmt, fmt)
-        import_menu.addAction(title + "…", lambda f=fmt: run_import(w, f))
-        export_menu.addAction(title + "…", lambda f=fmt: run_export(w, f))
-
-
-def _progress(w: "MainWindow", title: str) -> tuple[QProgressDialog, callable]:
-    dlg = QProgressDialog(title, w.tr("Cancel"), 0, 0, w)
-    dlg.setWindowModality(Qt.WindowModality.WindowModal)
-    dlg.setMinimumDuration(300)
-    dlg.setCancelButton(None)  # the format functions cannot stop half-way safely
-
-    def progress(done: int, total: int) -> None:
-        dlg.setMaximum(max(total, 1))
-        dlg.setValue(min(done, total))
-        QApplication.processEvents()
-
-    return dlg, progress
-
-
-def run_import(w: "MainWindow", fmt: str) -> None:
-    if w.store is None or w.store.readonly:
-        w.show_error(w.tr("Open a writable project first."))
-        return
-    src = QFileDialog.getExistingDirectory(w, w.tr("Import %1 from folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
-                                           str(w.store.root))
-    if not src:
-        return
-    from labeltool.formats import FormatError
-    from labeltool.formats.project_io import import_into
-
-    dlg, progress = _progress(w, w.tr("Importing…"))
-    try:
-        report = import_into(w.store, fmt, src, progress=progress)
-    except (FormatError, StoreError, ImportError, OSError) as e:
-        dlg.close()
-        w.show_error(str(e))
-        return
-    dlg.close()
-    w.editor.stack.clear()  # imported shapes are not part of the undo history
-    QMessageBox.information(w, w.tr("Import finished"), "\n".join(report.summary()))
 
 
 class ExportOptions(QDialog):
@@ -88,26 +38,88 @@ class ExportOptions(QDialog):
         form.addRow(buttons)
 
 
-def run_export(w: "MainWindow", fmt: str) -> None:
-    if w.store is None:
-        return
-    opts = ExportOptions(w)
-    if opts.exec() != QDialog.DialogCode.Accepted:
-        return
-    out = QFileDialog.getExistingDirectory(w, w.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
-                                           str(w.store.root.parent))
-    if not out:
-        return
-    from labeltool.formats import FormatError
-    from labeltool.formats.project_io import export_from
 
-    dlg, progress = _progress(w, w.tr("Exporting…"))
-    try:
-        report = export_from(w.store, fmt, out, split=opts.split.value() or None,
-                             only_done=opts.only_done.isChecked(), progress=progress)
-    except (FormatError, StoreError, ImportError, OSError) as e:
+class IOMenus(QObject):
+    """Fills File > Import and File > Export of a window."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.w = window
+
+    def fill(self, import_menu: QMenu, export_menu: QMenu) -> None:
+        w = self.w
+        try:
+            from labeltool.formats import FORMATS
+        except ImportError:  # the formats package is optional at this layer
+            for m in (import_menu, export_menu):
+                m.setEnabled(False)
+            return
+        for fmt in FORMATS:
+            title = FORMAT_TITLES.get(fmt, fmt)
+            import_menu.addAction(title + "…", lambda f=fmt: self.run_import(f))
+            export_menu.addAction(title + "…", lambda f=fmt: self.run_export(f))
+
+
+    def _progress(self, title: str) -> tuple[QProgressDialog, Callable[[int, int], None]]:
+        w = self.w
+        dlg = QProgressDialog(title, self.tr("Cancel"), 0, 0, w)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(300)
+        dlg.setCancelButton(None)  # the format functions cannot stop half-way safely
+
+        def progress(done: int, total: int) -> None:
+            dlg.setMaximum(max(total, 1))
+            dlg.setValue(min(done, total))
+            QApplication.processEvents()
+
+        return dlg, progress
+
+
+    def run_import(self, fmt: str) -> None:
+        w = self.w
+        if w.store is None or w.store.readonly:
+            w.show_error(self.tr("Open a writable project first."))
+            return
+        src = QFileDialog.getExistingDirectory(w, self.tr("Import %1 from folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
+                                               str(w.store.root))
+        if not src:
+            return
+        from labeltool.formats import FormatError
+        from labeltool.formats.project_io import import_into
+
+        dlg, progress = self._progress(self.tr("Importing…"))
+        try:
+            report = import_into(w.store, fmt, src, progress=progress)
+        except (FormatError, StoreError, ImportError, OSError) as e:
+            dlg.close()
+            w.show_error(str(e))
+            return
         dlg.close()
-        w.show_error(str(e))
-        return
-    dlg.close()
-    QMessageBox.information(w, w.tr("Export finished"), "\n".join(report.summary()))
+        w.editor.stack.clear()  # imported shapes are not part of the undo history
+        QMessageBox.information(w, self.tr("Import finished"), "\n".join(report.summary()))
+
+
+    def run_export(self, fmt: str) -> None:
+        w = self.w
+        if w.store is None:
+            return
+        opts = ExportOptions(w)
+        if opts.exec() != QDialog.DialogCode.Accepted:
+            return
+        out = QFileDialog.getExistingDirectory(w, self.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
+                                               str(w.store.root.parent))
+        if not out:
+            return
+        from labeltool.formats import FormatError
+        from labeltool.formats.project_io import export_from
+
+        dlg, progress = self._progress(self.tr("Exporting…"))
+        try:
+            report = export_from(w.store, fmt, out, split=opts.split.value() or None,
+                                 only_done=opts.only_done.isChecked(), progress=progress)
+        except (FormatError, StoreError, ImportError, OSError) as e:
+            dlg.close()
+            w.show_error(str(e))
+            return
+        dlg.close()
+        QMessageBox.information(w, self.tr("Export finished"), "\n".join(report.summary()))

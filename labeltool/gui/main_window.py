@@ -22,7 +22,7 @@ from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore
 
 from . import io_menu
-from .actions import build_actions, build_menus
+from .actions import Actions
 from .canvas import CanvasView
 from .editing import Editor
 from .help_dialog import HelpDialog
@@ -69,13 +69,15 @@ class MainWindow(QMainWindow):
         self.add_dock(self.label_panel, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Classes"), "classes")
         self.add_dock(self.shape_list, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Shapes"), "shapes")
 
-        self.actions = build_actions(self)
-        self.menus = build_menus(self, self.actions)
+        self.actions = Actions(self)
+        self.actions.build(self)
+        self.menus = self.actions.build_menus(self)
         for dock in self.findChildren(QDockWidget):
             self.menus["docks"].addAction(dock.toggleViewAction())
         for a in self.language_actions.actions():
             a.setChecked(a.data() == chosen_language())
-        io_menu.fill(self, self.menus["import"], self.menus["export"])
+        self.io_menus = io_menu.IOMenus(self)
+        self.io_menus.fill(self.menus["import"], self.menus["export"])
         self._build_status_bar()
         self._connect()
         self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)

@@ -1,0 +1,1796 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../labeltool/gui/review/overlay.py" line="28"/>
+        <source>false alarm?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/overlay.py" line="30"/>
+        <source>other class</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="46"/>
+        <source>&amp;Open folder…</source>
+        <translation>打开文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="47"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="48"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="49"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="50"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="51"/>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="52"/>
+        <source>D&amp;uplicate</source>
+        <translation>创建副本(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="53"/>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="54"/>
+        <source>Select &amp;all</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="55"/>
+        <source>Change &amp;label…</source>
+        <translation>修改标签(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="56"/>
+        <source>Edit &amp;transcription…</source>
+        <translation>编辑转写文本(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="57"/>
+        <source>&amp;Hide selected shapes</source>
+        <translation>隐藏选中的形状(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="58"/>
+        <source>&amp;Show all shapes</source>
+        <translation>显示全部形状(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="61"/>
+        <source>&amp;Select and edit</source>
+        <translation>选择与编辑(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="61"/>
+        <source>&amp;Box</source>
+        <translation>矩形框(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="62"/>
+        <source>&amp;Polygon</source>
+        <translation>多边形(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="62"/>
+        <source>B&amp;rush mask</source>
+        <translation>画笔掩码(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="63"/>
+        <source>&amp;Text region</source>
+        <translation>文本区域(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="67"/>
+        <source>Brush smaller</source>
+        <translation>画笔变小</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="68"/>
+        <source>Brush larger</source>
+        <translation>画笔变大</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="69"/>
+        <source>&amp;GrabCut: box to mask</source>
+        <translation>GrabCut：框转掩码(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="70"/>
+        <source>Segment the object in the selected box (OpenCV GrabCut, no model)</source>
+        <translation>分割选中框内的目标（OpenCV GrabCut，无需模型）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="71"/>
+        <source>Convert to &amp;mask</source>
+        <translation>转为掩码(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="72"/>
+        <source>Convert mask to p&amp;olygons</source>
+        <translation>掩码转多边形(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="73"/>
+        <source>Copy shapes from previous &amp;image</source>
+        <translation>从上一张图像复制形状(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="75"/>
+        <source>&amp;Next image</source>
+        <translation>下一张(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="76"/>
+        <source>&amp;Previous image</source>
+        <translation>上一张(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="77"/>
+        <source>Mark &amp;done and next</source>
+        <translation>标记完成并下一张(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="78"/>
+        <source>Mark &amp;skipped and next</source>
+        <translation>标记跳过并下一张(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="80"/>
+        <source>Toggle image class %1</source>
+        <translation>切换图像类别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="83"/>
+        <source>&amp;Fit window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="84"/>
+        <source>Fit &amp;width</source>
+        <translation>适应宽度(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="85"/>
+        <source>&amp;Actual size (1:1)</source>
+        <translation>实际大小 1:1(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="86"/>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="87"/>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="88"/>
+        <source>Show &amp;predictions</source>
+        <translation>显示预测结果(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="89"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="90"/>
+        <source>&amp;About labeltool</source>
+        <translation>关于 labeltool(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="96"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="98"/>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="99"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="102"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="106"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="112"/>
+        <source>&amp;Image</source>
+        <translation>图像(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="115"/>
+        <source>Image &amp;classes</source>
+        <translation>图像类别(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="118"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="122"/>
+        <source>&amp;Panels</source>
+        <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="123"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="133"/>
+        <source>T&amp;rain</source>
+        <translation>训练(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>Editor</name>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="57"/>
+        <source>This project is open read-only: changes are not saved.</source>
+        <translation>此项目以只读方式打开：修改不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="122"/>
+        <source>Add %1</source>
+        <translation>添加 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="138"/>
+        <source>Edit %1</source>
+        <translation>编辑 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="142"/>
+        <source>Edit shapes</source>
+        <translation>编辑形状</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="152"/>
+        <source>Delete %1</source>
+        <translation>删除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="153"/>
+        <source>Delete shapes</source>
+        <translation>删除形状</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="198"/>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="201"/>
+        <source>Duplicate</source>
+        <translation>创建副本</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="208"/>
+        <source>Copy from previous image</source>
+        <translation>从上一张图像复制</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="237"/>
+        <source>Image class %1</source>
+        <translation>图像类别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="239"/>
+        <source>Remove image class %1</source>
+        <translation>移除图像类别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="240"/>
+        <source>Remove image class</source>
+        <translation>移除图像类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="260"/>
+        <source>Convert to mask</source>
+        <translation>转为掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="267"/>
+        <source>Convert to polygons</source>
+        <translation>转为多边形</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="286"/>
+        <source>Select one box for GrabCut.</source>
+        <translation>请为 GrabCut 选择一个矩形框。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="299"/>
+        <source>GrabCut found no object in the box.</source>
+        <translation>GrabCut 未在框内找到目标。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="302"/>
+        <source>GrabCut</source>
+        <translation>GrabCut</translation>
+    </message>
+</context>
+<context>
+    <name>ExportOptions</name>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="25"/>
+        <source>Export options</source>
+        <translation>导出选项</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="30"/>
+        <source>no split</source>
+        <translation>不划分</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="31"/>
+        <source>Only images marked done</source>
+        <translation>仅导出已完成的图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="33"/>
+        <source>Train share (rest is val)</source>
+        <translation>训练集比例（其余为验证集）</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="12"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="19"/>
+        <source>Wheel</source>
+        <translation>滚轮</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="19"/>
+        <source>Zoom at the cursor</source>
+        <translation>以光标为中心缩放</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="20"/>
+        <source>Middle drag, Space + drag</source>
+        <translation>中键拖动、空格+拖动</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="20"/>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="21"/>
+        <source>Click, Ctrl+click</source>
+        <translation>单击、Ctrl+单击</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="21"/>
+        <source>Select a shape, add to the selection</source>
+        <translation>选择形状、加入选择</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="22"/>
+        <source>Drag a shape / a handle</source>
+        <translation>拖动形状 / 控制点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="22"/>
+        <source>Move it / resize a box, move a vertex</source>
+        <translation>移动它 / 调整框大小、移动顶点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="23"/>
+        <source>Arrow keys (Shift: 10 px)</source>
+        <translation>方向键（Shift：10 像素）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="23"/>
+        <source>Nudge the selected shapes by 1 px</source>
+        <translation>将选中的形状微移 1 像素</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="24"/>
+        <source>Double-click an edge</source>
+        <translation>双击边</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="24"/>
+        <source>Insert a vertex into the selected polygon</source>
+        <translation>在选中的多边形上插入顶点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="25"/>
+        <source>Shift+click a vertex</source>
+        <translation>Shift+单击顶点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="25"/>
+        <source>Delete that vertex</source>
+        <translation>删除该顶点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="26"/>
+        <source>Enter, double-click</source>
+        <translation>回车、双击</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="26"/>
+        <source>Close the polygon being drawn</source>
+        <translation>闭合正在绘制的多边形</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="27"/>
+        <source>Backspace</source>
+        <translation>退格键</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="27"/>
+        <source>Remove the last point of the polygon being drawn</source>
+        <translation>删除正在绘制的多边形的最后一个点</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="28"/>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="28"/>
+        <source>Cancel the shape being drawn</source>
+        <translation>取消正在绘制的形状</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="29"/>
+        <source>Right drag, Shift+drag (brush)</source>
+        <translation>右键拖动、Shift+拖动（画笔）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="29"/>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="32"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/help_dialog.py" line="32"/>
+        <source>Does</source>
+        <translation>作用</translation>
+    </message>
+</context>
+<context>
+    <name>IOMenus</name>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="65"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="81"/>
+        <source>Open a writable project first.</source>
+        <translation>请先打开一个可写的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="83"/>
+        <source>Import %1 from folder</source>
+        <translation>从文件夹导入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="90"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="99"/>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="109"/>
+        <source>Export %1 to folder</source>
+        <translation>导出 %1 到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="116"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="125"/>
+        <source>Export finished</source>
+        <translation>导出完成</translation>
+    </message>
+</context>
+<context>
+    <name>ImageListModel</name>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="99"/>
+        <source>The file is missing from the folder (its labels are kept).</source>
+        <translation>文件已不在文件夹中（其标注仍保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="108"/>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="108"/>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="109"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="109"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+</context>
+<context>
+    <name>ImageListWidget</name>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="146"/>
+        <source>Filter by name…</source>
+        <translation>按名称筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="169"/>
+        <source>All images</source>
+        <translation>全部图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="170"/>
+        <source>Unlabelled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="171"/>
+        <source>Has predictions</source>
+        <translation>有预测结果</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="173"/>
+        <source>Has class: %1</source>
+        <translation>含类别：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPanel</name>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="30"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="30"/>
+        <source>Shapes</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="35"/>
+        <source>Use the selected class for new shapes</source>
+        <translation>新形状使用选中的类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="36"/>
+        <source>Skip the label dialog: every new shape gets the selected class</source>
+        <translation>不弹出标签对话框：新形状都使用选中的类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="39"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="39"/>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="40"/>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="41"/>
+        <source>Colour</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="42"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="131"/>
+        <source>Add class</source>
+        <translation>添加类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="131"/>
+        <source>Name of the new class:</source>
+        <translation>新类别的名称：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="139"/>
+        <source>Rename class</source>
+        <translation>重命名类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="140"/>
+        <source>New name for “%1” (an existing name merges the two):</source>
+        <translation>“%1”的新名称（若与已有名称相同则合并）：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="153"/>
+        <source>Merge class</source>
+        <translation>合并类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="154"/>
+        <source>Move every shape of “%1” to:</source>
+        <translation>将“%1”的所有形状移到：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="163"/>
+        <source>Colour of “%1”</source>
+        <translation>“%1”的颜色</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="173"/>
+        <source>Delete class</source>
+        <translation>删除类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_panel.py" line="174"/>
+        <source>Delete the class “%1” and its %2 shapes on all images? This cannot be undone.</source>
+        <translation>删除类别“%1”及其在所有图像上的 %2 个形状？此操作无法撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPicker</name>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="38"/>
+        <source>Text region</source>
+        <translation>文本区域</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="38"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="42"/>
+        <source>Type to search or to make a new class</source>
+        <translation>输入以搜索，或新建类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="45"/>
+        <source>difficult (hard to read)</source>
+        <translation>困难（难以辨认）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="47"/>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="52"/>
+        <source>What the text says</source>
+        <translation>文字内容</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/label_picker.py" line="53"/>
+        <source>Transcription</source>
+        <translation>转写文本</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="68"/>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="69"/>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="70"/>
+        <source>Shapes</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="143"/>
+        <source>Open a folder of images</source>
+        <translation>打开图像文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="153"/>
+        <source>Open read-only?</source>
+        <translation>以只读方式打开？</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="154"/>
+        <source>Open the project read-only (view, export, no changes)?</source>
+        <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="226"/>
+        <source>This is the last image.</source>
+        <translation>已是最后一张图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="227"/>
+        <source>This is the first image.</source>
+        <translation>已是第一张图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="252"/>
+        <source>The image cannot be read.</source>
+        <translation>无法读取该图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="294"/>
+        <source>This image cannot be shown:</source>
+        <translation>无法显示此图像：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="380"/>
+        <source>(of %1)</source>
+        <translation>（共 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="389"/>
+        <source>[read-only]</source>
+        <translation>[只读]</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="409"/>
+        <source>labeltool</source>
+        <translation>labeltool</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="415"/>
+        <source>About labeltool</source>
+        <translation>关于 labeltool</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="416"/>
+        <source>labeltool: label images, export datasets, fine-tune models.</source>
+        <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="420"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="421"/>
+        <source>The language changes the next time labeltool starts.</source>
+        <translation>语言将在下次启动 labeltool 时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionOverlay</name>
+    <message>
+        <location filename="../../labeltool/gui/review/overlay.py" line="66"/>
+        <source>missed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="139"/>
+        <source>Model report — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="146"/>
+        <source>Predicting the validation images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="148"/>
+        <source>Save as PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="150"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="181"/>
+        <source>The report could not be made: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="185"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="191"/>
+        <source>Save the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="192"/>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="194"/>
+        <source>Could not write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <source>Class</source>
+        <translation type="unfinished">类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <source>Labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <source>Predicted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <source>AP@0.5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <source>Precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <source>Recall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="44"/>
+        <source>AP@0.5 per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="45"/>
+        <source>Precision / recall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <source>Confusion (rows: labels, columns: model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="62"/>
+        <source>Model report: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="63"/>
+        <source>Evaluated on %1, score threshold %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="102"/>
+        <source>recall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="103"/>
+        <source>precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="46"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="103"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="50"/>
+        <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="52"/>
+        <source>Other…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="53"/>
+        <source>Predict with a run or exported model kept elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="59"/>
+        <source>This image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="60"/>
+        <source>Selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="61"/>
+        <source>All unlabelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="62"/>
+        <source>Images with no labels that are not marked done or skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="65"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="69"/>
+        <source>Pre-label with the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="83"/>
+        <source>Review predictions on the canvas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="84"/>
+        <source>Compare with labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="86"/>
+        <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="95"/>
+        <source>Accept (Y)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="96"/>
+        <source>Reject (N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="97"/>
+        <source>Next (Tab)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="98"/>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="99"/>
+        <source>Accept and select it to move its corners or change its class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="100"/>
+        <source>Accept all shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="101"/>
+        <source>Accept every prediction at or above the threshold and drop the ones below it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="108"/>
+        <source>Score ≥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
+        <source>Model report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="125"/>
+        <source>Export model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="203"/>
+        <source>A run folder or an exported model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="243"/>
+        <source>Open a project you can write to: predictions are stored in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="246"/>
+        <source>No model yet: train one (Train menu) or choose a run or exported model (Other…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="250"/>
+        <source>No images to predict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="256"/>
+        <source>Skipped an unreadable image: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="262"/>
+        <source>Loading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="270"/>
+        <source>Cancelling after the image in progress…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="290"/>
+        <source>Prediction failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="299"/>
+        <source>Predicted %1 image(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="301"/>
+        <source>Cancelled: %1 image(s) predicted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="326"/>
+        <source>Export the model into…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="338"/>
+        <source>This model is already an export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="342"/>
+        <source>Export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="345"/>
+        <source>Exporting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="383"/>
+        <source>%1 of %2 predictions shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="387"/>
+        <source>%1 found, %2 false alarms, %3 missed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueue</name>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="23"/>
+        <source>Review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="28"/>
+        <source>Likely mistakes, then unsure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="29"/>
+        <source>Likely labelling mistakes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="30"/>
+        <source>Most unsure (label next)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="31"/>
+        <source>Build</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="32"/>
+        <source>Rank the images that have predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="78"/>
+        <source>No predictions yet: pre-label some images first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="84"/>
+        <source>unsure %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="87"/>
+        <source>%1 other class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="89"/>
+        <source>%1 missed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="92"/>
+        <source>%1 unlabelled?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="93"/>
+        <source>agrees</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewSession</name>
+    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="138"/>
+        <source>No predictions shown on this image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="164"/>
+        <location filename="../../labeltool/gui/review/session.py" line="165"/>
+        <location filename="../../labeltool/gui/review/session.py" line="180"/>
+        <source>Accept %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="188"/>
+        <location filename="../../labeltool/gui/review/session.py" line="190"/>
+        <location filename="../../labeltool/gui/review/session.py" line="215"/>
+        <source>Reject %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="216"/>
+        <source>Accept %1 predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunsBrowser</name>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <source>Task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <source>Best</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="84"/>
+        <source>Show curves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="85"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="86"/>
+        <source>Use for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="87"/>
+        <source>Make this run the model that reviews and pre-labels images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="88"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="190"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="200"/>
+        <source>Delete run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="191"/>
+        <source>Delete the run {name} with its checkpoints? This cannot be undone; your labels are not touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="201"/>
+        <source>Could not delete {name}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShapeList</name>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <source>box</source>
+        <translation>矩形框</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <source>polygon</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <source>mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="28"/>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="28"/>
+        <source>image class</source>
+        <translation>图像类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="40"/>
+        <source>[prediction%1]</source>
+        <translation>[预测%1]</translation>
+    </message>
+</context>
+<context>
+    <name>TagBar</name>
+    <message>
+        <location filename="../../labeltool/gui/tag_bar.py" line="18"/>
+        <source>Image classes:</source>
+        <translation>图像类别：</translation>
+    </message>
+</context>
+<context>
+    <name>TrainDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="44"/>
+        <source>Train a model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="48"/>
+        <source>Detect objects (boxes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="49"/>
+        <source>Segment (polygons, masks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="50"/>
+        <source>Classify images (image classes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="55"/>
+        <source>{task} - {n} labelled images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="65"/>
+        <source>Automatic ({best})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="68"/>
+        <source>Start from pretrained weights (ImageNet/COCO)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="75"/>
+        <source>Task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="76"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="78"/>
+        <source>Epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="100"/>
+        <source>no limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="103"/>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="106"/>
+        <source>Batch size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="107"/>
+        <source>Image size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="108"/>
+        <source>Learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="109"/>
+        <source>Validation share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="110"/>
+        <source>Stop after steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="111"/>
+        <source>Early stop after epochs without gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="114"/>
+        <source>Advanced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="126"/>
+        <source>Start training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="136"/>
+        <source>Project check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="199"/>
+        <source>From scratch: needs more labels and more epochs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="202"/>
+        <source>Pretrained weights are on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="205"/>
+        <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="220"/>
+        <source>Ready to train.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="46"/>
+        <source>Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="55"/>
+        <source>&amp;Train a model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="58"/>
+        <source>&amp;Cancel training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="60"/>
+        <source>&amp;Resume last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="62"/>
+        <source>Show &amp;runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="64"/>
+        <source>T&amp;rain</source>
+        <translation type="unfinished">训练(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="159"/>
+        <source>Resuming {run}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="160"/>
+        <source>Starting {model}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="175"/>
+        <source>Stopping after this step…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="186"/>
+        <source>Cannot resume {run}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="197"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="198"/>
+        <source>The run finished its {n} epochs. Train how many more?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="272"/>
+        <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="276"/>
+        <source>Run {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="310"/>
+        <source>{path} is not in the open project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="328"/>
+        <source>Training in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="329"/>
+        <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingCurves</name>
+    <message>
+        <location filename="../../labeltool/gui/training/curves.py" line="60"/>
+        <source>loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/curves.py" line="61"/>
+        <source>validation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/curves.py" line="62"/>
+        <source>learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/curves.py" line="65"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="66"/>
+        <source>step</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="43"/>
+        <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="45"/>
+        <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="47"/>
+        <source>Your labels are safe. Fix what the message names and start again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="105"/>
+        <source>No training run yet. Press Train to start one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="115"/>
+        <source>Train…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="116"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="117"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="131"/>
+        <source>Train from scratch instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="136"/>
+        <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="151"/>
+        <source>Rows: true class; columns: predicted class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="157"/>
+        <source>Predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="158"/>
+        <source>Per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="159"/>
+        <source>Confusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="160"/>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="161"/>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="236"/>
+        <source>, resumed at step {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="237"/>
+        <source>{model} on {device}: {train} training / {val} validation images{resumed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="256"/>
+        <source>epoch {n}: {metrics}{best}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="257"/>
+        <source> (best so far)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="262"/>
+        <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="267"/>
+        <source>saved best model (epoch {n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="279"/>
+        <source> Best validation score: {v:.3f}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="281"/>
+        <source>Training finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="283"/>
+        <source>Training cancelled; the last checkpoint is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="287"/>
+        <source>Training stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="303"/>
+        <source>preparing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="309"/>
+        <source>epoch {e}/{n}  ·  step {s}/{t}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="315"/>
+        <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="29"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="41"/>
+        <source>Accept prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="42"/>
+        <source>Reject prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="43"/>
+        <source>Next prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="44"/>
+        <source>Previous prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="45"/>
+        <source>Accept all shown predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="57"/>
+        <source>&amp;Review predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="61"/>
+        <source>Pre-label this image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="62"/>
+        <source>Pre-label all unlabelled images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="63"/>
+        <source>Model report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/install.py" line="64"/>
+        <source>Export model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
