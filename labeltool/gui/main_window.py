@@ -85,6 +85,11 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self.training = TrainingController(self)  # Train menu, Training dock, closing while training
         self.review = install_review(self)  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
+        # Review tabbed with the shape list, so the class list keeps its height.
+        self.tabifyDockWidget(self.findChild(QDockWidget, "dock_shapes"), self.findChild(QDockWidget, "dock_review"))
+        self.findChild(QDockWidget, "dock_shapes").raise_()
+        self.resizeDocks([self.findChild(QDockWidget, "dock_classes"), self.findChild(QDockWidget, "dock_shapes")],
+                         [3, 2], Qt.Orientation.Vertical)
         if store is not None:
             self.set_store(store, owns=False)
 

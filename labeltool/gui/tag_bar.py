@@ -3,7 +3,8 @@ canvas; keys 1-9 toggle the first nine."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QWidget
 
 from .icons import swatch_icon
 
@@ -13,11 +14,21 @@ class TagBar(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.lay = QHBoxLayout(self)
-        self.lay.setContentsMargins(4, 2, 4, 2)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
         self.title = QLabel(self.tr("Image classes:"))
-        self.lay.addWidget(self.title)
+        outer.addWidget(self.title)
+        # Many classes scroll sideways instead of widening the window.
+        self.scroll = QScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self.lay = QHBoxLayout(inner)
+        self.lay.setContentsMargins(0, 0, 0, 0)
         self.lay.addStretch(1)
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll, 1)
         self.buttons: dict[str, QToolButton] = {}
 
     def set_classes(self, classes: list[tuple[str, str]]) -> None:
@@ -34,6 +45,10 @@ class TagBar(QWidget):
             b.toggled.connect(lambda on, n=name: self.toggled.emit(n, on))
             self.lay.insertWidget(self.lay.count() - 1, b)
             self.buttons[name] = b
+        probe = QToolButton()
+        probe.setText("1")
+        probe.setIcon(swatch_icon("#000000"))
+        self.scroll.setFixedHeight(probe.sizeHint().height() + self.scroll.horizontalScrollBar().sizeHint().height())
 
     def set_tags(self, labels: set[str]) -> None:
         for name, b in self.buttons.items():

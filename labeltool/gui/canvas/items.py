@@ -24,11 +24,14 @@ class LabelTag(QGraphicsItem):
         self._font.setPointSizeF(9)
         self._rect = QRectF()
 
-    def set(self, text: str, color: QColor) -> None:
+    def set(self, text: str, color: QColor, inside: bool = False) -> None:
+        """``inside``: draw below the anchor (a shape at the image's top edge
+        would have its tag cut off above it)."""
         self.prepareGeometryChange()
         self._text, self._color = text, color
         fm = QFontMetricsF(self._font)
-        self._rect = QRectF(0, -fm.height() - 2, fm.horizontalAdvance(text) + 6, fm.height() + 2)
+        h = fm.height() + 2
+        self._rect = QRectF(0, 0 if inside else -h, fm.horizontalAdvance(text) + 6, h)
         self.setVisible(bool(text))
 
     def boundingRect(self) -> QRectF:
@@ -69,7 +72,7 @@ class ShapeItem(QGraphicsItem):
         b = shape.bounds()
         if b is not None:
             self.tag.setPos(b[0], b[1])
-        self.tag.set(self.caption(), self.color)
+        self.tag.set(self.caption(), self.color, inside=b is not None and b[1] < 2)
         self.update()
 
     def caption(self) -> str:
@@ -132,7 +135,7 @@ class _PathItem(ShapeItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill = QColor(self.color)
-        fill.setAlpha(70 if self.selected else (0 if self.model else 30))
+        fill.setAlpha(50 if self.selected else (0 if self.model else 25))
         painter.setPen(self.pen())
         painter.setBrush(QBrush(fill))
         painter.drawPath(self._path)
