@@ -46,7 +46,21 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backbone-lr", type=float, dest="backbone_lr_mult",
                    help="classify: learning-rate multiplier of the pretrained layers (e.g. 0.1)")
     p.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
+    p.add_argument("--extra", type=_json_object, help="advanced: a JSON object merged into the config's extra "
+                   "options, e.g. '{\"detector\": {\"box_batch_size_per_image\": 128}}'")
     p.add_argument("--quiet", action="store_true", help="print the end only")
+
+
+def _json_object(text: str) -> dict:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not JSON: {e}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("must be a JSON object")
+    return value
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -62,6 +76,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         given["pretrained"] = False
     if args.no_amp:
         given["amp"] = False
+    if getattr(args, "extra", None):
+        given["extra"] = args.extra
     if args.resume:
         import json
 

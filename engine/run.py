@@ -202,7 +202,8 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     state = TrainState()
     if ckpt is not None:
         state = TrainState(step=int(ckpt["step"]), epochs_done=int(ckpt["epoch"]), best_metric=ckpt.get("best_metric"),
-                           best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]))
+                           best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]),
+                           best_loss=float(ckpt.get("best_loss") or "inf"))
     parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
                          data=data, train_loader=train_loader, val_loader=val_loader, sampler=sampler,
                          optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=total, warmup=warmup,

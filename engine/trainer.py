@@ -48,6 +48,7 @@ class TrainState:
     epochs_done: int = 0
     best_metric: float | None = None
     best_epoch: int | None = None
+    best_loss: float = math.inf
     last_saved_step: int = -1
     skipped: set[str] = field(default_factory=set)
 
@@ -257,10 +258,13 @@ class Trainer:
             p.model.train()
             metrics = result.metrics if result else {}
             value = metrics.get(p.adapter.primary)
+            # Ties (a small val set gives accuracy 1.0 early) go to the lower val loss.
+            loss = metrics.get("val_loss", math.inf)
             is_best = value is not None and math.isfinite(value) and (
-                st.best_metric is None or value > st.best_metric)
+                st.best_metric is None or value > st.best_metric
+                or (value == st.best_metric and loss < st.best_loss))
             if is_best:
-                st.best_metric, st.best_epoch = float(value), epoch
+                st.best_metric, st.best_epoch, st.best_loss = float(value), epoch, loss
             self.emit(EpochEnd(epoch=epoch, step=st.step, metrics=metrics,
                                per_class=result.per_class if result else {},
                                confusion=result.confusion if result else None, is_best=is_best))
@@ -304,6 +308,7 @@ class Trainer:
             "model": p.model_name, "task": p.adapter.task, "classes": list(p.adapter.classes),
             "img_size": int(p.img_size), "step": int(st.step), "epoch": int(st.epochs_done),
             "best_metric": st.best_metric, "best_epoch": st.best_epoch,
+            "best_loss": st.best_loss if math.isfinite(st.best_loss) else None,
             "state_dict": {k: v.detach().cpu() for k, v in p.module.state_dict().items()},
             "config": self.config.to_dict(),
         }

@@ -60,3 +60,16 @@ def tiny_config(**changes) -> TrainConfig:
                 pretrained=False, workers=0, predictions_every_epoch=0)
     base.update(changes)
     return TrainConfig(**base)
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Train on one thread: on a busy 2-core machine (other suites running
+    beside) two OpenMP threads spin against each other and a step is up to
+    10x slower; one thread is steady. Restored afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
