@@ -153,8 +153,9 @@ class ImageCache(QObject):
                     self.failed.emit(job.image_id, self._errors[job.image_id])
                 continue
             self._store(key, img)
-            # A small image's preview is the image itself.
-            if job.level == PREVIEW and max(img.width(), img.height()) <= self.preview_side:
+            # A small image's preview is the image itself (a larger one comes back
+            # exactly preview_side long, so "<" tells them apart).
+            if job.level == PREVIEW and max(img.width(), img.height()) < self.preview_side:
                 self._store((job.image_id, FULL), img)
             if not self._closed:
                 self.loaded.emit(job.image_id, job.level, img)

@@ -1,11 +1,11 @@
 """Conversions between masks and polygons, and GrabCut (OpenCV, no model).
 
 Plain NumPy/OpenCV functions: the canvas and menu actions call them and wrap
-the result in an undoable store edit.
+the result in an undoable store edit. OpenCV is imported on first use: it is
+not needed to open the window.
 """
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from labeltool.core.shapes import Mask, Point, Polygon
@@ -13,6 +13,8 @@ from labeltool.core.shapes import Mask, Point, Polygon
 
 def polygon_to_mask(polygon: Polygon, height: int, width: int) -> Mask:
     """The filled polygon as a mask of the image size (same id, label, flags)."""
+    import cv2
+
     a = np.zeros((height, width), np.uint8)
     pts = np.round(np.asarray(polygon.points, np.float64)).astype(np.int32)
     cv2.fillPoly(a, [pts], 1)
@@ -25,6 +27,8 @@ def mask_to_polygons(mask: Mask, epsilon: float = 1.0, min_area: float = 4.0) ->
     Douglas-Peucker with ``epsilon`` pixels (so a brushed blob does not become
     a thousand vertices). Specks under ``min_area`` pixels are dropped. The
     first polygon keeps the mask's id (the edit replaces it in place)."""
+    import cv2
+
     a = mask.to_array().astype(np.uint8)
     contours, _ = cv2.findContours(a, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     contours = sorted(contours, key=cv2.contourArea, reverse=True)
@@ -52,6 +56,8 @@ def grabcut_box(image: np.ndarray, box: tuple[float, float, float, float], itera
     quadratic-ish in pixels; a 12 MP crop would take a minute), and the mask is
     scaled back up.
     """
+    import cv2
+
     h, w = image.shape[:2]
     x1, y1, x2, y2 = box
     mx, my = max(4, (x2 - x1) * 0.1), max(4, (y2 - y1) * 0.1)

@@ -290,3 +290,35 @@ def test_every_string_of_the_main_window_is_translated():
             if tr.get("type") not in ("vanished", "obsolete"):
                 untranslated.append(msg.find("source").text)
     assert untranslated == []
+
+
+def test_preview_first_then_full_resolution_when_zoomed_in(qtbot, project_folder, drive_factory):
+    from tests.conftest import write_image
+
+    write_image(project_folder / "aaa_big.jpg", 2400, 1800)
+    with ProjectStore.open(project_folder) as store:
+        w, drive = drive_factory(store)
+        assert w.current_image().path == "aaa_big.jpg"
+        layer = w.canvas.canvas_scene.image
+        qtbot.waitUntil(lambda: layer.preview is not None, timeout=5000)
+        assert max(layer.preview.width(), layer.preview.height()) <= w.cache.preview_side
+        assert layer.full is None or layer.full.width() == 2400
+        drive.shortcut("Ctrl+0")  # 1:1 needs every pixel
+        qtbot.waitUntil(lambda: layer.full is not None, timeout=5000)
+        assert (layer.full.width(), layer.full.height()) == (2400, 1800)
+        w.close()
+
+
+def test_escape_cancels_a_half_drawn_polygon(main_window, drive, project_store):
+    drive.shortcut("P")
+    drive.click(10, 10)
+    drive.click(100, 10)
+    drive.key(Qt.Key.Key_Escape)
+    assert not main_window.canvas.tool.busy
+    drive.click(50, 50)
+    drive.click(60, 60)
+    drive.answer_dialog(lambda d: d.edit.setText("x"))
+    drive.click(50, 80)
+    drive.key(Qt.Key.Key_Return)
+    [p] = project_store.shapes(main_window.current_image().id)
+    assert len(p.points) == 3 and p.points[0] == pytest.approx((50, 50), abs=1)
