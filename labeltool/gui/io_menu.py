@@ -47,7 +47,6 @@ class IOMenus(QObject):
         self.w = window
 
     def fill(self, import_menu: QMenu, export_menu: QMenu) -> None:
-        w = self.w
         try:
             from labeltool.formats import FORMATS
         except ImportError:  # the formats package is optional at this layer

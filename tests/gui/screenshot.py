@@ -25,7 +25,6 @@ def main() -> int:
     ap.add_argument("--select", type=int, default=0, help="select the n-th shape (-1: none)")
     args = ap.parse_args()
 
-    from PySide6.QtCore import QCoreApplication, QTranslator
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -2,8 +2,6 @@
 Chinese names, class panel, zoom, prefetch, language."""
 from __future__ import annotations
 
-import os
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from labeltool.core.shapes import Box, Mask, Point, Polygon, Shape, TextRegion
+from labeltool.core.shapes import Box, Mask, Point, Shape, TextRegion
 
 Z_SHAPES, Z_OVERLAY, Z_HANDLES, Z_PREVIEW = 10, 20, 30, 40
 
