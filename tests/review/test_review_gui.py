@@ -22,7 +22,7 @@ def open_window(qtbot, store):
     from labeltool.gui.review import install
 
     w = MainWindow(store)
-    review = install(w)
+    review = getattr(w, "review", None) or install(w)  # the window installs it itself once wired in
     qtbot.addWidget(w)
     w.resize(1300, 850)
     w.show()
@@ -135,9 +135,8 @@ def test_report_and_export_from_the_panel(qtbot, trained_window, tmp_path):
     assert dlg.save_png(str(png)) and png.stat().st_size > 10_000
     dlg.close()
 
-    job = panel.export_model(tmp_path / "exported")
-    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
-        pass
+    assert panel.export_model(tmp_path / "exported") is not None
+    qtbot.waitUntil(lambda: panel.export_job is None, timeout=WAIT_MS)
     assert (tmp_path / "exported" / "model.json").is_file()
     assert "torchscript" in panel.status.text()
 
