@@ -26,19 +26,17 @@ def main(argv: list[str] | None = None) -> int:
 
     predict.add_parser(sub)
     args = parser.parse_args(argv)
+    from labeltool.app.cli import CLIError
+    from labeltool.core.errors import StoreError
+    from labeltool.core.images import ImageLoadError
+
     try:
         if args.command == "train":
             return run_train(args, args.events)
         return int(args.func(args) or 0)
-    except EngineError as e:
+    except (EngineError, CLIError, StoreError, ImageLoadError) as e:  # a message, not a traceback
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except Exception as e:  # CLIError and store errors: a message, not a traceback
-        if type(e).__name__ in ("CLIError",) or e.__class__.__module__.startswith("labeltool"):
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        raise
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,7 +27,8 @@ class CheckpointError(EngineError):
 class NonFiniteLossError(EngineError):
     """The loss became NaN or infinite (on any rank)."""
 
-    def __init__(self, step: int, loss: float):
+    def __init__(self, step: int, loss: float, where: str = ""):
         self.step = step
         self.loss = loss
+        self.where = where
         super().__init__(f"the loss became {loss} at step {step}")

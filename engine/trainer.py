@@ -128,7 +128,9 @@ class Trainer:
         if flags[0]:
             raise TrainingCancelled()
         if flags[1]:
-            raise NonFiniteLossError(self.state.step + 1, self._last_loss)
+            local = math.isfinite(self._last_loss)  # finite here: another rank saw it
+            raise NonFiniteLossError(self.state.step + 1, float("nan") if local else self._last_loss,
+                                     "another process" if local else "")
         return flags[3]
 
     # -------------------------------------------------------------- loop
@@ -158,8 +160,9 @@ class Trainer:
                                              f"{(st.best_epoch or 0) + 1})")
         except NonFiniteLossError as e:
             reason = "nan"
-            message = (f"the loss became {e.loss} at step {e.step}; training stopped. The last good checkpoint is "
-                       "kept. Try a lower learning rate (--lr), gradient clipping, or check the labels "
+            where = f" on {e.where}" if e.where else ""
+            message = (f"the loss became {e.loss} at step {e.step}{where}; training stopped. The last good "
+                       "checkpoint is kept. Try a lower learning rate (--lr), gradient clipping, or check the labels "
                        "(boxes of zero size, wrong classes).")
         except torch.OutOfMemoryError:
             reason = "oom"

@@ -161,7 +161,8 @@ def main() -> int:
             snap = store.snapshot()
         items = [(i.path, list(i.shapes[0].bounds())) for i in snap.images]
         ratios.append(bench("detect fasterrcnn_mobilenet_v3_320 320px b4", det, "detect",
-                            "fasterrcnn_mobilenet_v3_large_320_fpn", items, 320, 4, steps, 3, args.workers, args.rounds))
+                            "fasterrcnn_mobilenet_v3_large_320_fpn", items, 320, 4, steps, 3, args.workers,
+                            args.rounds))
     worst = min(ratios)
     print(f"worst ratio ours/plain: {worst:.3f} (target >= 0.95)")
     return 0

@@ -15,7 +15,8 @@ COLOURS = {"red": (230, 30, 30), "blue": (30, 60, 230), "green": (30, 200, 40)}
 
 
 def _background(rng: np.random.Generator, size: int) -> np.ndarray:
-    base = rng.uniform(70, 180, 3)
+    # Greyish with a faint tint: never close to the colours of the objects.
+    base = rng.uniform(70, 180) + rng.uniform(-20, 20, 3)
     noise = rng.normal(0, 18, (size // 4, size // 4, 3))
     noise = cv2.resize(noise, (size, size), interpolation=cv2.INTER_LINEAR)  # blotchy texture
     grain = rng.normal(0, 8, (size, size, 3))
@@ -63,8 +64,8 @@ def segmentation_project(root: Path, n: int = 24, size: int = 96, seed: int = 0)
             cx, cy = rng.uniform(size * 0.25, size * 0.75, 2)
             r = rng.uniform(size * 0.12, size * 0.25)
             angles = np.sort(rng.uniform(0, 2 * np.pi, 7))
-            pts = [(float(cx + r * np.cos(t) * rng.uniform(0.7, 1.2)), float(cy + r * np.sin(t) * rng.uniform(0.7, 1.2)))
-                   for t in angles]
+            radii = r * rng.uniform(0.7, 1.2, len(angles))
+            pts = [(float(cx + q * np.cos(t)), float(cy + q * np.sin(t))) for q, t in zip(radii, angles)]
             cv2.fillPoly(a, [np.round(np.asarray(pts)).astype(np.int32)], COLOURS["green"])
             shapes.append(pts)
         _save(root, f"img{i:03d}.png", a)

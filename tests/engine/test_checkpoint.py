@@ -37,7 +37,8 @@ def test_checkpoint_round_trip_and_damaged_file(tmp_path):
     save_checkpoint(path, {"model": "resnet18", "classes": ["猫", "dog"], "step": 3,
                            "state_dict": {"w": torch.ones(2)}, "best_metric": None})
     data = load_checkpoint(path)
-    assert data["classes"] == ["猫", "dog"] and data["step"] == 3 and torch.equal(data["state_dict"]["w"], torch.ones(2))
+    assert data["classes"] == ["猫", "dog"] and data["step"] == 3
+    assert torch.equal(data["state_dict"]["w"], torch.ones(2))
     path.write_bytes(path.read_bytes()[:50])
     with pytest.raises(CheckpointError, match="damaged"):
         load_checkpoint(path)

@@ -102,3 +102,23 @@ def test_metrics_file_lines_are_typed_events(tiny_classify):
     assert (result.run_dir / "best.pt").exists() and (result.run_dir / "last.pt").exists()
     with pytest.raises(Exception):
         torch.load(result.run_dir / "last.pt", weights_only=True)["nothing"]
+
+
+def test_out_of_memory_is_reported_with_a_smaller_batch(tiny_classify, recorder, monkeypatch):
+    # A CPU cannot run out of memory politely, so the step raises what CUDA
+    # raises (torch.OutOfMemoryError) at step 2.
+    from engine.tasks import ClassificationTask
+
+    real = ClassificationTask.loss
+    calls = []
+
+    def loss(self, model, batch):
+        calls.append(1)
+        if len(calls) == 2:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(self, model, batch)
+
+    monkeypatch.setattr(ClassificationTask, "loss", loss)
+    result = train(tiny_classify, tiny_config(batch_size=8), [recorder])
+    assert result.reason == "oom" and result.last_step == 1
+    assert "--batch 4" in result.message and recorder.end.reason == "oom"

