@@ -235,3 +235,28 @@ def test_review_queue_puts_the_mislabelled_image_first(qtbot, handmade):
     QTest.mouseClick(queue.list.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      rect.center())
     assert w.current_image().id == items[3].id
+
+
+@pytest.mark.parametrize("which,unit", [("classification_run", "images"), ("segmentation_run", "shapes")])
+def test_report_of_classifier_and_unet(qtbot, request, which, unit):
+    from labeltool.gui.review.report_job import ReportJob
+    from labeltool.gui.review.worker import ModelRef
+
+    from .conftest import project_of
+
+    run = request.getfixturevalue(which)
+    with ProjectStore.open(project_of(run), readonly=True) as store:
+        snapshot = store.snapshot()
+    job = ReportJob(ModelRef(run), snapshot, 0.5, device="cpu")
+    results, errors = [], []
+    job.done.connect(results.append, Qt.ConnectionType.DirectConnection)
+    job.failed.connect(errors.append, Qt.ConnectionType.DirectConnection)
+    job.run()  # on this thread: the worker's code, without the thread
+    assert not errors and len(results) == 1
+    r = results[0].report
+    assert set(r.classes) == set(snapshot.class_names)
+    assert sum(m.truths for m in r.per_class.values()) >= 1 and r.mean_ap is not None
+    if which == "segmentation_run":
+        assert r.per_class["leaf"].truths >= 1  # one per image showing leaves
+    else:
+        assert r.confusion[:-1].sum() == sum(m.truths for m in r.per_class.values())

@@ -181,6 +181,8 @@ class ReviewPanel(QWidget):
                 continue  # nothing to predict with yet
             metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
             self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
+            self.run_combo.setItemData(self.run_combo.count() - 1, f"{info.run_dir}\n{info.model}, {info.status}",
+                                       Qt.ItemDataRole.ToolTipRole)
         wanted = keep.path if keep is not None else active
         if wanted is not None:
             self.add_model(Path(wanted), select=True)
