@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader, DistributedSampler
 
 from labeltool.core.errors import StoreError
 from labeltool.core.images import ImageLoadError
-from labeltool.core.store import STORE_DIR, ProjectStore, Snapshot
+from labeltool.core.store import ProjectStore, Snapshot
 
 from .callbacks import MetricsFile, tensorboard_or_none
 from .checkpoint import load_checkpoint
@@ -34,11 +34,10 @@ from .events import Callback, CancelToken, EndReason, Log, TrainEnd, dispatch
 from .models import get_spec
 from .models.weights import ensure_weights, load_weights_file
 from .optim import build_optimizer, default_warmup
+from .runs import RUNS_DIR, runs_root  # noqa: F401  (RUNS_DIR: imported from here before)
 from .tasks import adapter_for
 from .trainer import Trainer, TrainerParts, TrainState
 from .transforms import eval_transform, train_transform
-
-RUNS_DIR = "runs"
 
 
 @dataclass
@@ -48,10 +47,6 @@ class RunResult:
     best_metric: float | None
     last_step: int
     message: str = ""
-
-
-def runs_root(project_root: Path | str) -> Path:
-    return Path(project_root) / STORE_DIR / RUNS_DIR
 
 
 def resolve_run(project_root: Path | str, run: str | os.PathLike) -> Path:

@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .run import runs_root
-from .tasks import ADAPTERS
+from labeltool.core.store import STORE_DIR
+
+# This module is read by the GUI when a project opens: it must not import
+# torch (engine.run, engine.tasks), which costs seconds of start-up.
+RUNS_DIR = "runs"
+# The metric that picks best.pt per task: ``TaskAdapter.primary`` of
+# engine.tasks, repeated here without its torch import (a test checks they agree).
+PRIMARY_METRIC = {"detect": "map50", "segment": "miou", "classify": "accuracy"}
+
+
+def runs_root(project_root: Path | str) -> Path:
+    return Path(project_root) / STORE_DIR / RUNS_DIR
 
 
 @dataclass
@@ -62,7 +72,7 @@ def run_info(run_dir: Path) -> RunInfo | None:
     except (OSError, ValueError):
         return None
     events = read_metrics(run_dir)
-    primary = ADAPTERS[config["task"]].primary if config.get("task") in ADAPTERS else ""
+    primary = PRIMARY_METRIC.get(config.get("task"), "")
     best = None
     last_step = 0
     status = None

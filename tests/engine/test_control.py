@@ -122,3 +122,14 @@ def test_out_of_memory_is_reported_with_a_smaller_batch(tiny_classify, recorder,
     result = train(tiny_classify, tiny_config(batch_size=8), [recorder])
     assert result.reason == "oom" and result.last_step == 1
     assert "--batch 4" in result.message and recorder.end.reason == "oom"
+
+
+def test_trains_while_the_window_holds_the_project_open(tiny_classify, recorder):
+    from labeltool.core import ImageTag, ProjectStore
+
+    with ProjectStore.open(tiny_classify) as store:  # the write lock, as the GUI holds it
+        result = train(tiny_classify, tiny_config(epochs=1, max_steps=2), [recorder])
+        assert result.reason == "finished", result.message
+        # Labelling goes on meanwhile; the next run sees it, this one trained on its snapshot.
+        store.add_shape(store.images()[0].id, ImageTag(label="green"))
+    assert recorder.start.classes == ["red", "blue"] or sorted(recorder.start.classes) == ["blue", "red"]

@@ -82,3 +82,16 @@ def test_offline_pretrained_names_the_file_to_place(tiny_classify, tmp_path, mon
     torch.save(torchvision.models.resnet18(weights=None).state_dict(), expected)
     result = train(tiny_classify, tiny_config(pretrained=True, max_steps=1, epochs=1))
     assert result.reason == "finished", result.message
+
+
+def test_available_devices_end_with_the_cpu():
+    from engine.device import available_devices, resolve_device
+
+    devices = available_devices()
+    assert devices[-1][0] == "cpu" and "cores" in devices[-1][1]
+    assert resolve_device("cpu").type == "cpu"
+    if not torch.cuda.is_available():
+        from engine.errors import ConfigError
+
+        with pytest.raises(ConfigError, match="no CUDA GPU"):
+            resolve_device("cuda:0")
