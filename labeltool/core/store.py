@@ -86,6 +86,24 @@ class Snapshot:
         return [c.name for c in self.classes]
 
 
+# The columns of a raw shape row of :meth:`ProjectStore.snapshot_rows`, in
+# this order; :func:`shape_from_row` turns one into a Shape.
+SHAPE_ROW = ("image_id", "id", "class_id", "kind", "geometry", "difficult", "truncated", "source", "model",
+             "score", "attributes")
+ShapeRow = tuple[Any, ...]
+
+
+@dataclass
+class RowSnapshot:
+    """:class:`Snapshot` with each shape left as its raw row (``SHAPE_ROW``):
+    a bulk export of 200,000 boxes need not build 200,000 Shape objects."""
+
+    root: Path
+    classes: list[LabelClass]
+    images: list[ImageItem]  # natural order of paths
+    shapes: dict[int, list[ShapeRow]]  # image id -> its rows in the image's order
+
+
 def find_store(folder: os.PathLike | str) -> Path:
     return Path(folder) / STORE_DIR / STORE_FILE
 
@@ -550,16 +568,31 @@ class ProjectStore:
     def snapshot(self, include_predictions: bool = False) -> Snapshot:
         """A consistent copy of the whole project, read on a connection of its
         own so that any thread may call it while edits go on."""
+        raw = self.snapshot_rows(include_predictions)
+        names = {c.id: c.name for c in raw.classes}
+        return Snapshot(self.root, raw.classes,
+                        [SnapshotImage(i, self.root / i.path,
+                                       [shape_from_row(r, names[r[2]]) for r in raw.shapes.get(i.id, ())])
+                         for i in raw.images])
+
+    def snapshot_rows(self, include_predictions: bool = False) -> RowSnapshot:
+        """:meth:`snapshot` with shapes as raw rows (one consistent read)."""
         conn = _connect_readonly(self.path)
+        conn.row_factory = None  # plain tuples: built in C, several times faster than Row
         try:
             conn.execute("BEGIN")  # one read transaction: one consistent moment
-            classes = [LabelClass(name=r["name"], color=r["color"], order=r["ord"], id=r["id"])
-                       for r in conn.execute("SELECT * FROM classes ORDER BY ord, id")]
-            names = {c.id: c.name for c in classes}
-            shapes: dict[int, list[Shape]] = {}
-            sql = "SELECT * FROM shapes" + ("" if include_predictions else " WHERE source = 'human'")
+            classes = [LabelClass(name=name, color=color, order=order, id=cid)
+                       for cid, name, color, order in
+                       conn.execute("SELECT id, name, color, ord FROM classes ORDER BY ord, id")]
+            shapes: dict[int, list[ShapeRow]] = {}
+            sql = f"SELECT {', '.join(SHAPE_ROW)} FROM shapes" + \
+                ("" if include_predictions else " WHERE source = 'human'")
             for r in conn.execute(sql + " ORDER BY image_id, ord"):
-                shapes.setdefault(r["image_id"], []).append(_shape(r, names[r["class_id"]]))
+                rows = shapes.get(r[0])
+                if rows is None:
+                    rows = shapes[r[0]] = []
+                rows.append(r)
+            conn.row_factory = sqlite3.Row
             items = sorted((_image(r) for r in conn.execute("SELECT * FROM images")),
                            key=lambda i: natural_key(i.path))
             conn.execute("COMMIT")
@@ -567,8 +600,7 @@ class ProjectStore:
             raise _corrupt(self.path, e) from None
         finally:
             conn.close()
-        return Snapshot(self.root, classes,
-                        [SnapshotImage(i, self.root / i.path, shapes.get(i.id, [])) for i in items])
+        return RowSnapshot(self.root, classes, items, shapes)
 
     # ----------------------------------------------------------------- meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -631,11 +663,16 @@ def _image(r: sqlite3.Row) -> ImageItem:
 
 
 def _shape(r: sqlite3.Row, label: str | None = None) -> Shape:
-    source = Source(r["source"], r["model"], r["score"]) if r["source"] == "model" else Source()
+    return shape_from_row(tuple(r[c] for c in SHAPE_ROW), label if label is not None else r["label"])
+
+
+def shape_from_row(row: ShapeRow, label: str) -> Shape:
+    """The Shape of a raw row (``SHAPE_ROW`` columns) whose class is ``label``."""
+    _, sid, _, kind, geometry, difficult, truncated, source, model, score, attributes = row
+    src = Source(source, model, score) if source == "model" else Source()
     return shape_from_geometry(
-        r["kind"], json.loads(r["geometry"]), id=r["id"], label=label if label is not None else r["label"],
-        difficult=bool(r["difficult"]), truncated=bool(r["truncated"]), source=source,
-        attributes=json.loads(r["attributes"]) if r["attributes"] else {})
+        kind, json.loads(geometry), id=sid, label=label, difficult=bool(difficult), truncated=bool(truncated),
+        source=src, attributes=json.loads(attributes) if attributes else {})
 
 
 def _coalesce(events: list[StoreEvent]) -> list[StoreEvent]:

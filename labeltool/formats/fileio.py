@@ -46,9 +46,15 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# ensure_ascii=False: Chinese labels stay readable in the file (UTF-8).
+# Compact separators when not indented: a 200,000-box COCO file is big. One
+# encoder for all compact dumps: COCO writes one per non-box annotation.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def dump_json(obj: Any, indent: int | None = None) -> str:
-    # ensure_ascii=False: Chinese labels stay readable in the file (UTF-8).
-    # Compact separators when not indented: a 200,000-box COCO file is big.
+    if indent is None:
+        return _COMPACT.encode(obj)
     return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False,
                       separators=None if indent else (",", ":"))
 

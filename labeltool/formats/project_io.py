@@ -21,7 +21,7 @@ from . import format_module
 from .errors import FormatError
 from .fileio import COPY_MODES, CopyMode
 from .geometry import same_geometry
-from .records import ImageRecord
+from .records import ImageRecord, StoredShapes
 
 Progress = Callable[[int, int], None]
 
@@ -197,11 +197,13 @@ def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split:
                                "project as new images. Choose a folder outside it")
     if out.exists() and not out.is_dir():
         raise FormatError(out, "exists and is not a folder")
-    snapshot = store.snapshot()
+    # Raw rows: a writer turns them into Shapes only if it needs them (COCO
+    # writes plain boxes straight from the rows).
+    snapshot = store.snapshot_rows()
+    labels = {c.id: c.name for c in snapshot.classes}
     report = ExportReport(out=out)
     records: list[ImageRecord] = []
-    for image in snapshot.images:
-        item = image.item
+    for item in snapshot.images:
         if only_done and item.status != ImageStatus.DONE:
             continue
         if not (item.width and item.height):
@@ -210,15 +212,17 @@ def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split:
             except ImageLoadError as e:
                 report.skipped.append(f"{item.path}: size unknown and {e.reason}; not exported")
                 continue
-        record = ImageRecord(path=item.path, width=item.width, height=item.height, shapes=image.shapes,
-                             source=image.path, done=item.status == ImageStatus.DONE)
+        record = ImageRecord(path=item.path, width=item.width, height=item.height,
+                             shapes=StoredShapes(snapshot.shapes.get(item.id, []), labels),
+                             source=store.abspath(item), done=item.status == ImageStatus.DONE)
         if split is not None:
             record.split = split_of(item.path, split, seed)
             report.train += record.split == "train"
             report.val += record.split == "val"
         records.append(record)
     out.mkdir(parents=True, exist_ok=True)
-    result = module.write(records, out, snapshot.class_names, copy_mode=copy_mode, progress=progress)
+    result = module.write(records, out, [c.name for c in snapshot.classes], copy_mode=copy_mode,
+                          progress=progress)
     report.images, report.shapes = result.images, result.shapes
     report.skipped += result.skipped
     return report

@@ -6,10 +6,74 @@ out of a project store.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator, overload
 
 from labeltool.core.shapes import Shape
+from labeltool.core.store import ShapeRow, shape_from_row
+
+
+class StoredShapes(Sequence[Shape]):
+    """The shapes of one image as the project store holds them: raw rows,
+    turned into Shape objects only when a writer asks for them.
+
+    Every writer sees a sequence of Shapes; a writer with a fast path
+    (COCO) reads :meth:`plain_boxes` instead, so that a 200,000-box export
+    does not build 200,000 Shape objects only to read four numbers of each.
+    """
+
+    __slots__ = ("rows", "labels", "_shapes")
+
+    def __init__(self, rows: list[ShapeRow], labels: dict[int, str]):
+        self.rows = rows
+        self.labels = labels  # class id -> name
+        self._shapes: list[Shape] | None = None
+
+    def _all(self) -> list[Shape]:
+        if self._shapes is None:
+            self._shapes = [shape_from_row(r, self.labels[r[2]]) for r in self.rows]
+        return self._shapes
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Shape: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Shape]: ...
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[Shape]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def plain_boxes(self) -> list[tuple[str, float, float, float, float] | None]:
+        """Per row, ``(label, x1, y1, x2, y2)`` with the corners as
+        :class:`~labeltool.core.shapes.Box` holds them (floats, ordered) when
+        the row is a box with no flags and no attributes; None for any other."""
+        rows, labels = self.rows, self.labels
+        plain = [r[3] == "box" and not (r[5] or r[6] or r[10]) for r in rows]
+        # One parse for all the image's boxes instead of one call per box.
+        geometries = iter(json.loads("[" + ",".join([r[4] for r, p in zip(rows, plain) if p]) + "]"))
+        out: list[tuple[str, float, float, float, float] | None] = []
+        for r, p in zip(rows, plain):
+            if not p:
+                out.append(None)
+                continue
+            x1, y1, x2, y2 = next(geometries)["box"]
+            x1, y1, x2, y2 = float(x1), float(y1), float(x2), float(y2)
+            if x1 > x2:
+                x1, x2 = x2, x1
+            if y1 > y2:
+                y1, y2 = y2, y1
+            out.append((labels[r[2]], x1, y1, x2, y2))
+        return out
 
 
 @dataclass
@@ -25,7 +89,8 @@ class ImageRecord:
     path: str
     width: int | None = None
     height: int | None = None
-    shapes: list[Shape] = field(default_factory=list)
+    # A list when read from a file; StoredShapes when exported from a store.
+    shapes: list[Shape] | StoredShapes = field(default_factory=list)
     source: Path | None = None
     split: str | None = None
     done: bool = False
