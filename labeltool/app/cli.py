@@ -16,20 +16,24 @@ from labeltool.core.images import ImageLoadError
 
 # Module names under labeltool.app.commands, in the order --help lists them.
 COMMANDS = ["gui", "init", "stats", "imports", "exports", "train", "predict", "export_model"]
+# The names they register, known without importing them: `labeltool FOLDER`
+# then builds the gui parser alone (train's imports torch, seconds before the
+# window could show). tests/gui/test_startup.py checks the two lists agree.
+COMMAND_NAMES = {"gui", "init", "stats", "import", "export", "train", "predict", "export-model"}
 
 
 class CLIError(Exception):
     """A user error: the message is printed as it is."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labeltool",
         description="Label images, export datasets and train models on them.",
     )
     parser.add_argument("--version", action="version", version=f"labeltool {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else only:
         try:
             module = importlib.import_module(f"labeltool.app.commands.{name}")
         except ModuleNotFoundError as e:
@@ -53,11 +57,10 @@ def _known_error_types() -> tuple[type[BaseException], ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     # `labeltool` and `labeltool FOLDER` open the window.
-    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in COMMAND_NAMES and not argv[0].startswith("-")):
         argv.insert(0, "gui")
+    parser = build_parser(["gui"] if argv[0] == "gui" else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -159,8 +159,8 @@ class ReviewPanel(QWidget):
 
     # ------------------------------------------------------------ models
     def showEvent(self, ev) -> None:
-        # Listing runs imports the engine (torch): done when the panel is
-        # first shown, not when the window opens.
+        # Listing runs reads run folders (plain file I/O, no torch): done
+        # when the panel is first shown, then again on each project opened.
         if not self._runs_loaded:
             self.load_runs()
         super().showEvent(ev)
@@ -331,16 +331,19 @@ class ReviewPanel(QWidget):
 
     def export_model(self, folder: Path) -> CallJob | None:
         """Export the chosen run into ``folder`` in a worker thread."""
-        from engine.export import export_run, is_export_folder
-
         ref = self.model_ref()
         if ref is None or self.export_job is not None:
             return None
-        if is_export_folder(ref.path):
-            self._say(self.tr("This model is already an export."))
-            return None
-        self.export_job = CallJob(lambda: export_run(ref.path, folder), self)
-        self.export_job.succeeded.connect(lambda r: self._say(r.message()))
+
+        def work():
+            # engine.export imports torch (seconds): here, on the worker thread.
+            from engine.export import export_run, is_export_folder
+
+            return None if is_export_folder(ref.path) else export_run(ref.path, folder)
+
+        self.export_job = CallJob(work, self)
+        self.export_job.succeeded.connect(
+            lambda r: self._say(self.tr("This model is already an export.") if r is None else r.message()))
         self.export_job.failed.connect(lambda t: self.w.show_error(self.tr("Export failed: %1").replace("%1", t)))
         self.export_job.finished.connect(self._export_ended)
         self.export_button.setEnabled(False)
