@@ -111,7 +111,11 @@ def dumps(records: list[ImageRecord], classes: list[str],
             if ann is None:
                 result.skipped.append(f"{record.path}: image tag {label!r} has no COCO instance form")
                 continue
-            anns.append(dump_json(ann))
+            try:
+                anns.append(dump_json(ann))
+            except ValueError:  # NaN or infinity: JSON has no such number
+                raise FormatError(None, f"{record.path}: shape {label!r} has a coordinate or area that is not a "
+                                        "finite number; fix or delete it, then export again") from None
         if progress and image_id % 256 == 0:
             progress(image_id, len(records))
     result.images, result.shapes = len(images), len(anns)
