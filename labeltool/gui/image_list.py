@@ -7,8 +7,8 @@ touched: 10,000 images are one SQL query.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from labeltool.core.project import ImageItem, ImageStatus
 from labeltool.core.store import ProjectStore
@@ -135,7 +135,11 @@ class ImageListModel(QAbstractListModel):
 
 
 class ImageListWidget(QWidget):
-    """Filter box, filter choice and the list."""
+    """Filter box, filter choice and the list.
+
+    Several images can be selected (Shift/Ctrl-click, Shift+arrows) for
+    actions on many images; the window's image is the list's current index,
+    whichever way it moves (click, arrows, D/A in the window)."""
 
     imageActivated = Signal(int)
 
@@ -150,6 +154,7 @@ class ImageListWidget(QWidget):
         self.view.setModel(self.model)
         self.view.setUniformItemSizes(True)  # no per-row size query: 10,000 rows scroll at once
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.search)
@@ -158,9 +163,20 @@ class ImageListWidget(QWidget):
         self.set_classes([])
         self.search.textChanged.connect(lambda t: self._refilter(text=t))
         self.filter.currentIndexChanged.connect(lambda _: self._refilter())
-        self.view.clicked.connect(lambda ix: self.imageActivated.emit(self.model.item(ix.row()).id))
-        self.view.activated.connect(lambda ix: self.imageActivated.emit(self.model.item(ix.row()).id))
+        self.view.selectionModel().currentChanged.connect(lambda ix, _prev: self._activate(ix))
+        self.view.clicked.connect(self._activate)
+        self.view.activated.connect(self._activate)
         self._current: int | None = None
+
+    def _activate(self, ix: QModelIndex) -> None:
+        # A click both moves the current index and "clicks": the image opens once.
+        if ix.isValid() and (image_id := self.model.item(ix.row()).id) != self._current:
+            self.imageActivated.emit(image_id)
+
+    def selected_ids(self) -> list[int]:
+        """The selected images, in list order."""
+        rows = sorted(ix.row() for ix in self.view.selectionModel().selectedRows())
+        return [self.model.item(r).id for r in rows]
 
     def set_classes(self, names: list[str]) -> None:
         keep = self.filter.currentData()
@@ -192,5 +208,11 @@ class ImageListWidget(QWidget):
             self.view.clearSelection()
             return
         ix = self.model.index(row)
-        self.view.setCurrentIndex(ix)
+        sel = self.view.selectionModel()
+        if sel.currentIndex() != ix:
+            # Moving within the selection (D/A through selected images) keeps
+            # it; moving out of it selects the new image alone.
+            keep = sel.isSelected(ix)
+            flag = QItemSelectionModel.SelectionFlag
+            sel.setCurrentIndex(ix, flag.NoUpdate if keep else flag.ClearAndSelect)
         self.view.scrollTo(ix)

@@ -65,11 +65,10 @@ def run(args: argparse.Namespace) -> int:
     except EngineError as e:
         raise CLIError(str(e)) from None
     results: list[tuple[Path, list[Shape]]] = []
-    failed = 0
+    failed: set[Path] = set()
 
     def unreadable(path: Path, e: ImageLoadError) -> None:
-        nonlocal failed
-        failed += 1
+        failed.add(Path(path))
         print(f"warning: skipped {e}", file=sys.stderr)
 
     with ProgressBar("predicting", len(images)) as bar:
@@ -77,16 +76,18 @@ def run(args: argparse.Namespace) -> int:
             shapes = predictor.predict([image], args.score, on_unreadable=unreadable)[0]
             results.append((image, shapes))
             bar.update(n)
-    good = [(p, s) for p, s in results if p.exists()]
+    # An unreadable image has no predictions, not "no objects": writing its
+    # empty list would erase what the project held for it.
+    good = [(p, s) for p, s in results if p.exists() and p not in failed]
     if args.into_project:
-        written = _into_project(Path(args.run), good, predictor.run_name)
+        written = _into_project(Path(args.run), good)
         where = "the project"
     else:
         written = _write_labelme(good, args.out, predictor.classes)
         where = str(args.out) if args.out else "next to the images"
     total = sum(len(s) for _, s in results)
-    print(f"{total} predictions on {len(results) - failed} images ({predictor.task}, run {predictor.run_name}) "
-          f"written to {where}: {written} files/images" + (f"; {failed} unreadable" if failed else ""))
+    print(f"{total} predictions on {len(results) - len(failed)} images ({predictor.task}, run {predictor.run_name}) "
+          f"written to {where}: {written} files/images" + (f"; {len(failed)} unreadable" if failed else ""))
     return 0 if not failed else 1
 
 
@@ -111,7 +112,7 @@ def _write_labelme(results: list[tuple[Path, list[Shape]]], out: Path | None, cl
     return count
 
 
-def _into_project(run_dir: Path, results: list[tuple[Path, list[Shape]]], run_name: str) -> int:
+def _into_project(run_dir: Path, results: list[tuple[Path, list[Shape]]]) -> int:
     from labeltool.app.cli import CLIError
 
     run_dir = run_dir.resolve()
@@ -126,11 +127,11 @@ def _into_project(run_dir: Path, results: list[tuple[Path, list[Shape]]], run_na
             except Exception as e:  # outside the project folder
                 print(f"warning: {image}: {e}", file=sys.stderr)
                 continue
-            # Predictions of this run replace its earlier ones on the image; a
-            # person's labels and other models' predictions stay.
-            for old in store.shapes(item.id, source="model"):
-                if old.source.model == run_name:
-                    store.delete_shape(old.id)
+            # The new predictions replace every model prediction of the image,
+            # as the window's re-predict does: review shows one model's
+            # proposals at a time, and an older run's would mix in unnoticed.
+            # A person's labels stay.
+            store.delete_shapes(item.id, source="model")
             store.add_shapes(item.id, shapes)
             count += 1
     return count

@@ -227,9 +227,7 @@ class ReviewPanel(QWidget):
             item = w.current_image()
             return [item.id] if item is not None else []
         if which == PREDICT_SELECTED:
-            model = w.image_list.model
-            rows = sorted(ix.row() for ix in w.image_list.view.selectionModel().selectedRows())
-            ids = [model.item(r).id for r in rows]
+            ids = w.image_list.selected_ids()
             item = w.current_image()
             return ids or ([item.id] if item is not None else [])
         labelled = store.image_ids_with_shapes(source="human")
