@@ -260,3 +260,39 @@ def test_report_of_classifier_and_unet(qtbot, request, which, unit):
         assert r.per_class["leaf"].truths >= 1  # one per image showing leaves
     else:
         assert r.confusion[:-1].sum() == sum(m.truths for m in r.per_class.values())
+
+
+def test_clicking_a_prediction_picks_it_for_y_and_n(qtbot, handmade):
+    from tests.gui.conftest import Driver
+
+    w, review, store, items = handmade
+    session, drive = review.session, Driver(w, qtbot)
+    review.panel.review_check.setChecked(True)
+    review.panel.slider.setValue(10)  # all four shown
+    w.go_to_image(items[5].id)
+    by_x = {p.bounds()[0]: p.id for p in session.predictions}
+    assert session.current_id == by_x[130]  # the surest first
+    drive.click(100, 40)  # inside the 0.6 box (90..120)
+    assert session.current_id == by_x[90]
+    assert review.panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == by_x[90]
+    key(w, Qt.Key.Key_Y)
+    assert [h.id for h in store.shapes(items[5].id, source="human")] == [by_x[90]]
+    assert session.current_id == by_x[50]  # the next one after the accepted
+    drive.click(20, 40, mods=Qt.KeyboardModifier.ControlModifier)  # modified clicks stay the tool's
+    assert session.current_id == by_x[50]
+
+    # Over a label, the prediction drawn on top wins; the label is not selected.
+    w.go_to_image(items[0].id)
+    drive.click(50, 50)
+    assert session.current_id == store.shapes(items[0].id, source="model")[0].id
+    assert w.canvas.canvas_scene.selected == []
+    # The selected label's handles stay grabbable under a prediction.
+    (label,) = store.shapes(items[0].id, source="human")
+    w.canvas.canvas_scene.select([label.id])
+    drive.drag((90, 90), (110, 105))
+    assert store.shapes(items[0].id, source="human")[0].bounds() == pytest.approx((20, 20, 110, 105), abs=1)
+    # A drawing tool keeps its clicks.
+    w.go_to_image(items[5].id)
+    w.canvas.set_tool("box")
+    drive.click(15, 30)
+    assert session.current_id != by_x[10]

@@ -92,6 +92,11 @@ class CanvasView(QGraphicsView):
         apart from the stored shapes; ``[]`` clears it."""
         self.canvas_scene.set_overlay(shapes)
 
+    @property
+    def space_down(self) -> bool:
+        """Space is held: a left drag pans."""
+        return self._space_down
+
     def scale_factor(self) -> float:
         return self.transform().m11()
 

@@ -74,6 +74,13 @@ class PredictionOverlay:
         item.setVisible(item.shape_model.label not in self.scene.hidden_classes)
         self.scene.addItem(item)
 
+    def prediction_at(self, p: tuple[float, float], tolerance: float) -> str | None:
+        """The drawn prediction under the image point ``p``; of nested ones
+        the smallest, so a small box inside a big one can still be picked."""
+        hits = [(it.boundingRect().width() * it.boundingRect().height(), sid)
+                for sid, it in self.items.items() if it.isVisible() and it.hit(p, tolerance)]
+        return min(hits)[1] if hits else None
+
     def set_current(self, shape_id: str | None) -> None:
         for sid, it in self.items.items():
             it.set_selected(sid == shape_id)

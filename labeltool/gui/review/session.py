@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 
 from engine.review import ImageComparison, compare_image
 from labeltool.core.errors import StoreError
@@ -52,6 +53,7 @@ class ReviewSession(QObject):
         self._show_predictions_before: bool | None = None
         window.imageChanged.connect(lambda _: self.refresh())
         window.projectOpened.connect(self._project_opened)
+        window.canvas.viewport().installEventFilter(self)  # a click on a prediction picks it
         if window.store is not None:
             self._project_opened(window.store)
 
@@ -130,6 +132,27 @@ class ReviewSession(QObject):
         self.current_id = shape_id
         self.overlay.set_current(shape_id)
         self.changed.emit()
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        """A plain left click on a drawn prediction makes it current (for Y/N),
+        before the canvas tool sees the click. Drawn on top, it wins over a
+        label beneath, except for a handle of the selected label, so that
+        labels stay resizable during review. Drawing tools keep every click."""
+        if (not self.active or ev.type() != QEvent.Type.MouseButtonPress
+                or not isinstance(ev, QMouseEvent) or ev.button() != Qt.MouseButton.LeftButton
+                or ev.modifiers() != Qt.KeyboardModifier.NoModifier):
+            return False
+        view = self.w.canvas
+        if view.tool.name != "edit" or view.space_down:
+            return False
+        p = view.to_image(ev.position().toPoint())
+        sid = self.overlay.prediction_at((p.x(), p.y()), 4 / view.scale_factor())
+        if sid is None or view.tool.handle_at(p) is not None:
+            return False
+        view.canvas_scene.select([])
+        view.setFocus()
+        self.select(sid)
+        return True
 
     def next(self, step: int = 1) -> None:
         """The next prediction shown (Tab), wrapping; none left: say so."""

@@ -39,7 +39,8 @@ class EditTool(Tool):
         self.handle, self.start, self.originals, self.changed = None, None, [], []
         super().cancel()
 
-    def _handle_at(self, p: QPointF) -> int | None:
+    def handle_at(self, p: QPointF) -> int | None:
+        """The handle of the one selected shape under ``p``, if any."""
         sel = self.scene.selected_shapes()
         if len(sel) != 1:
             return None
@@ -55,7 +56,7 @@ class EditTool(Tool):
         if ev.button() != Qt.MouseButton.LeftButton:
             return False
         mods = ev.modifiers()
-        handle = self._handle_at(p)
+        handle = self.handle_at(p)
         sel = self.scene.selected_shapes()
         if handle is not None and mods & Qt.KeyboardModifier.ShiftModifier and isinstance(sel[0], Polygon):
             new = geo.delete_vertex(sel[0], handle)
