@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -31,7 +32,7 @@ from .errors import (
     StoreNewerSchemaError,
     StoreReadOnlyError,
 )
-from .images import ImageLoadError, is_image_file, read_size
+from .images import IMAGE_EXTENSIONS, ImageLoadError, read_size
 from .project import ImageItem, ImageStatus, LabelClass, default_color
 from .schema import SCHEMA_VERSION, migrate, schema_version
 from .shapes import Shape, Source, shape_from_geometry
@@ -621,31 +622,39 @@ class ProjectStore:
 
 
 # ---------------------------------------------------------------- helpers
+_DIGITS = re.compile(r"(\d+)")
+
+
 def natural_key(path: str) -> list[Any]:
     """Sort key that puts ``img2`` before ``img10``."""
-    import re
-
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path)]
+    return [int(t) if t.isdigit() else t.lower() for t in _DIGITS.split(path)]
 
 
 def iter_image_paths(root: Path) -> Iterator[str]:
     """Relative POSIX paths of the images under ``root``; hidden folders
-    (``.labeltool``, ``.git``) are skipped."""
-    stack = [root]
+    (``.labeltool``, ``.git``) are skipped.
+
+    Plain strings throughout, no ``Path`` objects: opening a folder of
+    10,000 photos scans it on the GUI thread, and Path construction was most
+    of that time.
+    """
+    stack = [("", os.fspath(root))]  # (relative prefix, absolute folder)
     while stack:
-        folder = stack.pop()
+        prefix, folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as it:
+                entries = list(it)
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.is_file() and is_image_file(entry.name):
-                    yield Path(entry.path).relative_to(root).as_posix()
+                    stack.append((f"{prefix}{name}/", entry.path))
+                elif os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS and entry.is_file():
+                    yield prefix + name
             except OSError:
                 continue
 
