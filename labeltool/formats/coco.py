@@ -18,7 +18,7 @@ from pycocotools import mask as mask_utils
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
 
 from .errors import FormatError
-from .fileio import (CopyMode, atomic_write_text, dump_json, load_json, number, place_file, reading, side)
+from .fileio import (CopyMode, atomic_writer, dump_json, load_json, number, place_file, reading, side)
 from .geometry import polygon_rle
 from .records import Dataset, ImageRecord, StoredShapes, WriteResult
 
@@ -68,7 +68,22 @@ def annotation(shape: Shape, ann_id: int, image_id: int, category_id: int, heigh
 def dumps(records: list[ImageRecord], classes: list[str],
           progress: Callable[[int, int], None] | None = None) -> tuple[str, WriteResult]:
     """The COCO JSON of ``records`` (ids are 1-based, in record order), the
-    very text ``dump_json`` gives for the document of :func:`annotation` dicts.
+    very text ``dump_json`` gives for the document of :func:`annotation` dicts."""
+    parts, result = _json_parts(records, classes, progress)
+    return "".join(parts), result
+
+
+def _write_json(path: Path, parts: list[str]) -> None:
+    # Piece by piece: the whole text of 200,000 annotations (and its UTF-8
+    # copy) would be another ~130 MB at once.
+    with atomic_writer(path) as f:
+        for part in parts:
+            f.write(part.encode("utf-8"))
+
+
+def _json_parts(records: list[ImageRecord], classes: list[str],
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[str], WriteResult]:
+    """:func:`dumps` in pieces of about a megabyte, in order.
 
     Plain boxes a store exported (:class:`StoredShapes`) go from their four
     numbers straight to text: no Shape, no dict, each coordinate formatted
@@ -77,7 +92,9 @@ def dumps(records: list[ImageRecord], classes: list[str],
     cat_ids = {name: i for i, name in enumerate(classes, 1)}
     categories = [{"id": i, "name": name, "supercategory": ""} for name, i in cat_ids.items()]
     images: list[dict[str, Any]] = []
-    anns: list[str] = []  # one JSON object each
+    anns: list[str] = []  # one JSON object each, since the last chunk
+    chunks: list[str] = []  # anns joined, ~1 MB each: 200,000 small strings would weigh ~50 MB
+    n = 0  # annotations so far
     result = WriteResult()
     for image_id, record in enumerate(records, 1):
         images.append({"id": image_id, "file_name": record.path, "width": record.width,
@@ -100,13 +117,14 @@ def dumps(records: list[ImageRecord], classes: list[str],
                 # Finite area means finite corners; NaN or infinity takes the
                 # general path, whose dump_json refuses it.
                 if isfinite(area):
+                    n += 1
                     a, b, c, d = f"{x1!r}", f"{y1!r}", f"{x2!r}", f"{y2!r}"
-                    anns.append(f'{{"id":{len(anns) + 1},"image_id":{image_id},"category_id":{category_id},'
+                    anns.append(f'{{"id":{n},"image_id":{image_id},"category_id":{category_id},'
                                 f'"segmentation":[[{a},{b},{c},{b},{c},{d},{a},{d}]],"area":{area!r},'
                                 f'"bbox":[{a},{b},{w!r},{h!r}],"iscrowd":0}}')
                     continue
                 shape = shapes[i]
-            ann = annotation(shape, len(anns) + 1, image_id, category_id,  # type: ignore[arg-type]
+            ann = annotation(shape, n + 1, image_id, category_id,  # type: ignore[arg-type]
                              record.height, record.width)  # type: ignore[arg-type]
             if ann is None:
                 result.skipped.append(f"{record.path}: image tag {label!r} has no COCO instance form")
@@ -116,26 +134,32 @@ def dumps(records: list[ImageRecord], classes: list[str],
             except ValueError:  # NaN or infinity: JSON has no such number
                 raise FormatError(None, f"{record.path}: shape {label!r} has a coordinate or area that is not a "
                                         "finite number; fix or delete it, then export again") from None
+            n += 1
+        if len(anns) >= 4096:
+            chunks.append(("," if chunks else "") + ",".join(anns))
+            anns.clear()
         if progress and image_id % 256 == 0:
             progress(image_id, len(records))
-    result.images, result.shapes = len(images), len(anns)
+    if anns:
+        chunks.append(("," if chunks else "") + ",".join(anns))
+    result.images, result.shapes = len(images), n
     # Key order and separators as dump_json writes the whole document.
-    text = "".join(['{"info":', dump_json({"description": "exported by labeltool"}), ',"licenses":[],"images":',
-                    dump_json(images), ',"annotations":[', ",".join(anns), '],"categories":',
-                    dump_json(categories), "}"])
-    return text, result
+    head = ('{"info":' + dump_json({"description": "exported by labeltool"}) + ',"licenses":[],"images":'
+            + dump_json(images) + ',"annotations":[')
+    return [head, *chunks, '],"categories":' + dump_json(categories) + "}"], result
 
 
 def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: CopyMode = "copy",
           progress: Callable[[int, int], None] | None = None) -> WriteResult:
     out = Path(out)
-    text, result = dumps(records, classes, progress)
-    atomic_write_text(out / "annotations" / "instances_default.json", text)
+    parts, result = _json_parts(records, classes, progress)
+    _write_json(out / "annotations" / "instances_default.json", parts)
+    del parts
     # With a split both files are written, even if one side is empty.
     splits = ({"train", "val"} | {r.split for r in records}) - {None} if any(r.split for r in records) else set()
     for split in sorted(splits):
-        part, _ = dumps([r for r in records if r.split == split], classes)
-        atomic_write_text(out / "annotations" / f"instances_{split}.json", part)
+        _write_json(out / "annotations" / f"instances_{split}.json",
+                    _json_parts([r for r in records if r.split == split], classes)[0])
     missing = 0
     for record in records:
         if record.source is not None and not place_file(record.source, out / "images" / record.path, copy_mode):

@@ -23,19 +23,18 @@ class StoredShapes(Sequence[Shape]):
     Every writer sees a sequence of Shapes; a writer with a fast path
     (COCO) reads :meth:`plain_boxes` instead, so that a 200,000-box export
     does not build 200,000 Shape objects only to read four numbers of each.
+    Shapes are built afresh on each access and not kept: a writer going
+    image by image (VOC) then holds one image's Shapes at a time.
     """
 
-    __slots__ = ("rows", "labels", "_shapes")
+    __slots__ = ("rows", "labels")
 
     def __init__(self, rows: list[ShapeRow], labels: dict[int, str]):
         self.rows = rows
         self.labels = labels  # class id -> name
-        self._shapes: list[Shape] | None = None
 
-    def _all(self) -> list[Shape]:
-        if self._shapes is None:
-            self._shapes = [shape_from_row(r, self.labels[r[2]]) for r in self.rows]
-        return self._shapes
+    def _shape(self, row: ShapeRow) -> Shape:
+        return shape_from_row(row, self.labels[row[2]])
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -45,10 +44,12 @@ class StoredShapes(Sequence[Shape]):
     @overload
     def __getitem__(self, i: slice) -> list[Shape]: ...
     def __getitem__(self, i: Any) -> Any:
-        return self._all()[i]
+        if isinstance(i, slice):
+            return [self._shape(r) for r in self.rows[i]]
+        return self._shape(self.rows[i])
 
     def __iter__(self) -> Iterator[Shape]:
-        return iter(self._all())
+        return map(self._shape, self.rows)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
