@@ -1,8 +1,9 @@
-"""What a format reads and writes: plain records, no store, no Qt.
+"""What a format reads and writes: plain records, no Qt.
 
 Readers return a :class:`Dataset`; writers take a list of
 :class:`ImageRecord`. ``labeltool.formats.project_io`` moves records in and
-out of a project store.
+out of a project store; on export their shapes are :class:`StoredShapes`,
+the store's raw rows (formats never query the store themselves).
 """
 from __future__ import annotations
 
