@@ -7,6 +7,7 @@ labeltool (a higher version than we know) is refused, never touched.
 from __future__ import annotations
 
 import sqlite3
+
 SCHEMA_VERSION = 1
 
 _V1 = """

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -24,26 +23,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal
 
+from .connection import (
+    STORE_DIR,
+    STORE_FILE,
+    acquire_lock,
+    connect_readonly,
+    connect_writable,
+    corrupt_error,
+    operational_error,
+    release_lock,
+)
 from .errors import (
     NotAProjectError,
-    StoreCorruptError,
     StoreError,
-    StoreLockedError,
     StoreNewerSchemaError,
     StoreReadOnlyError,
 )
-from .images import IMAGE_EXTENSIONS, ImageLoadError, read_size
+from .folder_scan import iter_image_paths, natural_key
+from .images import read_size
 from .project import ImageItem, ImageStatus, LabelClass, default_color
 from .schema import SCHEMA_VERSION, migrate, schema_version
 from .shapes import Shape, Source, shape_from_geometry
-
-try:  # POSIX; on Windows the lock is skipped (SQLite still serialises writes).
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
-
-STORE_DIR = ".labeltool"
-STORE_FILE = "project.sqlite"
 
 EventKind = Literal[
     "shape_added", "shape_changed", "shape_removed", "image_changed", "images_changed", "classes_changed"
@@ -151,7 +151,7 @@ class ProjectStore:
             if not exists:
                 raise NotAProjectError(
                     f"{root} has no labeltool project yet; run `labeltool init {root}` first")
-            store = cls(root, _connect_readonly(db_path), True, None)
+            store = cls(root, connect_readonly(db_path), True, None)
             store._check_schema(writable=False)
             return store
 
@@ -161,13 +161,13 @@ class ProjectStore:
             raise StoreReadOnlyError(
                 f"cannot create the project store in {root}: {e.strerror or e}. The folder is read-only: "
                 "copy it somewhere writable, or open it read-only") from None
-        lock_fd = _acquire_lock(db_path.parent)
+        lock_fd = acquire_lock(db_path.parent)
         try:
-            conn = _connect_writable(db_path)
+            conn = connect_writable(db_path)
             store = cls(root, conn, False, lock_fd)
             store._check_schema(writable=True)
         except BaseException:
-            _release_lock(lock_fd)
+            release_lock(lock_fd)
             raise
         if scan:
             store.scan()
@@ -189,10 +189,10 @@ class ProjectStore:
                 self._conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
         except sqlite3.OperationalError as e:
             self.close()
-            raise _operational(self.root, e) from None
+            raise operational_error(self.root, e) from None
         except sqlite3.DatabaseError as e:
             self.close()
-            raise _corrupt(self.path, e) from None
+            raise corrupt_error(self.path, e) from None
         except BaseException:
             self.close()
             raise
@@ -206,7 +206,7 @@ class ProjectStore:
                     self._conn.close()
                 self._conn = None  # type: ignore[assignment]
             if self._lock_fd is not None:
-                _release_lock(self._lock_fd)
+                release_lock(self._lock_fd)
                 self._lock_fd = None
 
     def __enter__(self) -> "ProjectStore":
@@ -262,11 +262,11 @@ class ProjectStore:
         try:
             return self._conn.execute(sql, tuple(params))
         except sqlite3.OperationalError as e:
-            raise _operational(self.root, e) from None
+            raise operational_error(self.root, e) from None
         except sqlite3.DatabaseError as e:
             if isinstance(e, sqlite3.IntegrityError):
                 raise
-            raise _corrupt(self.path, e) from None
+            raise corrupt_error(self.path, e) from None
 
     def _write(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         """One statement as its own transaction, unless inside :meth:`transaction`."""
@@ -578,7 +578,7 @@ class ProjectStore:
 
     def snapshot_rows(self, include_predictions: bool = False) -> RowSnapshot:
         """:meth:`snapshot` with shapes as raw rows (one consistent read)."""
-        conn = _connect_readonly(self.path)
+        conn = connect_readonly(self.path)
         conn.row_factory = None  # plain tuples: built in C, several times faster than Row
         try:
             conn.execute("BEGIN")  # one read transaction: one consistent moment
@@ -598,7 +598,7 @@ class ProjectStore:
                            key=lambda i: natural_key(i.path))
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as e:
-            raise _corrupt(self.path, e) from None
+            raise corrupt_error(self.path, e) from None
         finally:
             conn.close()
         return RowSnapshot(self.root, classes, items, shapes)
@@ -622,43 +622,6 @@ class ProjectStore:
 
 
 # ---------------------------------------------------------------- helpers
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(path: str) -> list[Any]:
-    """Sort key that puts ``img2`` before ``img10``."""
-    return [int(t) if t.isdigit() else t.lower() for t in _DIGITS.split(path)]
-
-
-def iter_image_paths(root: Path) -> Iterator[str]:
-    """Relative POSIX paths of the images under ``root``; hidden folders
-    (``.labeltool``, ``.git``) are skipped.
-
-    Plain strings throughout, no ``Path`` objects: opening a folder of
-    10,000 photos scans it on the GUI thread, and Path construction was most
-    of that time.
-    """
-    stack = [("", os.fspath(root))]  # (relative prefix, absolute folder)
-    while stack:
-        prefix, folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{prefix}{name}/", entry.path))
-                elif os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS and entry.is_file():
-                    yield prefix + name
-            except OSError:
-                continue
-
-
 def _clean_label(name: str) -> str:
     name = str(name).strip()
     if not name:
@@ -701,97 +664,3 @@ def _coalesce(events: list[StoreEvent]) -> list[StoreEvent]:
     return seen
 
 
-def _configure(conn: sqlite3.Connection) -> None:
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
-
-
-def _connect_writable(path: Path) -> sqlite3.Connection:
-    try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per edit.
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        _configure(conn)
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StoreReadOnlyError(f"cannot switch {path} to WAL mode (is the folder read-only?)")
-        conn.execute("PRAGMA synchronous = FULL")
-        return conn
-    except sqlite3.OperationalError as e:
-        raise _operational(path.parent.parent, e) from None
-    except sqlite3.DatabaseError as e:
-        raise _corrupt(path, e) from None
-
-
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri()
-    try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-        _configure(conn)
-        try:
-            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            # A WAL store in a read-only folder: SQLite cannot create the
-            # shared-memory file a WAL reader needs. Nobody can write there
-            # either, so reading the file as immutable is safe.
-            conn.close()
-            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                                   check_same_thread=False)
-            _configure(conn)
-        return conn
-    except sqlite3.OperationalError as e:
-        raise _operational(path.parent.parent, e) from None
-    except sqlite3.DatabaseError as e:
-        raise _corrupt(path, e) from None
-
-
-def _corrupt(path: Path, e: Exception) -> StoreCorruptError:
-    return StoreCorruptError(
-        f"{path} is damaged or not a labeltool store ({e}). It was left as it is: keep a copy, and move it "
-        "away to start a fresh project, or restore it from a backup.")
-
-
-def _operational(root: Path, e: sqlite3.OperationalError) -> StoreError:
-    text = str(e)
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StoreReadOnlyError(
-            f"cannot write the project store in {root}: the folder or file is read-only ({text}). "
-            "Copy the folder somewhere writable, or open it read-only.")
-    if "locked" in text or "busy" in text:
-        return StoreLockedError(f"the project store in {root} is busy in another process ({text}); try again")
-    if "malformed" in text or "not a database" in text or "no such table" in text or "no such column" in text:
-        return _corrupt(root / STORE_DIR / STORE_FILE, e)
-    return StoreError(f"project store error in {root}: {text}")
-
-
-def _acquire_lock(store_dir: Path) -> int | None:
-    if fcntl is None:  # pragma: no cover
-        return None
-    lock_path = store_dir / "lock"
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise StoreReadOnlyError(
-            f"cannot write in {store_dir.parent} ({e.strerror or e}); the folder is read-only: copy it "
-            "somewhere writable, or open it read-only") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        try:
-            other = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
-        finally:
-            os.close(fd)
-        raise StoreLockedError(
-            f"{store_dir.parent} is already open in another labeltool (process {other}). Close it there "
-            "first, or open this project read-only.") from None
-    os.ftruncate(fd, 0)
-    os.write(fd, str(os.getpid()).encode())
-    return fd
-
-
-def _release_lock(fd: int | None) -> None:
-    if fd is None:
-        return
-    with contextlib.suppress(OSError):
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
