@@ -22,11 +22,12 @@ def window(qtbot, classify_project: Path):
 
     store = ProjectStore.open(classify_project)
     w = MainWindow(store)
-    qtbot.addWidget(w)
+    # A run a failed test left going is stopped before pytest-qt closes the
+    # window (closing would otherwise ask "stop training?" and wait for an answer).
+    qtbot.addWidget(w, before_close_func=lambda win: win.training.shutdown())
     w.resize(1400, 900)
+    w.show()
     yield w
-    controller = getattr(w, "training", None)
-    if controller is not None:
-        controller.shutdown()
+    w.training.shutdown()
     w.close_project()
     store.close()

@@ -21,10 +21,10 @@ def _pattern(path: Path, kind: int, seed: int, size: int = 64) -> None:
     Image.fromarray(a).save(path)
 
 
-def make_classify_project(root: Path, n: int = 12) -> Path:
-    """``n`` 64-px images, half "stripes", half "blue", each tagged."""
+def make_classify_project(root: Path, n: int = 12, size: int = 64) -> Path:
+    """``n`` small images, half "stripes", half "blue", each tagged."""
     for i in range(n):
-        _pattern(root / f"img{i:02d}.png", i % 2, i)
+        _pattern(root / f"img{i:02d}.png", i % 2, i, size)
     with ProjectStore.open(root) as store:
         for item in store.images():
             i = int(item.path[3:5])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBo
 
 from engine.config import TrainConfig
 from engine.events import TrainEnd, TrainStart
+from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore, Snapshot
 
 from .panel import TrainingPanel
@@ -312,7 +313,14 @@ class TrainingController(QObject):
             return False
         self.window.go_to_image(item.id)
         self.overlay_image = item.id
-        self.window.canvas.set_overlay(list(thumb.predictions))
+        self.window.canvas.set_overlay([s for s in thumb.predictions if not isinstance(s, ImageTag)])
+        # Image classes have no outline to draw: say the model's answer in the status bar.
+        tags = sorted((s for s in thumb.predictions if isinstance(s, ImageTag)),
+                      key=lambda s: -(s.source.score or 0.0))
+        if tags:
+            score = f" ({tags[0].source.score:.2f})" if tags[0].source.score is not None else ""
+            self.window.statusBar().showMessage(
+                self.tr("The model says: {label}{score}").format(label=tags[0].label, score=score), 10_000)
         return True
 
     def _image_changed(self, image_id: int) -> None:

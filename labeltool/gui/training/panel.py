@@ -10,6 +10,7 @@ does not relayout the panel on every step.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
@@ -234,8 +235,9 @@ class TrainingPanel(QWidget):
     def on_started(self, e: TrainStart) -> None:
         self.start_event = e
         resumed = self.tr(", resumed at step {n}").format(n=e.start_step) if e.start_step else ""
-        self.title.setText(self.tr("{model} on {device}: {train} training / {val} validation images{resumed}").format(
-            model=e.model, device=e.device, train=e.train_images, val=e.val_images, resumed=resumed))
+        run = Path(e.run_dir).name if e.run_dir else e.model  # the run's folder name holds its model
+        self.title.setText(self.tr("{run} on {device}: {train} training / {val} validation images{resumed}").format(
+            run=run, device=e.device, train=e.train_images, val=e.val_images, resumed=resumed))
         self.progress.setRange(0, max(1, e.steps_per_epoch))
         self.tabs.setTabVisible(self.confusion_tab, e.task == "classify")
         self._text_dirty = True
@@ -280,8 +282,9 @@ class TrainingPanel(QWidget):
         if e.reason in ("finished", "early_stop"):
             self.show_message((e.message or self.tr("Training finished.")) + best, "info")
         elif e.reason == "cancelled":
-            self.show_message((e.message or self.tr("Training cancelled; the last checkpoint is kept.")) + best,
-                              "warning")
+            # Our own words: the engine's message speaks of command-line flags.
+            self.show_message(self.tr("Training cancelled at step {n}; the last checkpoint is kept. Press Resume to "
+                                      "go on from there.").format(n=e.step) + best, "warning")
         else:
             hint = QCoreApplication.translate("TrainingPanel", NEXT_STEP.get(e.reason, NEXT_STEP["error"]))
             text = e.message or self.tr("Training stopped.")

@@ -152,12 +152,16 @@ class TrainingRunner(QObject):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        # isFinished, not only "not None": after wait() the thread is over before
+        # the queued clean-up below has run.
+        return self._thread is not None and not self._thread.isFinished()
 
     def start(self, project_root: Path, config: TrainConfig, snapshot: Snapshot | None = None,
               class_colors: dict[str, str] | None = None) -> None:
         if self.running:
             raise RuntimeError("a training run is already going")
+        if self._thread is not None:  # finished, clean-up still queued: do it now
+            self._on_thread_finished(self._thread)
         self._token = CancelToken()
         callback = SignalCallback(self.signals, class_colors)
         self._worker = _Worker(self._train_fn, Path(project_root), config, snapshot, callback, self._token)
@@ -167,7 +171,8 @@ class TrainingRunner(QObject):
         self._thread.started.connect(self._worker.run)
         # Direct: quit() must not wait for the GUI thread, which may be blocked in wait().
         self._worker.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._on_thread_finished)
+        # A bound slot of this GUI-thread object: queued, so the clean-up runs on the GUI thread.
+        self._thread.finished.connect(self._thread_done)
         self._thread.start(QThread.Priority.LowPriority)
 
     def cancel(self) -> None:
@@ -187,12 +192,19 @@ class TrainingRunner(QObject):
         ok = thread.wait() if msecs < 0 else thread.wait(msecs)
         return bool(ok)
 
-    def _on_thread_finished(self) -> None:
-        thread, self._thread = self._thread, None
+    @Slot()
+    def _thread_done(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, QThread):
+            self._on_thread_finished(thread)
+
+    def _on_thread_finished(self, thread: QThread) -> None:
+        if thread is not self._thread:
+            return  # already cleaned up by a start() that came first
+        self._thread = None
         if self._worker is not None:
             self._worker.deleteLater()
             self._worker = None
-        if thread is not None:
-            thread.deleteLater()
+        thread.deleteLater()
         self.finished.emit()
 

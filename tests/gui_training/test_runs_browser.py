@@ -1,0 +1,119 @@
+"""The runs browser over real runs made by the engine: list, curves again
+from metrics.jsonl, the active model, delete with confirmation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from engine.config import TrainConfig
+from engine.events import PredictionSample
+from engine.run import train
+from labeltool.core import Box, ProjectStore, Source
+from labeltool.gui.training.active_run import active_run
+from labeltool.gui.training.thumbnails import render_thumbnail
+from tests.gui_training.projects import make_classify_project
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project_with_runs(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """A project and two finished runs (resnet18, 64 px, 3 steps each)."""
+    root = make_classify_project(tmp_path_factory.mktemp("runs") / "proj")
+    runs = []
+    for _ in range(2):
+        r = train(root, TrainConfig(task="classify", model="resnet18", epochs=3, batch_size=4, img_size=64,
+                                    pretrained=False, max_steps=3))
+        assert r.reason == "finished", r.message
+        runs.append(r.run_dir)
+    return root, runs
+
+
+@pytest.fixture
+def window_over(qtbot, project_with_runs):
+    from labeltool.gui.main_window import MainWindow
+
+    root, runs = project_with_runs
+    store = ProjectStore.open(root)
+    w = MainWindow(store)
+    qtbot.addWidget(w, before_close_func=lambda win: win.training.shutdown())
+    w.show()
+    yield w, runs
+    w.close_project()
+    store.close()
+
+
+def test_runs_are_listed_newest_first_with_model_status_and_metric(window_over):
+    window, runs = window_over
+    window.training.show_runs()
+    browser = window.training.panel.runs
+    assert browser.run_dirs() == [runs[1], runs[0]]
+    t = browser.table
+    assert t.rowCount() == 2
+    row = [t.item(0, c).text() for c in range(t.columnCount())]
+    assert row[2] == "resnet18" and row[3] == "classify" and row[5] == "finished"
+    assert float(row[4]) == pytest.approx(browser.runs[0].best_metric, abs=1e-3)
+    assert row[1][:2] == "20"  # a date
+
+
+def test_show_curves_of_a_past_run_from_its_metrics_file(qtbot, window_over):
+    window, runs = window_over
+    c = window.training
+    c.show_runs()
+    browser = c.panel.runs
+    browser.select_run(runs[0])
+    assert browser.curves_button.isEnabled()
+    browser.curves_button.click()
+    curves = c.panel.curves
+    x, y = curves.series("loss")
+    assert x == [1, 2, 3] and all(v > 0 for v in y)
+    assert curves.plotted_points("loss") == 3
+    assert curves.series("accuracy")[0]  # validation points too
+    assert c.panel.end_event is not None and c.panel.end_event.reason == "finished"
+    assert runs[0].name in c.panel.title.text()
+    assert c.panel.resume_button.isEnabled()  # a finished run can go on for more epochs
+
+
+def test_set_active_run_is_stored_in_the_project(window_over):
+    window, runs = window_over
+    browser = window.training.panel.runs
+    browser.refresh()
+    browser.select_run(runs[0])
+    browser.active_button.click()
+    assert active_run(window.store) == runs[0]
+    row = browser.run_dirs().index(runs[0])
+    assert browser.table.item(row, 0).text() == "★"
+    with ProjectStore.open(window.store.root, readonly=True) as other:  # what the review panel reads
+        assert active_run(other) == runs[0]
+
+
+def test_delete_asks_first_and_clears_the_active_run(window_over, monkeypatch):
+    window, runs = window_over
+    browser = window.training.panel.runs
+    browser.refresh()
+    browser.select_run(runs[0])
+    browser.active_button.click()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    assert not browser.delete_selected()
+    assert runs[0].is_dir()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert browser.delete_selected()
+    assert not runs[0].exists() and runs[1].is_dir()
+    assert browser.run_dirs() == [runs[1]]
+    assert active_run(window.store) is None and window.store.get_meta("active_run") is None
+
+
+def test_clicking_a_detection_prediction_overlays_its_boxes(qtbot, window_over):
+    window, _ = window_over
+    store = window.store
+    item = store.images()[2]
+    pred = Box(label="stripes", x1=4, y1=4, x2=30, y2=30, source=Source.from_model("run", 0.8))
+    thumb = render_thumbnail(PredictionSample(str(store.abspath(item)), 64, 64, [], [pred]), {}, 128)
+    assert window.training.open_prediction(thumb)
+    assert window.current_image().id == item.id
+    (overlay,) = window.canvas.canvas_scene.overlay_items
+    assert overlay.shape_model.bounds() == (4, 4, 30, 30) and overlay.shape_model.source.is_model
+    window.go_to_image(store.images()[0].id)  # another image: the overlay goes
+    assert window.canvas.canvas_scene.overlay_items == []
