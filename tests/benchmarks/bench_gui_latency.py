@@ -17,18 +17,17 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
-from engine.config import TrainConfig  # noqa: E402
-from labeltool.core import ProjectStore  # noqa: E402
-from labeltool.gui.app import make_app  # noqa: E402
-from tests.gui_training.projects import make_classify_project  # noqa: E402
+from engine.config import TrainConfig
+from labeltool.core import ProjectStore
+from labeltool.gui.app import make_app
+from tests.gui_training.projects import make_classify_project
 
 TICK_MS = 10
 PHASE_S = float(os.environ.get("BENCH_PHASE_S", "15"))
@@ -63,7 +62,7 @@ class LatencyProbe:
 
 def percentile(values: list[float], q: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))] if s else float("nan")
+    return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))] if s else float("nan")
 
 
 def summary(name: str, samples: list[float]) -> dict[str, float]:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from engine.config import TrainConfig  # noqa: E402
-from labeltool.core import ProjectStore  # noqa: E402
-from labeltool.gui.app import make_app  # noqa: E402
+from engine.config import TrainConfig
+from labeltool.core import ProjectStore
+from labeltool.gui.app import make_app
 
 
 def make_photo_project(root: Path, n: int = 40, size: int = 128) -> Path:

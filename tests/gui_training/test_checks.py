@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import write_image
 from labeltool.core import Box, ImageTag, Polygon, ProjectStore
-from labeltool.gui.training.checks import blocking, check_project, suggest_task, summarize
+from labeltool.gui.training.checks import (
+    blocking,
+    check_project,
+    suggest_task,
+    summarize,
+)
+from tests.conftest import write_image
 
 
 def _codes(problems):

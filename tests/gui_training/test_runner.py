@@ -15,8 +15,8 @@ from engine.events import (
     Checkpoint,
     EpochEnd,
     Log,
-    PredictionSample,
     Predictions,
+    PredictionSample,
     Step,
     TrainEnd,
     TrainStart,
@@ -57,7 +57,6 @@ def test_events_from_the_worker_arrive_on_the_gui_thread_in_order(qtbot, tmp_pat
         dispatch(cb, Checkpoint(str(root / "run" / "best.pt"), 0, 3, True))
         dispatch(cb, Log("info", "done"))
         dispatch(cb, TrainEnd("finished", "finished after 3 steps", 3, str(root / "run"), 0.25))
-        return None
 
     runner = TrainingRunner(train)
     got = _record(runner)
@@ -102,7 +101,7 @@ def test_cancel_reaches_the_library_function(qtbot, tmp_path: Path):
 def test_a_crash_in_the_engine_becomes_a_readable_end(qtbot, tmp_path: Path, ends: bool):
     def train(root, config, callbacks, cancel, snapshot):
         if ends:
-            return None  # returns without its TrainEnd
+            return  # returns without its TrainEnd
         raise RuntimeError("dataset exploded")
 
     runner = TrainingRunner(train)

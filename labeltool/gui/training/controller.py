@@ -37,15 +37,20 @@ def load_run_config(run_dir: Path) -> TrainConfig:
 
 
 class TrainingController(QObject):
-    def __init__(self, window: QMainWindow, train_fn: TrainFn | None = None):
+    def __init__(self, window: QMainWindow, train_fn: TrainFn | None = None, runner: QObject | None = None):
+        """``runner``: a :class:`~.subprocess_runner.SubprocessRunner` to train in a
+        child process (torchrun) instead of the worker thread; same signals."""
         super().__init__(window)
         self.window = window
-        self.runner = TrainingRunner(train_fn, self)
+        self.runner = runner if runner is not None else TrainingRunner(train_fn, self)
         self.panel = TrainingPanel()
         # Below the canvas: the curves want width. Hidden until a run starts or runs are asked for.
         self.dock: QDockWidget = window.add_dock(self.panel, Qt.DockWidgetArea.BottomDockWidgetArea,
                                                  self.tr("Training"), "training")
         self.dock.hide()
+        # The right-hand panels (classes, shapes, review) keep the full height; the
+        # Training dock shares its height with the canvas only.
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dialog = None  # the open Train dialog, if any
         self.last_config: TrainConfig | None = None
         self.current_run: Path | None = None  # the run shown in the panel (running or last)

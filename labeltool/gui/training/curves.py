@@ -58,8 +58,9 @@ class TrainingCurves(QWidget):
 
         # Loss large on the left; validation and learning rate stacked on the right.
         self.loss_plot = self._plot(0, 0, self.tr("loss"), legend=True, rowspan=2)
-        self.metric_plot = self._plot(0, 1, self.tr("validation"), legend=True)
-        self.lr_plot = self._plot(1, 1, self.tr("learning rate"))
+        # Scores rise towards the top right: their legend goes to the bottom right.
+        self.metric_plot = self._plot(0, 1, self.tr("validation"), legend=True, legend_offset=(-10, -10))
+        self.lr_plot = self._plot(1, 1, self.tr("lr"))
         self.metric_plot.setXLink(self.loss_plot)
         self.lr_plot.setXLink(self.loss_plot)
         self.loss_plot.setLabel("bottom", self.tr("step"))
@@ -82,14 +83,15 @@ class TrainingCurves(QWidget):
         self._timer.timeout.connect(self.redraw)
         self._timer.start()
 
-    def _plot(self, row: int, col: int, title: str, legend: bool = False, rowspan: int = 1) -> pg.PlotItem:
+    def _plot(self, row: int, col: int, title: str, legend: bool = False, rowspan: int = 1,
+              legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotItem:
         plot = self.view.addPlot(row=row, col=col, rowspan=rowspan)
         plot.setLabel("left", title)
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         if legend:
-            plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+            plot.addLegend(offset=legend_offset, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
         return plot
 
     # ------------------------------------------------------------ data in

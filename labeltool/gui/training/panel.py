@@ -9,10 +9,18 @@ does not relayout the panel on every step.
 """
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -54,9 +62,9 @@ THUMB_SIZE = 128
 
 
 def format_duration(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds or seconds < 0:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return "–"
-    s = int(round(seconds))
+    s = round(seconds)
     h, rem = divmod(s, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -78,7 +86,6 @@ class PredictionStripView(QListWidget):
         self.setSpacing(4)
         self.setUniformItemSizes(True)
         self.setWordWrap(True)
-        self.setMinimumHeight(THUMB_SIZE + 40)
         self.thumbnails: list[Thumbnail] = []
         self.itemClicked.connect(self._clicked)
 

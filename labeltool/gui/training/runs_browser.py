@@ -42,7 +42,9 @@ def _date_text(created: Any) -> str:
 
 
 def _list_runs(root: Path) -> list[Any]:
-    from engine.runs import list_runs  # imports torch (via engine.run): only when runs are looked at
+    from engine.runs import (
+        list_runs,  # imports torch (via engine.run): only when runs are looked at
+    )
 
     return list(list_runs(root))
 
