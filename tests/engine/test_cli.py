@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -65,6 +66,21 @@ def test_cli_errors_are_one_line_messages(tiny_classify, capsys):
     assert "no polygons or masks" in err and "Traceback" not in err
 
 
+def _run_in_own_group(cmd: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
+    """Run ``cmd`` in a process group of its own and kill the whole group on a
+    time-out: torchrun's workers outlive a killed launcher, and orphaned
+    ranks blocked in gloo would burn the machine for the rest of the suite."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"torchrun did not finish in {timeout} s:\n{err[-3000:]}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
 @pytest.mark.slow
 def test_torchrun_two_cpu_ranks_train_and_stop_together_on_a_nan(tmp_path):
     """Two gloo ranks under torchrun: rank 1 alone sees a NaN at step 3; both
@@ -75,7 +91,7 @@ def test_torchrun_two_cpu_ranks_train_and_stop_together_on_a_nan(tmp_path):
            "train", str(root), "--model", "resnet18", "--epochs", "3", "--batch", "4", "--img-size", "32",
            "--device", "cpu", "--no-pretrained", "--workers", "0", "--events", "jsonl",
            "--extra", json.dumps({"debug_nan_at_step": 3, "debug_nan_rank": 1})]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
+    proc = _run_in_own_group(cmd, env, timeout=240)
     events = [event_from_json(line) for line in proc.stdout.splitlines() if line.startswith('{"event"')]
     assert events, proc.stderr[-3000:]
     start = [e for e in events if isinstance(e, TrainStart)]
