@@ -143,3 +143,21 @@ def test_unreadable_image_is_a_warning_and_a_damaged_checkpoint_an_error(qtbot, 
     assert c.last_end.reason == "error"
     assert "last.pt" in c.panel.message_text() and "labels are safe" in c.panel.message_text()
     assert window.isVisible() and store.integrity_check() == "ok"
+
+
+def test_a_nan_loss_ends_the_run_with_what_to_do(qtbot, window):
+    from engine.config import TrainConfig
+
+    c = window.training
+    store = window.store
+    before = store.stats()["shapes"]
+    cfg = TrainConfig(task="classify", model="resnet18", epochs=20, batch_size=4, img_size=64, pretrained=False,
+                      device="cpu", extra={"debug_nan_at_step": 3})  # the engine's fault injection
+    with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
+        assert c.start(cfg)
+    assert c.last_end.reason == "nan"
+    text = c.panel.message_text()
+    assert "learning rate" in text.lower()
+    assert all(v == v for v in c.panel.curves.series("loss")[1])  # the NaN is not plotted
+    assert store.stats()["shapes"] == before and window.isVisible()
+    assert c.panel.resume_button.isEnabled()  # last.pt from before the NaN
