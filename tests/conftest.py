@@ -41,3 +41,21 @@ def store(image_folder: Path):
     s = ProjectStore.open(image_folder)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clear_clipboard_at_exit():
+    """Empty the Qt clipboard before the interpreter exits. Shapes copied by a
+    test leave a QMimeData owned by the clipboard; destroying it during
+    interpreter teardown, after Python has begun freeing PySide's wrappers,
+    segfaults the process (exit 139) although every test passed."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.clipboard().clear()
+            app.processEvents()

@@ -31,4 +31,8 @@ def run_gui(folder: str | None = None) -> int:
     if folder:
         # After the first paint: the window is up at once, then the project fills it.
         QTimer.singleShot(0, lambda: window.open_project(folder))
-    return app.exec()
+    code = app.exec()
+    # Shapes left on the clipboard are a QMimeData the clipboard owns; freed
+    # during interpreter teardown it crashes the exit (seen offscreen, 6.11).
+    app.clipboard().clear()
+    return code
