@@ -6,12 +6,12 @@
     <message>
         <location filename="../../labeltool/gui/review/overlay.py" line="28"/>
         <source>false alarm?</source>
-        <translation type="unfinished"></translation>
+        <translation>误报？</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/overlay.py" line="30"/>
         <source>other class</source>
-        <translation type="unfinished"></translation>
+        <translation>类别不同</translation>
     </message>
 </context>
 <context>
@@ -509,42 +509,42 @@
 <context>
     <name>IOMenus</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="65"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="64"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="81"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="80"/>
         <source>Open a writable project first.</source>
         <translation>请先打开一个可写的项目。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="83"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="82"/>
         <source>Import %1 from folder</source>
         <translation>从文件夹导入 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="90"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="89"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="99"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="98"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="109"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="108"/>
         <source>Export %1 to folder</source>
         <translation>导出 %1 到文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="116"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="115"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="125"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="124"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
@@ -580,27 +580,27 @@
 <context>
     <name>ImageListWidget</name>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="146"/>
+        <location filename="../../labeltool/gui/image_list.py" line="150"/>
         <source>Filter by name…</source>
         <translation>按名称筛选…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="169"/>
+        <location filename="../../labeltool/gui/image_list.py" line="185"/>
         <source>All images</source>
         <translation>全部图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="170"/>
+        <location filename="../../labeltool/gui/image_list.py" line="186"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="171"/>
+        <location filename="../../labeltool/gui/image_list.py" line="187"/>
         <source>Has predictions</source>
         <translation>有预测结果</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="173"/>
+        <location filename="../../labeltool/gui/image_list.py" line="189"/>
         <source>Has class: %1</source>
         <translation>含类别：%1</translation>
     </message>
@@ -754,72 +754,72 @@
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="143"/>
+        <location filename="../../labeltool/gui/main_window.py" line="148"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="153"/>
+        <location filename="../../labeltool/gui/main_window.py" line="158"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="154"/>
+        <location filename="../../labeltool/gui/main_window.py" line="159"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="226"/>
+        <location filename="../../labeltool/gui/main_window.py" line="231"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="227"/>
+        <location filename="../../labeltool/gui/main_window.py" line="232"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="252"/>
+        <location filename="../../labeltool/gui/main_window.py" line="257"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="294"/>
+        <location filename="../../labeltool/gui/main_window.py" line="299"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="380"/>
+        <location filename="../../labeltool/gui/main_window.py" line="385"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="389"/>
+        <location filename="../../labeltool/gui/main_window.py" line="394"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="409"/>
+        <location filename="../../labeltool/gui/main_window.py" line="414"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="415"/>
+        <location filename="../../labeltool/gui/main_window.py" line="420"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="416"/>
+        <location filename="../../labeltool/gui/main_window.py" line="421"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="420"/>
+        <location filename="../../labeltool/gui/main_window.py" line="425"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="421"/>
+        <location filename="../../labeltool/gui/main_window.py" line="426"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
     </message>
@@ -829,7 +829,7 @@
     <message>
         <location filename="../../labeltool/gui/review/overlay.py" line="66"/>
         <source>missed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>漏检：%1</translation>
     </message>
 </context>
 <context>
@@ -837,47 +837,47 @@
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="139"/>
         <source>Model report — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>模型报告 — %1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="146"/>
         <source>Predicting the validation images…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在预测验证集图像…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="148"/>
         <source>Save as PNG…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为 PNG…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="150"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="181"/>
         <source>The report could not be made: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法生成报告：%1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="185"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="191"/>
         <source>Save the report</source>
-        <translation type="unfinished"></translation>
+        <translation>保存报告</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="192"/>
         <source>PNG images (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="194"/>
         <source>Could not write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
@@ -885,67 +885,67 @@
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="39"/>
         <source>Class</source>
-        <translation type="unfinished">类别</translation>
+        <translation>类别</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="39"/>
         <source>Labels</source>
-        <translation type="unfinished"></translation>
+        <translation>标注</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="39"/>
         <source>Predicted</source>
-        <translation type="unfinished"></translation>
+        <translation>预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="40"/>
         <source>AP@0.5</source>
-        <translation type="unfinished"></translation>
+        <translation>AP@0.5</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="40"/>
         <source>Precision</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="40"/>
         <source>Recall</source>
-        <translation type="unfinished"></translation>
+        <translation>召回率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="44"/>
         <source>AP@0.5 per class</source>
-        <translation type="unfinished"></translation>
+        <translation>各类别 AP@0.5</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="45"/>
         <source>Precision / recall</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率 / 召回率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Confusion (rows: labels, columns: model)</source>
-        <translation type="unfinished"></translation>
+        <translation>混淆矩阵（行：标注，列：模型）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="62"/>
         <source>Model report: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>模型报告：%1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="63"/>
         <source>Evaluated on %1, score threshold %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>评估数据：%1，分数阈值 %2。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="102"/>
         <source>recall</source>
-        <translation type="unfinished"></translation>
+        <translation>召回率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="103"/>
         <source>precision</source>
-        <translation type="unfinished"></translation>
+        <translation>精确率</translation>
     </message>
 </context>
 <context>
@@ -954,197 +954,197 @@
         <location filename="../../labeltool/gui/review/panel.py" line="46"/>
         <location filename="../../labeltool/gui/review/panel.py" line="103"/>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>审核</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="50"/>
         <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
-        <translation type="unfinished"></translation>
+        <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="52"/>
         <source>Other…</source>
-        <translation type="unfinished"></translation>
+        <translation>其他…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="53"/>
         <source>Predict with a run or exported model kept elsewhere</source>
-        <translation type="unfinished"></translation>
+        <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="59"/>
         <source>This image</source>
-        <translation type="unfinished"></translation>
+        <translation>当前图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="60"/>
         <source>Selected</source>
-        <translation type="unfinished"></translation>
+        <translation>所选图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="61"/>
         <source>All unlabelled</source>
-        <translation type="unfinished"></translation>
+        <translation>全部未标注</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="62"/>
         <source>Images with no labels that are not marked done or skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>没有标注、且未标记为完成或跳过的图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="65"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="69"/>
         <source>Pre-label with the model</source>
-        <translation type="unfinished"></translation>
+        <translation>用模型预标注</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="83"/>
         <source>Review predictions on the canvas</source>
-        <translation type="unfinished"></translation>
+        <translation>在画布上审核预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="84"/>
         <source>Compare with labels</source>
-        <translation type="unfinished"></translation>
+        <translation>与标注对比</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="86"/>
         <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
-        <translation type="unfinished"></translation>
+        <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="95"/>
         <source>Accept (Y)</source>
-        <translation type="unfinished"></translation>
+        <translation>接受 (Y)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="96"/>
         <source>Reject (N)</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝 (N)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="97"/>
         <source>Next (Tab)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个 (Tab)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="98"/>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="99"/>
         <source>Accept and select it to move its corners or change its class</source>
-        <translation type="unfinished"></translation>
+        <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="100"/>
         <source>Accept all shown</source>
-        <translation type="unfinished"></translation>
+        <translation>全部接受</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="101"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
-        <translation type="unfinished"></translation>
+        <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="108"/>
         <source>Score ≥</source>
-        <translation type="unfinished"></translation>
+        <translation>分数 ≥</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="124"/>
         <source>Model report…</source>
-        <translation type="unfinished"></translation>
+        <translation>模型报告…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="125"/>
         <source>Export model…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="203"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="205"/>
         <source>A run folder or an exported model folder</source>
-        <translation type="unfinished"></translation>
+        <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="243"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="246"/>
         <source>No model yet: train one (Train menu) or choose a run or exported model (Other…).</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有模型：请先训练一个（训练菜单），或选择一次训练或已导出的模型（其他…）。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="250"/>
         <source>No images to predict.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有需要预测的图像。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="256"/>
         <source>Skipped an unreadable image: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="262"/>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载 %1…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="270"/>
         <source>Cancelling after the image in progress…</source>
-        <translation type="unfinished"></translation>
+        <translation>当前图像完成后取消…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="290"/>
         <source>Prediction failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>预测失败：%1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="299"/>
         <source>Predicted %1 image(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>已预测 %1 张图像。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="301"/>
         <source>Cancelled: %1 image(s) predicted.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="326"/>
         <source>Export the model into…</source>
-        <translation type="unfinished"></translation>
+        <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="338"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="344"/>
         <source>This model is already an export.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="342"/>
-        <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="345"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="348"/>
         <source>Exporting %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="383"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="386"/>
         <source>%1 of %2 predictions shown</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="387"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="390"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
-        <translation type="unfinished"></translation>
+        <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
 </context>
 <context>
@@ -1152,158 +1152,158 @@
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="23"/>
         <source>Review queue</source>
-        <translation type="unfinished"></translation>
+        <translation>审核队列</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="28"/>
         <source>Likely mistakes, then unsure</source>
-        <translation type="unfinished"></translation>
+        <translation>先可能的错误，再不确定的</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="29"/>
         <source>Likely labelling mistakes</source>
-        <translation type="unfinished"></translation>
+        <translation>可能的标注错误</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="30"/>
         <source>Most unsure (label next)</source>
-        <translation type="unfinished"></translation>
+        <translation>最不确定（优先标注）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="31"/>
         <source>Build</source>
-        <translation type="unfinished"></translation>
+        <translation>生成</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="32"/>
         <source>Rank the images that have predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>对有预测结果的图像排序</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="78"/>
         <source>No predictions yet: pre-label some images first.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有预测结果：请先预标注一些图像。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="84"/>
         <source>unsure %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不确定 %1</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="87"/>
         <source>%1 other class</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 类别不同</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="89"/>
         <source>%1 missed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 漏检</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="92"/>
         <source>%1 unlabelled?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 未标注？</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/queue_view.py" line="93"/>
         <source>agrees</source>
-        <translation type="unfinished"></translation>
+        <translation>一致</translation>
     </message>
 </context>
 <context>
     <name>ReviewSession</name>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="138"/>
+        <location filename="../../labeltool/gui/review/session.py" line="161"/>
         <source>No predictions shown on this image.</source>
-        <translation type="unfinished"></translation>
+        <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="164"/>
-        <location filename="../../labeltool/gui/review/session.py" line="165"/>
-        <location filename="../../labeltool/gui/review/session.py" line="180"/>
-        <source>Accept %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="187"/>
         <location filename="../../labeltool/gui/review/session.py" line="188"/>
-        <location filename="../../labeltool/gui/review/session.py" line="190"/>
-        <location filename="../../labeltool/gui/review/session.py" line="215"/>
-        <source>Reject %1</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../labeltool/gui/review/session.py" line="203"/>
+        <source>Accept %1</source>
+        <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="216"/>
+        <location filename="../../labeltool/gui/review/session.py" line="211"/>
+        <location filename="../../labeltool/gui/review/session.py" line="213"/>
+        <location filename="../../labeltool/gui/review/session.py" line="238"/>
+        <source>Reject %1</source>
+        <translation>拒绝 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/session.py" line="239"/>
         <source>Accept %1 predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>接受 %1 个预测</translation>
     </message>
 </context>
 <context>
     <name>RunsBrowser</name>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
         <source>Best</source>
-        <translation type="unfinished"></translation>
+        <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="73"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="84"/>
-        <source>Show curves</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="85"/>
-        <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/runs_browser.py" line="86"/>
-        <source>Use for review</source>
-        <translation type="unfinished"></translation>
+        <source>Show curves</source>
+        <translation>显示曲线</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/runs_browser.py" line="87"/>
-        <source>Make this run the model that reviews and pre-labels images</source>
-        <translation type="unfinished"></translation>
+        <source>Resume</source>
+        <translation>继续训练</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/runs_browser.py" line="88"/>
+        <source>Use for review</source>
+        <translation>用于审核</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="89"/>
+        <source>Make this run the model that reviews and pre-labels images</source>
+        <translation>将此次训练的模型用于审核和预标注图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="90"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="190"/>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="200"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="192"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="202"/>
         <source>Delete run</source>
-        <translation type="unfinished"></translation>
+        <translation>删除训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="191"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="193"/>
         <source>Delete the run {name} with its checkpoints? This cannot be undone; your labels are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>删除训练 {name} 及其检查点？此操作无法撤销；你的标注不受影响。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="201"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="203"/>
         <source>Could not delete {name}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法删除 {name}：{error}</translation>
     </message>
 </context>
 <context>
@@ -1342,7 +1342,7 @@
 <context>
     <name>TagBar</name>
     <message>
-        <location filename="../../labeltool/gui/tag_bar.py" line="18"/>
+        <location filename="../../labeltool/gui/tag_bar.py" line="19"/>
         <source>Image classes:</source>
         <translation>图像类别：</translation>
     </message>
@@ -1352,387 +1352,392 @@
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="44"/>
         <source>Train a model</source>
-        <translation type="unfinished"></translation>
+        <translation>训练模型</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="48"/>
         <source>Detect objects (boxes)</source>
-        <translation type="unfinished"></translation>
+        <translation>目标检测（矩形框）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="49"/>
         <source>Segment (polygons, masks)</source>
-        <translation type="unfinished"></translation>
+        <translation>分割（多边形、掩码）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="50"/>
         <source>Classify images (image classes)</source>
-        <translation type="unfinished"></translation>
+        <translation>图像分类（图像类别）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="55"/>
         <source>{task} - {n} labelled images</source>
-        <translation type="unfinished"></translation>
+        <translation>{task} - {n} 张已标注图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="65"/>
         <source>Automatic ({best})</source>
-        <translation type="unfinished"></translation>
+        <translation>自动（{best}）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="68"/>
         <source>Start from pretrained weights (ImageNet/COCO)</source>
-        <translation type="unfinished"></translation>
+        <translation>从预训练权重开始（ImageNet/COCO）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="75"/>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="76"/>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="78"/>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>设备</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="100"/>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="103"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="106"/>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>批大小</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="107"/>
         <source>Image size</source>
-        <translation type="unfinished"></translation>
+        <translation>图像尺寸</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="108"/>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="109"/>
         <source>Validation share</source>
-        <translation type="unfinished"></translation>
+        <translation>验证集比例</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="110"/>
         <source>Stop after steps</source>
-        <translation type="unfinished"></translation>
+        <translation>最大步数</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="111"/>
         <source>Early stop after epochs without gain</source>
-        <translation type="unfinished"></translation>
+        <translation>早停（无提升轮次）</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="114"/>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>高级</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="126"/>
         <source>Start training</source>
-        <translation type="unfinished"></translation>
+        <translation>开始训练</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="136"/>
         <source>Project check</source>
-        <translation type="unfinished"></translation>
+        <translation>项目检查</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="199"/>
         <source>From scratch: needs more labels and more epochs.</source>
-        <translation type="unfinished"></translation>
+        <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="202"/>
         <source>Pretrained weights are on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练权重已在本机。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="205"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
-        <translation type="unfinished"></translation>
+        <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/dialog.py" line="220"/>
         <source>Ready to train.</source>
-        <translation type="unfinished"></translation>
+        <translation>可以开始训练。</translation>
     </message>
 </context>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="46"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="49"/>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="55"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="61"/>
         <source>&amp;Train a model…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="58"/>
-        <source>&amp;Cancel training</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="60"/>
-        <source>&amp;Resume last run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="62"/>
-        <source>Show &amp;runs</source>
-        <translation type="unfinished"></translation>
+        <translation>训练模型(&amp;T)…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/controller.py" line="64"/>
+        <source>&amp;Cancel training</source>
+        <translation>取消训练(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="66"/>
+        <source>&amp;Resume last run</source>
+        <translation>继续上次训练(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="68"/>
+        <source>Show &amp;runs</source>
+        <translation>显示训练记录(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="70"/>
         <source>T&amp;rain</source>
-        <translation type="unfinished">训练(&amp;R)</translation>
+        <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="159"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="165"/>
         <source>Resuming {run}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在继续 {run}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="160"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="166"/>
         <source>Starting {model}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动 {model}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="175"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="181"/>
         <source>Stopping after this step…</source>
-        <translation type="unfinished"></translation>
+        <translation>本步完成后停止…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="186"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="192"/>
         <source>Cannot resume {run}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法继续 {run}：{error}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="197"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="203"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="198"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="204"/>
         <source>The run finished its {n} epochs. Train how many more?</source>
-        <translation type="unfinished"></translation>
+        <translation>该训练已完成 {n} 个轮次。再训练多少轮？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="272"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="278"/>
         <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在训练，显示的是其曲线。结束后可查看以往的训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="276"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="282"/>
         <source>Run {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练 {name}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="310"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="316"/>
         <source>{path} is not in the open project.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不在当前打开的项目中。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/controller.py" line="328"/>
-        <source>Training in progress</source>
-        <translation type="unfinished"></translation>
+        <source>The model says: {label}{score}</source>
+        <translation>模型预测：{label}{score}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="329"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="341"/>
+        <source>Training in progress</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="342"/>
         <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型正在训练。停止并关闭？最近的检查点会保留，之后可以继续训练。</translation>
     </message>
 </context>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="60"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="99"/>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="61"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="101"/>
         <source>validation</source>
-        <translation type="unfinished"></translation>
+        <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="62"/>
-        <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../labeltool/gui/training/curves.py" line="102"/>
+        <source>lr</source>
+        <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="65"/>
-        <location filename="../../labeltool/gui/training/curves.py" line="66"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="105"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="106"/>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步数</translation>
     </message>
 </context>
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="43"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="52"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="45"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="54"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="47"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="56"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
-        <translation type="unfinished"></translation>
+        <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="105"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="113"/>
         <source>No training run yet. Press Train to start one.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="115"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="123"/>
         <source>Train…</source>
-        <translation type="unfinished"></translation>
+        <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="116"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="124"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="117"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="125"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="131"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="139"/>
         <source>Train from scratch instead</source>
-        <translation type="unfinished"></translation>
+        <translation>改为从头训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="136"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="144"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="151"/>
-        <source>Rows: true class; columns: predicted class</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="157"/>
-        <source>Predictions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="158"/>
-        <source>Per class</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/training/panel.py" line="159"/>
+        <source>Rows: true class; columns: predicted class</source>
+        <translation>行：真实类别；列：预测类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="165"/>
+        <source>Predictions</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="166"/>
+        <source>Per class</source>
+        <translation>各类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="167"/>
         <source>Confusion</source>
-        <translation type="unfinished"></translation>
+        <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="160"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="168"/>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="161"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="169"/>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="236"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="244"/>
         <source>, resumed at step {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="237"/>
-        <source>{model} on {device}: {train} training / {val} validation images{resumed}</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../labeltool/gui/training/panel.py" line="246"/>
+        <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
+        <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="256"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="293"/>
+        <source>Training cancelled at step {n}; the last checkpoint is kept. Press Resume to go on from there.</source>
+        <translation>训练在第 {n} 步取消；最近的检查点已保留。按“继续训练”从该处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="265"/>
         <source>epoch {n}: {metrics}{best}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="257"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="266"/>
         <source> (best so far)</source>
-        <translation type="unfinished"></translation>
+        <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="262"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="271"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="267"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="276"/>
         <source>saved best model (epoch {n})</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="279"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="288"/>
         <source> Best validation score: {v:.3f}.</source>
-        <translation type="unfinished"></translation>
+        <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="281"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="290"/>
         <source>Training finished.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="283"/>
-        <source>Training cancelled; the last checkpoint is kept.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="287"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="297"/>
         <source>Training stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="303"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="313"/>
         <source>preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="309"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="319"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="315"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="325"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
-        <translation type="unfinished"></translation>
+        <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
     </message>
 </context>
 <context>
@@ -1740,57 +1745,57 @@
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="29"/>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>审核</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="41"/>
         <source>Accept prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>接受预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="42"/>
         <source>Reject prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="43"/>
         <source>Next prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="44"/>
         <source>Previous prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="45"/>
         <source>Accept all shown predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>接受所有显示的预测</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="57"/>
         <source>&amp;Review predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>审核预测(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="61"/>
         <source>Pre-label this image</source>
-        <translation type="unfinished"></translation>
+        <translation>预标注当前图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="62"/>
         <source>Pre-label all unlabelled images</source>
-        <translation type="unfinished"></translation>
+        <translation>预标注所有未标注图像</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="63"/>
         <source>Model report…</source>
-        <translation type="unfinished"></translation>
+        <translation>模型报告…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/install.py" line="64"/>
         <source>Export model…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出模型…</translation>
     </message>
 </context>
 </TS>
