@@ -1,5 +1,6 @@
 """Start-up stays light: opening a folder shows the window and the first
-image without importing torch (seconds on a laptop). torch is imported only
+image without importing torch (seconds on a laptop) or pyqtgraph (the
+training curves and the review report import it when they are shown). torch is imported only
 when a model is trained, predicts or is exported, on a worker thread."""
 from __future__ import annotations
 
@@ -35,11 +36,14 @@ def poll():
         return
     seen["image"] = w.current_image().path
     seen["torch_at_first_image"] = "torch" in sys.modules
+    seen["pyqtgraph_at_first_image"] = "pyqtgraph" in sys.modules
     w.findChild(QDockWidget, "dock_review").raise_()
     app.processEvents()
     seen["review_runs"] = [w.review.panel.run_combo.itemData(k) for k in range(w.review.panel.run_combo.count())]
+    seen["pyqtgraph_after_review"] = "pyqtgraph" in sys.modules  # the report's plots: only when it opens
     w.training.show_dock()
     app.processEvents()
+    seen["pyqtgraph_after_training_dock"] = "pyqtgraph" in sys.modules  # the curves are built when shown
     seen["torch_after_docks"] = "torch" in sys.modules
     seen["torch_modules"] = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "torchvision"))[:5]
     print("PROBE " + json.dumps(seen), flush=True)
@@ -71,6 +75,9 @@ def test_opening_a_folder_shows_the_first_image_without_importing_torch(tmp_path
     assert seen["review_runs"] == [str(run)]  # the runs were listed, from their files alone
     assert not seen["torch_at_first_image"], seen["torch_modules"]
     assert not seen["torch_after_docks"], seen["torch_modules"]
+    assert not seen["pyqtgraph_at_first_image"]  # ~250 ms of imports the first image need not wait for
+    assert not seen["pyqtgraph_after_review"]
+    assert seen["pyqtgraph_after_training_dock"]
     assert out.returncode == 0, out.stderr
 
 

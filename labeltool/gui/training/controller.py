@@ -13,11 +13,14 @@ and no thread outlives the window).
 """
 from __future__ import annotations
 
+import importlib
 import json
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBox
 
@@ -29,6 +32,35 @@ from labeltool.core.store import ProjectStore, Snapshot
 from .panel import TrainingPanel
 from .runner import PredictionStrip, TrainFn, TrainingRunner
 from .thumbnails import Thumbnail
+
+
+# The Train dialog needs torch and torchvision (devices, model list): ~2 s to
+# import, which froze the window the first time it opened. They are imported
+# on a background thread this long after the window is first shown: late
+# enough that start-up and the first image never wait for them, early enough
+# that the dialog opens at once. Import only: no Qt object is touched there.
+PRELOAD_DELAY_MS = 2500
+PRELOAD_MODULES = ("engine.device", "engine.models", "engine.models.weights")
+_preload_started = False
+
+
+def preload_engine() -> threading.Thread | None:
+    """Import what the Train dialog needs on a daemon thread (once per process)."""
+    global _preload_started
+    if _preload_started or all(m in sys.modules for m in PRELOAD_MODULES):
+        return None
+    _preload_started = True
+
+    def run() -> None:
+        for name in PRELOAD_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the dialog imports again and shows the error then
+                return
+
+    thread = threading.Thread(target=run, name="labeltool-preload-engine", daemon=True)
+    thread.start()
+    return thread
 
 
 def load_run_config(run_dir: Path) -> TrainConfig:
@@ -57,6 +89,7 @@ class TrainingController(QObject):
         self.last_end: TrainEnd | None = None
         self.overlay_image: int | None = None
         self._close_after_stop = False
+        self._preload_scheduled = False
 
         self.train_action = QAction(self.tr("&Train a model…"), self)
         self.train_action.setShortcut("Ctrl+T")
@@ -335,6 +368,9 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------- closing
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Show and not self._preload_scheduled:
+            self._preload_scheduled = True
+            QTimer.singleShot(PRELOAD_DELAY_MS, self, preload_engine)
         if obj is self.window and event.type() == QEvent.Type.Close and self.running:
             if not self._close_after_stop:
                 answer = QMessageBox.question(

@@ -5,17 +5,25 @@ metrics per epoch.
 Events only append to lists and mark the curves dirty; a timer redraws at
 most :data:`REDRAW_HZ` times a second, so a fast GPU that steps 50 times a
 second costs the GUI thread a few redraws, not 50.
+
+pyqtgraph (and what it pulls in) costs a few hundred milliseconds to import:
+the plots are built the first time the widget is shown or has points to draw,
+so a window that never trains never imports it.
 """
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from engine.events import EpochEnd, Step
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyqtgraph as pg
 
 REDRAW_HZ = 10
 EMA_ALPHA = 0.9  # weight of the past in the smoothed curve (TensorBoard's 0.9)
@@ -49,12 +57,46 @@ class TrainingCurves(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.view: pg.GraphicsLayoutWidget | None = None  # built by _build_plots, on demand
+
+        self._steps: dict[str, _Series] = {}
+        self._metrics: dict[str, _Series] = {}
+        self._lr = _Series()
+        self._raw_items: dict[str, pg.PlotDataItem] = {}
+        self._ema_items: dict[str, pg.PlotDataItem] = {}
+        self._metric_items: dict[str, pg.PlotDataItem] = {}
+        self._lr_item: pg.PlotDataItem | None = None
+        self._dirty = False
+        self.redraws = 0  # how many times the plots were really redrawn (tests, benchmark)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000 // REDRAW_HZ)
+        self._timer.timeout.connect(self.redraw)
+        self._timer.start()
+
+    @property
+    def built(self) -> bool:
+        """Whether the pyqtgraph plots exist (pyqtgraph was imported)."""
+        return self.view is not None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self.view is None:
+            # On the next turn of the event loop: the dock appears at once and
+            # whoever showed it (starting a run) is not held up by the import.
+            QTimer.singleShot(0, self, self._build_plots)
+
+    def _build_plots(self) -> None:
+        if self.view is not None:
+            return
+        import pyqtgraph as pg  # a few hundred ms: only once the curves are wanted
+
         pg.setConfigOptions(antialias=True)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        self._layout.addWidget(self.view)
 
         # Loss large on the left; validation and learning rate stacked on the right.
         self.loss_plot = self._plot(0, 0, self.tr("loss"), legend=True, rowspan=2)
@@ -67,24 +109,14 @@ class TrainingCurves(QWidget):
         self.lr_plot.setLabel("bottom", self.tr("step"))
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
-
-        self._steps: dict[str, _Series] = {}
-        self._metrics: dict[str, _Series] = {}
-        self._lr = _Series()
-        self._raw_items: dict[str, pg.PlotDataItem] = {}
-        self._ema_items: dict[str, pg.PlotDataItem] = {}
-        self._metric_items: dict[str, pg.PlotDataItem] = {}
         self._lr_item = self.lr_plot.plot(pen=pg.mkPen("#555", width=1.5))
-        self._dirty = False
-        self.redraws = 0  # how many times the plots were really redrawn (tests, benchmark)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000 // REDRAW_HZ)
-        self._timer.timeout.connect(self.redraw)
-        self._timer.start()
+        self._dirty = True  # draw what arrived before the plots existed
 
     def _plot(self, row: int, col: int, title: str, legend: bool = False, rowspan: int = 1,
               legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotItem:
+        import pyqtgraph as pg
+
+        assert self.view is not None
         plot = self.view.addPlot(row=row, col=col, rowspan=rowspan)
         plot.setLabel("left", title)
         plot.showGrid(x=True, y=True, alpha=0.25)
@@ -96,17 +128,18 @@ class TrainingCurves(QWidget):
 
     # ------------------------------------------------------------ data in
     def clear(self) -> None:
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.clear()
-            if plot.legend is not None:
-                plot.legend.clear()
+        if self.view is not None:
+            for plot in (self.loss_plot, self.metric_plot):
+                plot.clear()
+                if plot.legend is not None:
+                    plot.legend.clear()
+            self._lr_item.setData([], [])
         self._steps.clear()
         self._metrics.clear()
         self._raw_items.clear()
         self._ema_items.clear()
         self._metric_items.clear()
         self._lr = _Series()
-        self._lr_item.setData([], [])
         self._dirty = True
 
     def add_step(self, event: Step) -> None:
@@ -152,10 +185,20 @@ class TrainingCurves(QWidget):
         return 0 if x is None else len(x)
 
     # -------------------------------------------------------------- drawing
+    def has_points(self) -> bool:
+        return bool(self._steps or self._metrics or self._lr.x)
+
     def redraw(self) -> None:
         if not self._dirty:
             return
+        if self.view is None:
+            if not self.has_points():
+                self._dirty = False
+                return  # nothing to draw: keep pyqtgraph unimported
+            self._build_plots()
         self._dirty = False
+        import pyqtgraph as pg  # already imported by _build_plots: a dict look-up
+
         self.redraws += 1
         for i, (name, s) in enumerate(self._steps.items()):
             color = PALETTE[i % len(PALETTE)]
