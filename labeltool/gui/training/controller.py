@@ -40,7 +40,7 @@ from .thumbnails import Thumbnail
 # enough that start-up and the first image never wait for them, early enough
 # that the dialog opens at once. Import only: no Qt object is touched there.
 PRELOAD_DELAY_MS = 2500
-PRELOAD_MODULES = ("engine.device", "engine.models", "engine.models.weights")
+PRELOAD_MODULES = ("engine.device", "engine.models", "engine.models.weights", "engine.data")  # data: cv2
 _preload_started = False
 
 
