@@ -23,6 +23,8 @@ from PySide6.QtGui import QImage
 
 from labeltool.core.images import ImageLoadError, load_image
 
+from .gui_queue import GuiQueue
+
 PREVIEW = "preview"
 FULL = "full"
 
@@ -66,6 +68,9 @@ class ImageCache(QObject):
         self._wanted: set[tuple[int, str]] = set()
         self._in_flight: set[tuple[int, str]] = set()
         self._closed = False
+        # Decoders post their results to the GUI thread rather than emitting
+        # from their own thread (see gui_queue.py).
+        self._gui = GuiQueue(self)
         self._threads = [threading.Thread(target=self._work, name=f"image-cache-{i}", daemon=True)
                          for i in range(workers)]
         for t in self._threads:
@@ -143,14 +148,14 @@ class ImageCache(QObject):
                 with self._lock:
                     self._in_flight.discard(key)
                 if not self._closed:
-                    self.failed.emit(job.image_id, str(e))
+                    self._gui.post(self.failed.emit, job.image_id, str(e))
                 continue
             except MemoryError:
                 self._errors[job.image_id] = f"{job.path.name}: not enough memory to open this image"
                 with self._lock:
                     self._in_flight.discard(key)
                 if not self._closed:
-                    self.failed.emit(job.image_id, self._errors[job.image_id])
+                    self._gui.post(self.failed.emit, job.image_id, self._errors[job.image_id])
                 continue
             self._store(key, img)
             # A small image's preview is the image itself (a larger one comes back
@@ -158,7 +163,7 @@ class ImageCache(QObject):
             if job.level == PREVIEW and max(img.width(), img.height()) < self.preview_side:
                 self._store((job.image_id, FULL), img)
             if not self._closed:
-                self.loaded.emit(job.image_id, job.level, img)
+                self._gui.post(self.loaded.emit, job.image_id, job.level, img)
 
     def _store(self, key: tuple[int, str], img: QImage) -> None:
         with self._lock:

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QThread, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 
 from labeltool.core.store import Snapshot
 
+from ..gui_queue import PostingThread
 from .worker import MIN_SCORE, ModelRef
 
 UNITS = {"detect": "boxes", "segment": "shapes", "classify": "images"}
@@ -38,7 +39,7 @@ def _run_config(path: Path) -> dict[str, Any] | None:
         return None  # an exported model: no split to recompute
 
 
-class ReportJob(QThread):
+class ReportJob(PostingThread):
     progress = Signal(int, int)
     done = Signal(object)  # ReportResult
     failed = Signal(str)
@@ -59,10 +60,10 @@ class ReportJob(QThread):
 
             if not isinstance(e, EngineError):
                 traceback.print_exc()
-            self.failed.emit(str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
+            self.post(self.failed.emit, str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
             return
         if result is not None:
-            self.done.emit(result)
+            self.post(self.done.emit, result)
 
     def _compute(self) -> ReportResult | None:
         from engine.data import build_task_data, class_of, collect
@@ -84,13 +85,13 @@ class ReportJob(QThread):
             note = _tr("%1 labelled images (the export does not say which were trained on)").replace(
                 "%1", str(len(samples)))
         pairs = []
-        self.progress.emit(0, len(samples))
+        self.post(self.progress.emit, 0, len(samples))
         for n, sample in enumerate(samples, 1):
             if self.isInterruptionRequested():
                 return None
             preds = predictor.predict([sample.path], MIN_SCORE, on_unreadable=lambda p, e: None)[0]
             pairs.append((preds, [replace(s, label=class_of(s)) for s in sample.shapes]))
-            self.progress.emit(n, len(samples))
+            self.post(self.progress.emit, n, len(samples))
         report = evaluate(pairs, classes, score_threshold=self.score_threshold, semantic=task == "segment")
         counts = dict.fromkeys(classes, 0)
         for sample in train:

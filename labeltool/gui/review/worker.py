@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
+
+from ..gui_queue import PostingThread
 
 # Predictions are kept down to this score, so the threshold slider can
 # show less sure ones without predicting again.
@@ -38,7 +40,7 @@ class ModelRef:
         return Predictor.from_run(self.path, device=device)
 
 
-class PredictJob(QThread):
+class PredictJob(PostingThread):
     """Predict ``images`` (``(image_id, absolute path)``) with ``model``."""
 
     progress = Signal(int, int)  # done, total
@@ -60,9 +62,9 @@ class PredictJob(QThread):
         done, cancelled = 0, False
         try:
             predictor = self.model.load(self.device)
-            self.loaded.emit(predictor)
+            self.post(self.loaded.emit, predictor)
             total = len(self.images)
-            self.progress.emit(0, total)
+            self.post(self.progress.emit, 0, total)
             for image_id, path in self.images:
                 if self.isInterruptionRequested():
                     cancelled = True
@@ -71,22 +73,22 @@ class PredictJob(QThread):
                 shapes = predictor.predict([path], self.score_threshold,
                                            on_unreadable=lambda p, e: unreadable.append(f"{p.name}: {e}"))[0]
                 if unreadable:  # keep what the image had: an empty list would erase its old predictions
-                    self.warning.emit(unreadable[0])
+                    self.post(self.warning.emit, unreadable[0])
                 else:
-                    self.predicted.emit(image_id, shapes)
+                    self.post(self.predicted.emit, image_id, shapes)
                 done += 1
-                self.progress.emit(done, total)
+                self.post(self.progress.emit, done, total)
         except Exception as e:  # noqa: BLE001 - shown to the user; the window must survive any model error
             from engine.errors import EngineError
 
             text = str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}"
             if not isinstance(e, EngineError):
                 traceback.print_exc()
-            self.failed.emit(text)
-        self.finishedWork.emit(done, cancelled)
+            self.post(self.failed.emit, text)
+        self.post(self.finishedWork.emit, done, cancelled)
 
 
-class CallJob(QThread):
+class CallJob(PostingThread):
     """Run ``fn()`` off the GUI thread (an export: scripting a detector
     takes seconds); its result or error comes back by signal."""
 
@@ -105,6 +107,6 @@ class CallJob(QThread):
 
             if not isinstance(e, EngineError):
                 traceback.print_exc()
-            self.failed.emit(str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
+            self.post(self.failed.emit, str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
             return
-        self.succeeded.emit(result)
+        self.post(self.succeeded.emit, result)

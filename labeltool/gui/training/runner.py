@@ -3,9 +3,9 @@
 The shape of labelme's download worker: a pure library function
 (``engine.run.train``) that takes callbacks and a cancel token; a small
 QObject moved to a QThread that calls it; an adapter (:class:`SignalCallback`)
-that emits one signal per event. The signals belong to a QObject living in
-the GUI thread, so Qt queues every emission from the worker: slots always
-run on the GUI thread, and the GUI thread never calls into torch itself.
+that posts one signal emission per event to the GUI thread (gui_queue.py
+says why the worker never emits itself): slots always run on the GUI
+thread, and the GUI thread never calls into torch itself.
 
 Prediction thumbnails are drawn on the worker thread (QImage and QPainter
 are safe there, QPixmap is not), so a new strip costs the GUI thread nothing
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.config import TrainConfig
 from engine.events import (
@@ -35,6 +35,7 @@ from engine.events import (
 )
 from labeltool.core.store import Snapshot
 
+from ..gui_queue import GuiQueue
 from .thumbnails import Thumbnail, render_thumbnail
 
 # train(project_root, config, callbacks=..., cancel=..., snapshot=...) -> result
@@ -58,7 +59,12 @@ class PredictionStrip:
 
 
 class TrainingSignals(QObject):
-    """Lives in the GUI thread; every signal carries one engine event."""
+    """Lives in the GUI thread; every signal carries one engine event.
+
+    The worker posts each emission through :attr:`queue` (see gui_queue.py
+    for why a worker never emits a signal itself), so every signal is
+    emitted on the GUI thread, in the engine's order.
+    """
 
     started = Signal(object)  # TrainStart
     stepped = Signal(object)  # Step
@@ -67,6 +73,10 @@ class TrainingSignals(QObject):
     checkpointed = Signal(object)  # Checkpoint
     logged = Signal(object)  # Log
     ended = Signal(object)  # TrainEnd (always the last signal of a run)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.queue = GuiQueue(self)
 
 
 class SignalCallback(Callback):
@@ -80,33 +90,31 @@ class SignalCallback(Callback):
         self.ended = False
 
     def on_train_start(self, event: TrainStart) -> None:
-        self.signals.started.emit(event)
+        self.signals.queue.post(self.signals.started.emit, event)
 
     def on_step(self, event: Step) -> None:
-        self.signals.stepped.emit(event)
+        self.signals.queue.post(self.signals.stepped.emit, event)
 
     def on_epoch_end(self, event: EpochEnd) -> None:
-        self.signals.epochEnded.emit(event)
+        self.signals.queue.post(self.signals.epochEnded.emit, event)
 
     def on_predictions(self, event: Predictions) -> None:
         thumbs = [render_thumbnail(s, self.class_colors, self.thumb_size) for s in event.samples]
-        self.signals.predicted.emit(PredictionStrip(event.epoch, event.step, thumbs))
+        self.signals.queue.post(self.signals.predicted.emit, PredictionStrip(event.epoch, event.step, thumbs))
 
     def on_checkpoint(self, event: Checkpoint) -> None:
-        self.signals.checkpointed.emit(event)
+        self.signals.queue.post(self.signals.checkpointed.emit, event)
 
     def on_train_end(self, event: TrainEnd) -> None:
         self.ended = True
-        self.signals.ended.emit(event)
+        self.signals.queue.post(self.signals.ended.emit, event)
 
     def on_log(self, event: Log) -> None:
-        self.signals.logged.emit(event)
+        self.signals.queue.post(self.signals.logged.emit, event)
 
 
 class _Worker(QObject):
     """Moved to the worker thread; :meth:`run` is the whole job."""
-
-    done = Signal()
 
     def __init__(self, train_fn: TrainFn, project_root: Path, config: TrainConfig,
                  snapshot: Snapshot | None, callback: SignalCallback, token: CancelToken):
@@ -130,7 +138,8 @@ class _Worker(QObject):
                 # An engine that returns without its TrainEnd still ends the run here,
                 # so the panel never waits forever.
                 callback.on_train_end(TrainEnd("error", "training ended without a final report", 0, ""))
-            self.done.emit()
+            # quit() from the thread itself: no signal emitted on this thread.
+            QThread.currentThread().quit()
 
 
 class TrainingRunner(QObject):
@@ -170,8 +179,6 @@ class TrainingRunner(QObject):
         self._thread.setObjectName("labeltool-training")
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
-        # Direct: quit() must not wait for the GUI thread, which may be blocked in wait().
-        self._worker.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         # A bound slot of this GUI-thread object: queued, so the clean-up runs on the GUI thread.
         self._thread.finished.connect(self._thread_done)
         self._thread.start(QThread.Priority.LowPriority)
@@ -195,6 +202,7 @@ class TrainingRunner(QObject):
 
     @Slot()
     def _thread_done(self) -> None:
+        self.signals.queue.drain()  # the run's last events before its end
         thread = self.sender()
         if isinstance(thread, QThread):
             self._on_thread_finished(thread)
