@@ -1350,225 +1350,298 @@
 <context>
     <name>TrainDialog</name>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="44"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="48"/>
         <source>Train a model</source>
         <translation>训练模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="48"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="52"/>
         <source>Detect objects (boxes)</source>
         <translation>目标检测（矩形框）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="49"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="53"/>
         <source>Segment (polygons, masks)</source>
         <translation>分割（多边形、掩码）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="50"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="54"/>
         <source>Classify images (image classes)</source>
         <translation>图像分类（图像类别）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="55"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="59"/>
         <source>{task} - {n} labelled images</source>
         <translation>{task} - {n} 张已标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="65"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="69"/>
         <source>Automatic ({best})</source>
         <translation>自动（{best}）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="68"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="72"/>
         <source>Start from pretrained weights (ImageNet/COCO)</source>
         <translation>从预训练权重开始（ImageNet/COCO）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="75"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="76"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="80"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="78"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="82"/>
         <source>Epochs</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="83"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="100"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="104"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="103"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="107"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="106"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="110"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="107"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="111"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="108"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="112"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="109"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="113"/>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="110"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="114"/>
         <source>Stop after steps</source>
         <translation>最大步数</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="111"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="115"/>
         <source>Early stop after epochs without gain</source>
         <translation>早停（无提升轮次）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="114"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="118"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="126"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="130"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="136"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="140"/>
         <source>Project check</source>
         <translation>项目检查</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="199"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="203"/>
         <source>From scratch: needs more labels and more epochs.</source>
         <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="202"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="206"/>
         <source>Pretrained weights are on this computer.</source>
         <translation>预训练权重已在本机。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="205"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="209"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
         <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="220"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="224"/>
         <source>Ready to train.</source>
         <translation>可以开始训练。</translation>
     </message>
 </context>
 <context>
+    <name>TrainingChecks</name>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="34"/>
+        <source>boxes or text regions</source>
+        <translation>框或文本区域</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="35"/>
+        <source>polygons or masks</source>
+        <translation>多边形或掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="36"/>
+        <source>image classes</source>
+        <translation>图像类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="105"/>
+        <source>The project has no images. Add images to the project folder first.</source>
+        <translation>项目中没有图像。请先把图像放进项目文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="110"/>
+        <source>{n} labelled image(s) are missing on disk and will be left out. Put the files back where they were, or remove those images from the project.</source>
+        <translation>有 {n} 张已标注的图像在磁盘上找不到，训练时将被跳过。请把文件放回原处，或从项目中移除这些图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="118"/>
+        <source>No image has {words} yet, but the project has {other}: choose that task, or label some images with {words} first.</source>
+        <translation>还没有任何图像带有{words}，但项目中有{other}：请选择那个任务，或先给一些图像标注{words}。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="121"/>
+        <source>No image has {words} yet: label some images first.</source>
+        <translation>还没有任何图像带有{words}：请先标注一些图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="127"/>
+        <source>Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).</source>
+        <translation>只有 {n} 张图像带有{words}：训练至少需要 2 张（一张用于学习，一张用于验证）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="132"/>
+        <source>All labelled images are of the one class &quot;{name}&quot;: a classifier needs at least two classes.</source>
+        <translation>所有已标注图像都属于同一个类别“{name}”：分类器至少需要两个类别。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="138"/>
+        <source>Class(es) with only one example: {names}. The model cannot learn them and validation may not see them; label a few more, or merge them into another class.</source>
+        <translation>只有一个样本的类别：{names}。模型学不会它们，验证集也可能看不到它们；请再多标注几个，或把它们合并到其他类别。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="144"/>
+        <source>{n} image(s) have more than one class; training uses the first class of each.</source>
+        <translation>有 {n} 张图像带有多个类别；训练时每张只使用第一个类别。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="149"/>
+        <source>The validation share is 0: no image is kept aside, so there will be no metrics and no predictions to watch. Set it to 10-20%.</source>
+        <translation>验证集比例为 0：没有留出图像，因此不会有指标，也看不到预测。请设为 10-20%。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="154"/>
+        <source>Only {n} labelled images: training will run, but expect a weak model. Around 50 or more per class give useful results.</source>
+        <translation>只有 {n} 张已标注图像：可以训练，但模型会比较弱。每个类别约 50 张或更多才会有实用的效果。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/checks.py" line="159"/>
+        <source>{n} image(s) without {words} are not used for training.</source>
+        <translation>有 {n} 张图像没有{words}，不会用于训练。</translation>
+    </message>
+</context>
+<context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="49"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="81"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="61"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="94"/>
         <source>&amp;Train a model…</source>
         <translation>训练模型(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="64"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="97"/>
         <source>&amp;Cancel training</source>
         <translation>取消训练(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="66"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="99"/>
         <source>&amp;Resume last run</source>
         <translation>继续上次训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="68"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="101"/>
         <source>Show &amp;runs</source>
         <translation>显示训练记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="70"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="103"/>
         <source>T&amp;rain</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="165"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="198"/>
         <source>Resuming {run}…</source>
         <translation>正在继续 {run}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="166"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="199"/>
         <source>Starting {model}…</source>
         <translation>正在启动 {model}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="181"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="214"/>
         <source>Stopping after this step…</source>
         <translation>本步完成后停止…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="192"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="225"/>
         <source>Cannot resume {run}: {error}</source>
         <translation>无法继续 {run}：{error}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="203"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="236"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="204"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="237"/>
         <source>The run finished its {n} epochs. Train how many more?</source>
         <translation>该训练已完成 {n} 个轮次。再训练多少轮？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="278"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="311"/>
         <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
         <translation>正在训练，显示的是其曲线。结束后可查看以往的训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="282"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="315"/>
         <source>Run {name}</source>
         <translation>训练 {name}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="316"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="349"/>
         <source>{path} is not in the open project.</source>
         <translation>{path} 不在当前打开的项目中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="328"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="361"/>
         <source>The model says: {label}{score}</source>
         <translation>模型预测：{label}{score}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="341"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="377"/>
         <source>Training in progress</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="342"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="378"/>
         <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
         <translation>模型正在训练。停止并关闭？最近的检查点会保留，之后可以继续训练。</translation>
     </message>
@@ -1576,23 +1649,23 @@
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="99"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="102"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="101"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="104"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="102"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="105"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="105"/>
-        <location filename="../../labeltool/gui/training/curves.py" line="106"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="108"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="109"/>
         <source>step</source>
         <translation>步数</translation>
     </message>

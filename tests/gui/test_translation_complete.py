@@ -103,3 +103,26 @@ def test_the_compiled_qm_translates_panel_strings(qapp):
         assert QCoreApplication.translate("ReviewQueue", "Review queue") == "审核队列"
     finally:
         QCoreApplication.removeTranslator(t)
+
+
+def test_project_check_messages_are_translated_with_their_label_words(qapp):
+    """The Train dialog's project checks come from a Qt-free module; their
+    templates (and the label kinds named inside) still reach zh_CN."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from labeltool.core.store import Snapshot
+    from labeltool.gui.training.checks import Problem, check_project
+    from labeltool.gui.training.dialog import translate_problem
+
+    t = QTranslator()
+    assert t.load(str(I18N_DIR / "labeltool_zh_CN.qm"))
+    QCoreApplication.installTranslator(t)
+    try:
+        (empty,) = check_project(Snapshot(I18N_DIR, [], []), "detect")
+        assert translate_problem(empty) == "项目中没有图像。请先把图像放进项目文件夹。"
+        no_labels = Problem("error", "no_labels", "No image has {words} yet: label some images first.",
+                            {"words": "polygons or masks"})
+        assert translate_problem(no_labels) == "还没有任何图像带有多边形或掩码：请先标注一些图像。"
+    finally:
+        QCoreApplication.removeTranslator(t)
+    assert translate_problem(empty).startswith("The project has no images")

@@ -20,11 +20,21 @@ from labeltool.core.store import Snapshot, SnapshotImage
 
 Severity = Literal["error", "warning", "info"]
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks ``text`` for translation without importing Qt: lupdate finds
+    these calls in the source; the dialog translates at display time."""
+    return text
+
+
 TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
 
 # What a person calls each kind of label (used in the messages).
-TASK_LABEL_WORDS: dict[str, str] = {"detect": "boxes or text regions", "segment": "polygons or masks",
-                                    "classify": "image classes"}
+TASK_LABEL_WORDS: dict[str, str] = {
+    "detect": QT_TRANSLATE_NOOP("TrainingChecks", "boxes or text regions"),
+    "segment": QT_TRANSLATE_NOOP("TrainingChecks", "polygons or masks"),
+    "classify": QT_TRANSLATE_NOOP("TrainingChecks", "image classes"),
+}
 
 # Fewer labelled images than this trains, but a person should expect little.
 FEW_IMAGES = 10
@@ -92,61 +102,61 @@ def check_project(snapshot: Snapshot, task: Task, val_fraction: float = 0.2) -> 
     words = TASK_LABEL_WORDS[task]
     if not snapshot.images:
         return [Problem("error", "no_images",
-                        "The project has no images. Add images to the project folder first.")]
+                        QT_TRANSLATE_NOOP("TrainingChecks", "The project has no images. Add images to the project folder first."))]
     s = summarize(snapshot, task)
     if s.missing_labelled:
         problems.append(Problem(
             "warning" if s.labelled_images else "error", "images_missing",
-            "{n} labelled image(s) are missing on disk and will be left out. Put the files back where they "
-            "were, or remove those images from the project.", {"n": s.missing_labelled}))
+            QT_TRANSLATE_NOOP("TrainingChecks", "{n} labelled image(s) are missing on disk and will be left out. Put the files back where they "
+            "were, or remove those images from the project."), {"n": s.missing_labelled}))
     if s.labelled_images == 0:
         if s.missing_labelled:
             return problems
         others = [t for t in TASKS if t != task and summarize(snapshot, t).labelled_images]
         if others:
             problems.append(Problem(
-                "error", "no_labels", "No image has {words} yet, but the project has {other}: choose that task, "
-                "or label some images with {words} first.", {"words": words, "other": TASK_LABEL_WORDS[others[0]]}))
+                "error", "no_labels", QT_TRANSLATE_NOOP("TrainingChecks", "No image has {words} yet, but the project has {other}: choose that task, "
+                "or label some images with {words} first."), {"words": words, "other": TASK_LABEL_WORDS[others[0]]}))
         else:
-            problems.append(Problem("error", "no_labels", "No image has {words} yet: label some images first.",
+            problems.append(Problem("error", "no_labels", QT_TRANSLATE_NOOP("TrainingChecks", "No image has {words} yet: label some images first."),
                                     {"words": words}))
         return problems
     if s.labelled_images < 2:
         problems.append(Problem(
             "error", "too_few_images",
-            "Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).",
+            QT_TRANSLATE_NOOP("TrainingChecks", "Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on)."),
             {"n": s.labelled_images, "words": words}))
     if task == "classify" and len(s.per_class) < 2:
         problems.append(Problem(
             "error", "one_class",
-            "All labelled images are of the one class \"{name}\": a classifier needs at least two classes.",
+            QT_TRANSLATE_NOOP("TrainingChecks", "All labelled images are of the one class \"{name}\": a classifier needs at least two classes."),
             {"name": next(iter(s.per_class), "")}))
     singles = sorted(name for name, n in s.per_class.items() if n == 1)
     if singles:
         problems.append(Problem(
             "warning", "class_one_example",
-            "Class(es) with only one example: {names}. The model cannot learn them and validation may not "
-            "see them; label a few more, or merge them into another class.",
+            QT_TRANSLATE_NOOP("TrainingChecks", "Class(es) with only one example: {names}. The model cannot learn them and validation may not "
+            "see them; label a few more, or merge them into another class."),
             {"names": ", ".join(singles), "count": len(singles)}))
     if s.several_tags:
         problems.append(Problem(
             "warning", "several_tags",
-            "{n} image(s) have more than one class; training uses the first class of each.",
+            QT_TRANSLATE_NOOP("TrainingChecks", "{n} image(s) have more than one class; training uses the first class of each."),
             {"n": s.several_tags}))
     if val_fraction <= 0:
         problems.append(Problem(
             "warning", "no_validation",
-            "The validation share is 0: no image is kept aside, so there will be no metrics and no "
-            "predictions to watch. Set it to 10-20%.", {}))
+            QT_TRANSLATE_NOOP("TrainingChecks", "The validation share is 0: no image is kept aside, so there will be no metrics and no "
+            "predictions to watch. Set it to 10-20%."), {}))
     if 2 <= s.labelled_images < FEW_IMAGES:
         problems.append(Problem(
             "warning", "few_images",
-            "Only {n} labelled images: training will run, but expect a weak model. "
-            "Around 50 or more per class give useful results.", {"n": s.labelled_images}))
+            QT_TRANSLATE_NOOP("TrainingChecks", "Only {n} labelled images: training will run, but expect a weak model. "
+            "Around 50 or more per class give useful results."), {"n": s.labelled_images}))
     unlabelled = len(snapshot.images) - s.labelled_images - s.missing_labelled
     if unlabelled > 0:
         problems.append(Problem("info", "unlabelled",
-                                "{n} image(s) without {words} are not used for training.",
+                                QT_TRANSLATE_NOOP("TrainingChecks", "{n} image(s) without {words} are not used for training."),
                                 {"n": unlabelled, "words": words}))
     return problems
 

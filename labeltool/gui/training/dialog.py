@@ -34,7 +34,11 @@ from .checks import TASKS, Problem, blocking, check_project, suggest_task, summa
 
 
 def translate_problem(p: Problem) -> str:
-    return QCoreApplication.translate("TrainingChecks", p.template).format(**p.params)
+    # The kinds of label named inside a message ("boxes or text regions") are
+    # marked for translation in checks.py too.
+    params = {k: QCoreApplication.translate("TrainingChecks", v) if k in ("words", "other") else v
+              for k, v in p.params.items()}
+    return QCoreApplication.translate("TrainingChecks", p.template).format(**params)
 
 
 class TrainDialog(QDialog):
