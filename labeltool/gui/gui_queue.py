@@ -8,21 +8,22 @@ the other: the window freezes for good. We saw exactly that in the test
 suite, a training run's emission against a window being freed.
 
 So workers never emit: they :meth:`GuiQueue.post` a call into a plain
-thread-safe queue, and a timer on the GUI thread drains it. Only Python's
-own locks are involved on the worker's side.
+thread-safe queue and wake the GUI thread with an argument-less queued
+``drain`` call (an event post: no connection lock, no Python argument to
+copy), so results arrive at once; a slow timer drains too, as a backstop.
 """
 from __future__ import annotations
 
 import queue
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Slot
 
 
 class GuiQueue(QObject):
     """Create on the GUI thread; :meth:`post` from any thread."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 15):
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 100):
         super().__init__(parent)
         self._calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
         self._timer = QTimer(self)
@@ -35,9 +36,11 @@ class GuiQueue(QObject):
         else at the next drain, in the order posted."""
         if QThread.currentThread() is self.thread() and self._calls.empty():
             fn(*args)
-        else:
-            self._calls.put((fn, args))
+            return
+        self._calls.put((fn, args))
+        QMetaObject.invokeMethod(self, "drain", Qt.ConnectionType.QueuedConnection)
 
+    @Slot()
     def drain(self) -> None:
         """Run every pending call now (also called before handling a
         worker's end, so that its last calls come first)."""
