@@ -25,6 +25,27 @@ def no_autocast() -> ContextManager[Any]:
     return contextlib.nullcontext()
 
 
+
+def _evaluate_logits(model, loader, metric, device, autocast, channels_last: bool, per_pixel: bool):
+    """Validation of a model whose output is class logits (per image, or per
+    pixel): the metric over argmax, plus the mean cross-entropy as val_loss."""
+    model.eval()
+    total, count = 0.0, 0
+    for batch in loader:
+        if not len(batch):
+            continue
+        batch = batch.to(device, channels_last)
+        with autocast():
+            logits = model(batch.images).float()
+        loss = float(F.cross_entropy(logits, batch.targets, reduction="sum"))
+        total += loss / batch.targets[0].numel() if per_pixel else loss
+        count += len(batch)
+        metric.update(logits.argmax(1), batch.targets)
+    result = metric.compute()
+    if count:
+        result.metrics["val_loss"] = total / count
+    return result
+
 class TaskAdapter:
     task: Task
     primary: str  # the metric that picks best.pt and drives early stopping
@@ -117,22 +138,9 @@ class SegmentationTask(TaskAdapter):
 
     @torch.no_grad()
     def evaluate(self, model, loader, device, autocast=no_autocast, channels_last=False):
-        model.eval()
-        metric = SegmentationMetric(self.classes)
-        total, count = 0.0, 0
-        for batch in loader:
-            if not len(batch):
-                continue
-            batch = batch.to(device, channels_last)
-            with autocast():
-                logits = model(batch.images)
-            total += float(F.cross_entropy(logits.float(), batch.targets, reduction="sum")) / batch.targets[0].numel()
-            count += len(batch)
-            metric.update(logits.argmax(1), batch.targets)
-        result = metric.compute()
-        if count:
-            result.metrics["val_loss"] = total / count
-        return result
+        # Cross-entropy per pixel, averaged over images.
+        return _evaluate_logits(model, loader, SegmentationMetric(self.classes), device, autocast, channels_last,
+                                per_pixel=True)
 
     @torch.no_grad()
     def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast):
@@ -168,22 +176,8 @@ class ClassificationTask(TaskAdapter):
 
     @torch.no_grad()
     def evaluate(self, model, loader, device, autocast=no_autocast, channels_last=False):
-        model.eval()
-        metric = ClassificationMetric(self.classes)
-        total, count = 0.0, 0
-        for batch in loader:
-            if not len(batch):
-                continue
-            batch = batch.to(device, channels_last)
-            with autocast():
-                logits = model(batch.images).float()
-            total += float(F.cross_entropy(logits, batch.targets, reduction="sum"))
-            count += len(batch)
-            metric.update(logits.argmax(1), batch.targets)
-        result = metric.compute()
-        if count:
-            result.metrics["val_loss"] = total / count
-        return result
+        return _evaluate_logits(model, loader, ClassificationMetric(self.classes), device, autocast, channels_last,
+                                per_pixel=False)
 
     @torch.no_grad()
     def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast):
