@@ -528,6 +528,26 @@ class ProjectStore:
             self._emit(StoreEvent("image_changed", image_id))
         return n
 
+    def replace_predictions(self, image_id: int, shapes: Iterable[Shape], model: str | None = None) -> list[Shape]:
+        """Put ``shapes`` (model-made) in place of the image's predictions, in
+        one transaction: the window's pre-labelling and ``labeltool predict
+        --into-project`` both come here.
+
+        ``model=None`` drops every prediction the image had: review shows one
+        model's proposals at a time, and an older run's would mix in
+        unnoticed. With ``model`` only that model's predictions go, so an
+        assistant (OCR, click-to-segment) and a trained run can each keep
+        theirs. A person's labels always stay."""
+        with self.transaction():
+            if model is None:
+                self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model'", (image_id,))
+            else:
+                self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model' AND model = ?",
+                              (image_id, model))
+            added = [self.add_shape(image_id, s) for s in shapes]
+            self._emit(StoreEvent("image_changed", image_id))
+        return added
+
     # -------------------------------------------------------------- reading
     def image_ids_with_shapes(self, label: str | None = None,
                               source: Literal["human", "model"] | None = None) -> set[int]:

@@ -210,3 +210,16 @@ def test_readonly_open_of_a_folder_without_project_says_what_to_do(tmp_path: Pat
         ProjectStore.open(tmp_path, readonly=True)
     with pytest.raises(NotAProjectError, match="not a folder"):
         ProjectStore.open(tmp_path / "nope")
+
+
+def test_replace_predictions_keeps_human_labels_and_scopes_by_model(store: ProjectStore):
+    item = store.images()[0]
+    human = store.add_shape(item.id, Box(label="cat", x1=0, y1=0, x2=5, y2=5))
+    store.add_shapes(item.id, [Box(label="cat", x1=1, y1=1, x2=4, y2=4, source=Source.from_model("run-a", 0.9)),
+                               Box(label="dog", x1=2, y1=2, x2=6, y2=6, source=Source.from_model("ocr", 0.8))])
+    new = Box(label="cat", x1=3, y1=3, x2=7, y2=7, source=Source.from_model("run-b", 0.7))
+    store.replace_predictions(item.id, [new], model="run-a")  # only run-a's go
+    kept = {(s.source.model, s.label) for s in store.shapes(item.id)}
+    assert kept == {(None, "cat"), ("ocr", "dog"), ("run-b", "cat")}
+    store.replace_predictions(item.id, [])  # every model's go, the person's box stays
+    assert [s.id for s in store.shapes(item.id)] == [human.id]
