@@ -137,10 +137,6 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise TrainingCancelled()
-
 
 def _encode(obj: Any) -> Any:
     if isinstance(obj, Shape):

@@ -147,11 +147,6 @@ def load_image(path: os.PathLike | str, max_side: int | None = None) -> np.ndarr
         raise ImageLoadError(path, f"cannot decode image ({reason})") from None
 
 
-def load_image_pil(path: os.PathLike | str) -> Image.Image:
-    """Like :func:`load_image`, as a PIL image."""
-    return Image.fromarray(load_image(path))
-
-
 # Pillow must not silently accept truncated files: a half-written JPEG must
 # be reported, not shown grey at the bottom.
 ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -439,12 +439,6 @@ class ProjectStore:
             self._emit(StoreEvent("classes_changed"))
         return removed
 
-    def reorder_classes(self, names: list[str]) -> None:
-        with self.transaction():
-            for i, name in enumerate(names):
-                self._execute("UPDATE classes SET ord = ? WHERE id = ?", (i, self._class_id(name)))
-            self._emit(StoreEvent("classes_changed"))
-
     # --------------------------------------------------------------- shapes
     def shapes(self, image_id: int, source: Literal["human", "model"] | None = None) -> list[Shape]:
         sql = ("SELECT s.*, c.name AS label FROM shapes s JOIN classes c ON c.id = s.class_id "

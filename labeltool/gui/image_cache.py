@@ -112,9 +112,6 @@ class ImageCache(QObject):
         for i, (image_id, path) in enumerate(neighbours):
             self.request(image_id, path, PREVIEW, 1 + i)
 
-    def forget_error(self, image_id: int) -> None:
-        self._errors.pop(image_id, None)
-
     def clear(self) -> None:
         with self._lock:
             self._images.clear()

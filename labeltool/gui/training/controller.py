@@ -70,8 +70,6 @@ def load_run_config(run_dir: Path) -> TrainConfig:
 
 class TrainingController(QObject):
     def __init__(self, window: QMainWindow, train_fn: TrainFn | None = None, runner: QObject | None = None):
-        """``runner``: a :class:`~.subprocess_runner.SubprocessRunner` to train in a
-        child process (torchrun) instead of the worker thread; same signals."""
         super().__init__(window)
         self.window = window
         self.runner = runner if runner is not None else TrainingRunner(train_fn, self)
