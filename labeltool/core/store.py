@@ -14,7 +14,6 @@ the window is open, or a training process reading a snapshot.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -41,22 +40,20 @@ from .errors import (
 )
 from .folder_scan import iter_image_paths, natural_key
 from .images import read_size
-from .project import ImageItem, ImageStatus, LabelClass, default_color
+from .project import ImageItem, ImageStatus
 from .schema import SCHEMA_VERSION, migrate, schema_version
-from .shapes import Shape, Source, shape_from_geometry
+from .shapes import Shape
+from .snapshot import RowSnapshot, Snapshot, SnapshotImage, from_rows, read_rows
+from .store_classes import ClassesMixin
+from .store_events import StoreEvent, coalesce
+from .store_rows import ShapeRow, image_from_row, shape_columns, shape_from_labelled_row, shape_from_row
+from .store_stats import project_stats
 
-EventKind = Literal[
-    "shape_added", "shape_changed", "shape_removed", "image_changed", "images_changed", "classes_changed"
+# Callers import these from here, the store's one front door.
+__all__ = [
+    "STORE_DIR", "ProjectStore", "RowSnapshot", "ScanReport", "ShapeRow", "Snapshot", "SnapshotImage",
+    "StoreEvent", "find_store", "iter_image_paths", "shape_from_row",
 ]
-
-
-@dataclass(frozen=True)
-class StoreEvent:
-    """What changed; listeners re-read what they show from the store."""
-
-    kind: EventKind
-    image_id: int | None = None
-    shape_id: str | None = None
 
 
 @dataclass
@@ -64,45 +61,6 @@ class ScanReport:
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SnapshotImage:
-    item: ImageItem
-    path: Path  # absolute
-    shapes: list[Shape]
-
-
-@dataclass
-class Snapshot:
-    """A read-only copy of a project at one moment (what training reads
-    while labelling goes on)."""
-
-    root: Path
-    classes: list[LabelClass]
-    images: list[SnapshotImage]
-
-    @property
-    def class_names(self) -> list[str]:
-        return [c.name for c in self.classes]
-
-
-# The columns of a raw shape row of :meth:`ProjectStore.snapshot_rows`, in
-# this order; :func:`shape_from_row` turns one into a Shape.
-SHAPE_ROW = ("image_id", "id", "class_id", "kind", "geometry", "difficult", "truncated", "source", "model",
-             "score", "attributes")
-ShapeRow = tuple[Any, ...]
-
-
-@dataclass
-class RowSnapshot:
-    """:class:`Snapshot` with each shape left as its raw row (``SHAPE_ROW``):
-    a bulk export of 200,000 boxes need not build 200,000 Shape objects."""
-
-    root: Path
-    classes: list[LabelClass]
-    images: list[ImageItem]  # natural order of paths
-    shapes: dict[int, list[ShapeRow]]  # image id -> its rows in the image's order
 
 
 def find_store(folder: os.PathLike | str) -> Path:
@@ -113,8 +71,10 @@ def _now() -> float:
     return time.time()
 
 
-class ProjectStore:
-    """Open with :meth:`open`; use as a context manager or call :meth:`close`."""
+class ProjectStore(ClassesMixin):
+    """Open with :meth:`open`; use as a context manager or call :meth:`close`.
+
+    The class operations live in :class:`~.store_classes.ClassesMixin`."""
 
     def __init__(self, root: Path, conn: sqlite3.Connection, readonly: bool, lock_fd: int | None):
         self.root = root
@@ -255,7 +215,7 @@ class ProjectStore:
             if outer:
                 self._execute("COMMIT")
                 pending, self._pending = self._pending, []
-                for event in _coalesce(pending):
+                for event in coalesce(pending):
                     self._emit(event)
 
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
@@ -339,7 +299,7 @@ class ProjectStore:
             rows = self._query("SELECT * FROM images")
         else:
             rows = self._query("SELECT * FROM images WHERE status = ?", (ImageStatus(status).value,))
-        items = [_image(r) for r in rows]
+        items = [image_from_row(r) for r in rows]
         items.sort(key=lambda i: natural_key(i.path))
         return items
 
@@ -350,11 +310,11 @@ class ProjectStore:
         rows = self._query("SELECT * FROM images WHERE id = ?", (image_id,))
         if not rows:
             raise KeyError(f"no image with id {image_id}")
-        return _image(rows[0])
+        return image_from_row(rows[0])
 
     def image_by_path(self, path: os.PathLike | str) -> ImageItem | None:
         rows = self._query("SELECT * FROM images WHERE path = ?", (self.relpath(path),))
-        return _image(rows[0]) if rows else None
+        return image_from_row(rows[0]) if rows else None
 
     def set_image_size(self, image_id: int, width: int, height: int) -> None:
         self._write("UPDATE images SET width = ?, height = ? WHERE id = ?", (int(width), int(height), image_id))
@@ -377,68 +337,6 @@ class ProjectStore:
                     (ImageStatus(status).value, _now(), image_id))
         self._emit(StoreEvent("image_changed", image_id))
 
-    # -------------------------------------------------------------- classes
-    def classes(self) -> list[LabelClass]:
-        return [LabelClass(name=r["name"], color=r["color"], order=r["ord"], id=r["id"])
-                for r in self._query("SELECT * FROM classes ORDER BY ord, id")]
-
-    def class_names(self) -> list[str]:
-        return [c.name for c in self.classes()]
-
-    def add_class(self, name: str, color: str | None = None) -> LabelClass:
-        """The class called ``name``, created (with a distinct colour) if new."""
-        name = _clean_label(name)
-        with self.transaction():
-            rows = self._query("SELECT * FROM classes WHERE name = ?", (name,))
-            if rows:
-                r = rows[0]
-                return LabelClass(name=r["name"], color=r["color"], order=r["ord"], id=r["id"])
-            order = int(self._query("SELECT COALESCE(MAX(ord) + 1, 0) FROM classes")[0][0])
-            color = color or default_color(order)
-            cur = self._execute("INSERT INTO classes(name, color, ord) VALUES (?,?,?)", (name, color, order))
-            self._emit(StoreEvent("classes_changed"))
-            return LabelClass(name=name, color=color, order=order, id=cur.lastrowid)
-
-    def _class_id(self, name: str) -> int:
-        rows = self._query("SELECT id FROM classes WHERE name = ?", (name,))
-        if not rows:
-            raise KeyError(f"no class named {name!r}")
-        return int(rows[0][0])
-
-    def set_class_color(self, name: str, color: str) -> None:
-        self._write("UPDATE classes SET color = ? WHERE id = ?", (color, self._class_id(name)))
-        self._emit(StoreEvent("classes_changed"))
-
-    def rename_class(self, old: str, new: str) -> None:
-        """Rename a class; renaming onto an existing name is a merge."""
-        new = _clean_label(new)
-        if old == new:
-            return
-        if new in self.class_names():
-            self.merge_classes(old, new)
-            return
-        self._write("UPDATE classes SET name = ? WHERE id = ?", (new, self._class_id(old)))
-        self._emit(StoreEvent("classes_changed"))
-
-    def merge_classes(self, source: str, target: str) -> int:
-        """Move every shape of ``source`` to ``target`` and drop ``source``.
-        Returns the number of shapes moved."""
-        with self.transaction():
-            src, dst = self._class_id(source), self.add_class(target).id
-            moved = self._execute("UPDATE shapes SET class_id = ? WHERE class_id = ?", (dst, src)).rowcount
-            self._execute("DELETE FROM classes WHERE id = ?", (src,))
-            self._emit(StoreEvent("classes_changed"))
-        return moved
-
-    def delete_class(self, name: str) -> int:
-        """Delete a class and all its shapes; returns how many shapes went."""
-        with self.transaction():
-            cid = self._class_id(name)
-            removed = self._execute("DELETE FROM shapes WHERE class_id = ?", (cid,)).rowcount
-            self._execute("DELETE FROM classes WHERE id = ?", (cid,))
-            self._emit(StoreEvent("classes_changed"))
-        return removed
-
     # --------------------------------------------------------------- shapes
     def shapes(self, image_id: int, source: Literal["human", "model"] | None = None) -> list[Shape]:
         sql = ("SELECT s.*, c.name AS label FROM shapes s JOIN classes c ON c.id = s.class_id "
@@ -447,7 +345,7 @@ class ProjectStore:
         if source is not None:
             sql += " AND s.source = ?"
             params += (source,)
-        return [_shape(r) for r in self._query(sql + " ORDER BY s.ord, s.created_at", params)]
+        return [shape_from_labelled_row(r) for r in self._query(sql + " ORDER BY s.ord, s.created_at", params)]
 
     def shape(self, shape_id: str) -> tuple[int, Shape]:
         """``(image_id, shape)`` of the shape with that id."""
@@ -455,7 +353,7 @@ class ProjectStore:
                            "WHERE s.id = ?", (shape_id,))
         if not rows:
             raise KeyError(f"no shape with id {shape_id}")
-        return int(rows[0]["image_id"]), _shape(rows[0])
+        return int(rows[0]["image_id"]), shape_from_labelled_row(rows[0])
 
     def add_shape(self, image_id: int, shape: Shape, index: int | None = None) -> Shape:
         """Store ``shape`` on the image (one transaction). ``index`` puts it
@@ -472,10 +370,7 @@ class ProjectStore:
                 self._execute(
                     "INSERT INTO shapes(id, image_id, class_id, kind, geometry, difficult, truncated, source, "
                     "model, score, attributes, ord, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (shape.id, image_id, cid, shape.kind, json.dumps(shape.geometry()), int(shape.difficult),
-                     int(shape.truncated), shape.source.kind, shape.source.model, shape.source.score,
-                     json.dumps(shape.attributes, ensure_ascii=False) if shape.attributes else None,
-                     order, _now()))
+                    (shape.id, image_id, cid, *shape_columns(shape), order, _now()))
             except sqlite3.IntegrityError as e:
                 raise StoreError(f"cannot add shape {shape.id} to image {image_id}: {e}") from None
             if not shape.source.is_model:
@@ -496,9 +391,7 @@ class ProjectStore:
             self._execute(
                 "UPDATE shapes SET class_id = ?, kind = ?, geometry = ?, difficult = ?, truncated = ?, "
                 "source = ?, model = ?, score = ?, attributes = ? WHERE id = ?",
-                (cid, shape.kind, json.dumps(shape.geometry()), int(shape.difficult), int(shape.truncated),
-                 shape.source.kind, shape.source.model, shape.source.score,
-                 json.dumps(shape.attributes, ensure_ascii=False) if shape.attributes else None, shape.id))
+                (cid, *shape_columns(shape), shape.id))
             self._emit(StoreEvent("shape_changed", image_id, shape.id))
 
     def delete_shape(self, shape_id: str) -> tuple[int, int]:
@@ -557,65 +450,16 @@ class ProjectStore:
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``labeltool stats``: human labels only; predictions apart."""
-        q = self._query
-        by_status = {s.value: 0 for s in ImageStatus}
-        for r in q("SELECT status, COUNT(*) FROM images GROUP BY status"):
-            by_status[r[0]] = r[1]
-        by_kind = {k: 0 for k in ("box", "polygon", "mask", "text", "tag")}
-        for r in q("SELECT kind, COUNT(*) FROM shapes WHERE source = 'human' GROUP BY kind"):
-            by_kind[r[0]] = r[1]
-        by_class = {c.name: 0 for c in self.classes()}
-        for r in q("SELECT c.name, COUNT(*) FROM shapes s JOIN classes c ON c.id = s.class_id "
-                   "WHERE s.source = 'human' GROUP BY c.name"):
-            by_class[r[0]] = r[1]
-        return {
-            "project": str(self.root),
-            "images": int(q("SELECT COUNT(*) FROM images")[0][0]),
-            "labelled_images": int(q("SELECT COUNT(DISTINCT image_id) FROM shapes WHERE source = 'human'")[0][0]),
-            "missing_images": int(q("SELECT COUNT(*) FROM images WHERE missing = 1")[0][0]),
-            "images_by_status": by_status,
-            "shapes": int(q("SELECT COUNT(*) FROM shapes WHERE source = 'human'")[0][0]),
-            "shapes_by_kind": by_kind,
-            "shapes_by_class": by_class,
-            "predictions": int(q("SELECT COUNT(*) FROM shapes WHERE source = 'model'")[0][0]),
-        }
+        return project_stats(self._query, self.root, self.class_names())
 
     def snapshot(self, include_predictions: bool = False) -> Snapshot:
         """A consistent copy of the whole project, read on a connection of its
         own so that any thread may call it while edits go on."""
-        raw = self.snapshot_rows(include_predictions)
-        names = {c.id: c.name for c in raw.classes}
-        return Snapshot(self.root, raw.classes,
-                        [SnapshotImage(i, self.root / i.path,
-                                       [shape_from_row(r, names[r[2]]) for r in raw.shapes.get(i.id, ())])
-                         for i in raw.images])
+        return from_rows(self.snapshot_rows(include_predictions))
 
     def snapshot_rows(self, include_predictions: bool = False) -> RowSnapshot:
         """:meth:`snapshot` with shapes as raw rows (one consistent read)."""
-        conn = connect_readonly(self.path)
-        conn.row_factory = None  # plain tuples: built in C, several times faster than Row
-        try:
-            conn.execute("BEGIN")  # one read transaction: one consistent moment
-            classes = [LabelClass(name=name, color=color, order=order, id=cid)
-                       for cid, name, color, order in
-                       conn.execute("SELECT id, name, color, ord FROM classes ORDER BY ord, id")]
-            shapes: dict[int, list[ShapeRow]] = {}
-            sql = f"SELECT {', '.join(SHAPE_ROW)} FROM shapes" + \
-                ("" if include_predictions else " WHERE source = 'human'")
-            for r in conn.execute(sql + " ORDER BY image_id, ord"):
-                rows = shapes.get(r[0])
-                if rows is None:
-                    rows = shapes[r[0]] = []
-                rows.append(r)
-            conn.row_factory = sqlite3.Row
-            items = sorted((_image(r) for r in conn.execute("SELECT * FROM images")),
-                           key=lambda i: natural_key(i.path))
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as e:
-            raise corrupt_error(self.path, e) from None
-        finally:
-            conn.close()
-        return RowSnapshot(self.root, classes, items, shapes)
+        return read_rows(self.path, self.root, include_predictions)
 
     # ----------------------------------------------------------------- meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -633,48 +477,3 @@ class ProjectStore:
 
     def integrity_check(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
-
-
-# ---------------------------------------------------------------- helpers
-def _clean_label(name: str) -> str:
-    name = str(name).strip()
-    if not name:
-        raise ValueError("a label name cannot be empty")
-    return name
-
-
-def _image(r: sqlite3.Row) -> ImageItem:
-    return ImageItem(id=r["id"], path=r["path"], width=r["width"], height=r["height"],
-                     status=ImageStatus(r["status"]), missing=bool(r["missing"]))
-
-
-def _shape(r: sqlite3.Row, label: str | None = None) -> Shape:
-    return shape_from_row(tuple(r[c] for c in SHAPE_ROW), label if label is not None else r["label"])
-
-
-def shape_from_row(row: ShapeRow, label: str) -> Shape:
-    """The Shape of a raw row (``SHAPE_ROW`` columns) whose class is ``label``."""
-    _, sid, _, kind, geometry, difficult, truncated, source, model, score, attributes = row
-    src = Source(source, model, score) if source == "model" else Source()
-    return shape_from_geometry(
-        kind, json.loads(geometry), id=sid, label=label, difficult=bool(difficult), truncated=bool(truncated),
-        source=src, attributes=json.loads(attributes) if attributes else {})
-
-
-def _coalesce(events: list[StoreEvent]) -> list[StoreEvent]:
-    """Many events of one transaction, each once, in order (an import of
-    10,000 shapes should not repaint 10,000 times)."""
-    if len(events) > 64:
-        images = {e.image_id for e in events if e.image_id is not None}
-        out = [StoreEvent("images_changed")] if len(images) > 1 else [StoreEvent("image_changed", images.pop())] \
-            if images else []
-        if any(e.kind == "classes_changed" for e in events):
-            out.append(StoreEvent("classes_changed"))
-        return out
-    seen: list[StoreEvent] = []
-    for e in events:
-        if e not in seen:
-            seen.append(e)
-    return seen
-
-
