@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QStyle,
     QToolButton,
@@ -42,6 +43,26 @@ def translate_problem(p: Problem) -> str:
 
 
 class TrainDialog(QDialog):
+    # The widgets a run's config is read from; the controller and the tests set them too.
+    task_combo: QComboBox
+    model_combo: QComboBox
+    model_hint: QLabel
+    epochs: QSpinBox
+    device_combo: QComboBox
+    pretrained: QCheckBox
+    weights_note: QLabel
+    advanced_toggle: QToolButton
+    advanced: QGroupBox  # batch size, image size, learning rate, validation share, step limit, patience
+    batch_size: QSpinBox
+    img_size: QSpinBox
+    lr: QDoubleSpinBox
+    val_share: QSpinBox
+    max_steps: QSpinBox
+    patience: QSpinBox
+    checks_list: QListWidget
+    buttons: QDialogButtonBox
+    start_button: QPushButton
+
     def __init__(self, snapshot: Snapshot, devices: list[tuple[str, str]], parent: QWidget | None = None,
                  task: Task | None = None):
         super().__init__(parent)
@@ -49,13 +70,26 @@ class TrainDialog(QDialog):
         self.setMinimumWidth(560)
         self.snapshot = snapshot
         self.problems: list[Problem] = []
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_basic(devices))
+        layout.addWidget(self._build_advanced_toggle())
+        layout.addWidget(self._build_advanced())
+        layout.addWidget(QLabel(self.tr("Project check")))
+        layout.addWidget(self._build_checks())
+        layout.addWidget(self._build_buttons())
+        self._connect()
+        self.task_combo.setCurrentIndex(TASKS.index(task or suggest_task(snapshot)))
+        self._task_changed()  # fills the models and runs the checks, even when the index did not move
+
+    # ------------------------------------------------------------ building
+    def _build_basic(self, devices: list[tuple[str, str]]) -> QFormLayout:
+        """Task, model and its hint, epochs, device, pretrained: what most runs set."""
         task_names = {"detect": self.tr("Detect objects (boxes)"),
                       "segment": self.tr("Segment (polygons, masks)"),
                       "classify": self.tr("Classify images (image classes)")}
-
         self.task_combo = QComboBox()
         for t in TASKS:
-            n = summarize(snapshot, t).labelled_images
+            n = summarize(self.snapshot, t).labelled_images
             self.task_combo.addItem(self.tr("{task} - {n} labelled images").format(task=task_names[t], n=n), t)
         self.model_combo = QComboBox()
         self.model_hint = QLabel()
@@ -83,8 +117,19 @@ class TrainDialog(QDialog):
         basic.addRow(self.tr("Device"), self.device_combo)
         basic.addRow("", self.pretrained)
         basic.addRow("", self.weights_note)
+        return basic
 
-        # Advanced: hidden until asked for; the model's defaults fill it.
+    def _build_advanced_toggle(self) -> QToolButton:
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText(self.tr("Advanced"))
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        return self.advanced_toggle
+
+    def _build_advanced(self) -> QGroupBox:
+        """Hidden until asked for; the model's defaults fill it."""
         self.batch_size = QSpinBox()
         self.batch_size.setRange(1, 1024)
         self.img_size = QSpinBox()
@@ -114,39 +159,30 @@ class TrainDialog(QDialog):
         adv.addRow(self.tr("Stop after steps"), self.max_steps)
         adv.addRow(self.tr("Early stop after epochs without gain"), self.patience)
         self.advanced.setVisible(False)
-        self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText(self.tr("Advanced"))
-        self.advanced_toggle.setCheckable(True)
-        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.advanced_toggle.setAutoRaise(True)
-        self.advanced_toggle.toggled.connect(self._show_advanced)
+        return self.advanced
 
+    def _build_checks(self) -> QListWidget:
         self.checks_list = QListWidget()
         self.checks_list.setWordWrap(True)
         self.checks_list.setMaximumHeight(130)
         self.checks_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        return self.checks_list
+
+    def _build_buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton(self.tr("Start training"),
                                                    QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setDefault(True)
+        return self.buttons
+
+    def _connect(self) -> None:
+        self.advanced_toggle.toggled.connect(self._show_advanced)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(basic)
-        layout.addWidget(self.advanced_toggle)
-        layout.addWidget(self.advanced)
-        layout.addWidget(QLabel(self.tr("Project check")))
-        layout.addWidget(self.checks_list)
-        layout.addWidget(self.buttons)
-
         self.task_combo.currentIndexChanged.connect(self._task_changed)
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.pretrained.toggled.connect(self._update_weights_note)
         self.val_share.valueChanged.connect(self._run_checks)
-        self.task_combo.setCurrentIndex(TASKS.index(task or suggest_task(snapshot)))
-        self._task_changed()
 
     # -------------------------------------------------------------- state
     @property

@@ -108,49 +108,99 @@ class TrainingPanel(QWidget):
     resumeRequested = Signal()
     retryFromScratchRequested = Signal()
 
+    # What the controller drives and the tests read.
+    title: QLabel
+    train_button: QPushButton
+    cancel_button: QPushButton
+    resume_button: QPushButton
+    progress: QProgressBar
+    stats: QLabel
+    message: QLabel
+    scratch_button: QPushButton  # shown after a failure that pretrained weights may have caused
+    splitter: QSplitter  # the curves | the tabs
+    curves: TrainingCurves
+    tabs: QTabWidget
+    strip_label: QLabel
+    strip: PredictionStripView
+    per_class: QTableWidget
+    confusion: QTableWidget
+    confusion_tab: int  # its index in ``tabs``: shown for classification runs only
+    runs: RunsBrowser
+    log: QPlainTextEdit
+    # The run shown: its latest events, kept for the text the timer refreshes.
+    start_event: TrainStart | None
+    last_step: Step | None
+    last_epoch: EpochEnd | None
+    end_event: TrainEnd | None
+    best_metric: float | None
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_header())
+        layout.addLayout(self._build_status())
+        layout.addWidget(self._build_message())
+        layout.addWidget(self._build_scratch_button(), 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self._build_splitter(), 1)
+        self._connect()
+        self._forget_run()
+        self._start_text_timer()
+
+    # ------------------------------------------------------------ building
+    def _build_header(self) -> QHBoxLayout:
+        """The run's title, then Train / Cancel / Resume."""
         self.title = QLabel(self.tr("No training run yet. Press Train to start one."))
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold;")
+        self.train_button = QPushButton(self.tr("Train…"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        buttons = QHBoxLayout()
+        for b in (self.train_button, self.cancel_button, self.resume_button):
+            buttons.addWidget(b)
+        top.addLayout(buttons)
+        return top
+
+    def _build_status(self) -> QHBoxLayout:
+        """Progress through the epoch, and loss, speed and time left."""
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
         self.stats = QLabel()
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        status = QHBoxLayout()
+        status.addWidget(self.progress, 2)
+        status.addWidget(self.stats, 3)
+        return status
 
-        self.train_button = QPushButton(self.tr("Train…"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.resume_button = QPushButton(self.tr("Resume"))
-        self.cancel_button.setEnabled(False)
-        self.resume_button.setEnabled(False)
-        self.train_button.clicked.connect(self.trainRequested)
-        self.cancel_button.clicked.connect(self.cancelRequested)
-        self.resume_button.clicked.connect(self.resumeRequested)
-        buttons = QHBoxLayout()
-        for b in (self.train_button, self.cancel_button, self.resume_button):
-            buttons.addWidget(b)
-
+    def _build_message(self) -> QLabel:
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setVisible(False)
+        return self.message
+
+    def _build_scratch_button(self) -> QPushButton:
         self.scratch_button = QPushButton(self.tr("Train from scratch instead"))
         self.scratch_button.setVisible(False)
-        self.scratch_button.clicked.connect(self.retryFromScratchRequested)
+        return self.scratch_button
 
+    def _build_splitter(self) -> QSplitter:
         self.curves = TrainingCurves()
-        self.strip_label = QLabel(self.tr("Predictions on validation images appear here after each epoch "
-                                          "(white dashed: your labels; colour: the model)."))
-        self.strip_label.setWordWrap(True)
-        self.strip = PredictionStripView()
-        strip_box = QWidget()
-        sl = QVBoxLayout(strip_box)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.strip_label)
-        sl.addWidget(self.strip)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.curves)
+        self.splitter.addWidget(self._build_tabs())
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        return self.splitter
 
+    def _build_tabs(self) -> QTabWidget:
+        """Predictions, per-class metrics, confusion, runs, log."""
         self.per_class = QTableWidget(0, 0)
         self.per_class.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -162,43 +212,44 @@ class TrainingPanel(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
         self.tabs = QTabWidget()
-        self.tabs.addTab(strip_box, self.tr("Predictions"))
+        self.tabs.addTab(self._build_strip(), self.tr("Predictions"))
         self.tabs.addTab(self.per_class, self.tr("Per class"))
         self.confusion_tab = self.tabs.addTab(self.confusion, self.tr("Confusion"))
         self.tabs.addTab(self.runs, self.tr("Runs"))
         self.tabs.addTab(self.log, self.tr("Log"))
         self.tabs.setTabVisible(self.confusion_tab, False)
+        return self.tabs
 
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addLayout(buttons)
-        status = QHBoxLayout()
-        status.addWidget(self.progress, 2)
-        status.addWidget(self.stats, 3)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.curves)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(status)
-        layout.addWidget(self.message)
-        layout.addWidget(self.scratch_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.splitter, 1)
+    def _build_strip(self) -> QWidget:
+        self.strip_label = QLabel(self.tr("Predictions on validation images appear here after each epoch "
+                                          "(white dashed: your labels; colour: the model)."))
+        self.strip_label.setWordWrap(True)
+        self.strip = PredictionStripView()
+        strip_box = QWidget()
+        sl = QVBoxLayout(strip_box)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.strip_label)
+        sl.addWidget(self.strip)
+        return strip_box
+
+    def _connect(self) -> None:
+        self.train_button.clicked.connect(self.trainRequested)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.resume_button.clicked.connect(self.resumeRequested)
+        self.scratch_button.clicked.connect(self.retryFromScratchRequested)
         # Listing runs reads every run folder: do it when the Runs tab is looked at.
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget() is self.runs and self.runs.refresh())
 
-        self.start_event: TrainStart | None = None
-        self.last_step: Step | None = None
-        self.last_epoch: EpochEnd | None = None
-        self.end_event: TrainEnd | None = None
-        self.best_metric: float | None = None
+    def _start_text_timer(self) -> None:
         self._text_dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(200)
         self._timer.timeout.connect(self._refresh_text)
         self._timer.start()
+
+    def _forget_run(self) -> None:
+        self.start_event = self.last_step = self.last_epoch = self.end_event = None
+        self.best_metric = None
 
     # ------------------------------------------------------------ controls
     def set_running(self, running: bool, can_resume: bool = False) -> None:
@@ -231,8 +282,7 @@ class TrainingPanel(QWidget):
         self.per_class.setRowCount(0)
         self.confusion.setRowCount(0)
         self.clear_message()
-        self.start_event = self.last_step = self.last_epoch = self.end_event = None
-        self.best_metric = None
+        self._forget_run()
         self.title.setText(title)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
