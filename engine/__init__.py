@@ -7,7 +7,9 @@ Map: ``run.train`` (entry: project + TrainConfig -> run folder) assembles
 schedule) and ``tasks`` (loss, metrics and predictions per task) for the
 ``trainer`` (one loop, events from ``events``, stop decisions reduced by
 ``distributed``). ``checkpoint`` reads and writes ``best.pt``/``last.pt``
-(weights only), ``runs`` lists run folders, ``predict.Predictor`` turns a run
-into core shapes, ``callbacks`` holds the metrics file / TensorBoard / JSON
-lines listeners, and ``cli`` + ``__main__`` are the headless front.
+(weights only), ``runs`` is the run folder (config, checkpoints, metrics,
+the active run; no torch), ``predict.load_model`` turns a run or an export
+into a ``Predictor`` of core shapes, ``callbacks`` holds the metrics file /
+TensorBoard / JSON lines listeners, and ``cli`` + ``__main__`` are the
+headless front, which ``labeltool train/predict/export-model`` register.
 """

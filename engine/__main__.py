@@ -1,4 +1,4 @@
-"""``python -m engine train FOLDER ... [--events jsonl]``: the headless entry.
+"""``python -m engine train|predict|export-model ...``: the headless entry.
 
 Under ``torchrun --nproc_per_node=N -m engine train ...`` every rank runs
 this; rank 0 alone writes the run folder and the events. With ``--events
@@ -11,32 +11,33 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import add_train_arguments, run_train
+from labeltool.core.errors import StoreError
+from labeltool.core.images import ImageLoadError
+
+from .cli import add_command, run_export, run_predict, run_train
 from .errors import EngineError
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Train and predict without a window.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("train", help="train on a project's labels")
-    add_train_arguments(p)
+    p = add_command(sub, "train")
     p.add_argument("--events", choices=["text", "jsonl"], default="text",
                    help="jsonl: typed JSON events on stdout, for a GUI running this as a subprocess")
-    from labeltool.app.commands import predict
+    p.set_defaults(func=lambda args: run_train(args, args.events))
+    add_command(sub, "predict").set_defaults(func=run_predict)
+    add_command(sub, "export-model").set_defaults(func=run_export)
+    return parser
 
-    predict.add_parser(sub)
-    args = parser.parse_args(argv)
-    from labeltool.app.cli import CLIError
-    from labeltool.core.errors import StoreError
-    from labeltool.core.images import ImageLoadError
 
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
-        if args.command == "train":
-            return run_train(args, args.events)
         return int(args.func(args) or 0)
-    except (EngineError, CLIError, StoreError, ImageLoadError) as e:  # a message, not a traceback
+    except (EngineError, StoreError, ImageLoadError) as e:  # a message, not a traceback
         print(f"error: {e}", file=sys.stderr)
         return 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

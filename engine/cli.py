@@ -1,6 +1,13 @@
-"""Command-line front of the engine, shared by ``labeltool train/predict``
-and ``python -m engine`` (the entry torchrun starts, and the subprocess a
-GUI runs with ``--events jsonl`` to follow a multi-GPU run)."""
+"""Command-line front of the engine: ``train``, ``predict`` and
+``export-model``, registered by ``labeltool`` (labeltool.app) and by
+``python -m engine`` (the entry torchrun starts, and the subprocess a GUI
+runs with ``--events jsonl`` to follow a multi-GPU run).
+
+Building the parsers imports no torch (model names come from the torch-free
+catalogue), so ``--help`` answers at once; each ``run_*`` imports what it
+needs. Errors are :class:`~engine.errors.EngineError`; the caller turns them
+into its one-line message.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,23 +15,29 @@ import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Callable, Iterator, TextIO
+
+from labeltool.core.images import ImageLoadError, is_image_file
+from labeltool.core.shapes import Shape
+from labeltool.core.store import ProjectStore, iter_image_paths
 
 from .callbacks import JsonLines
 from .config import TrainConfig
-from .errors import ConfigError
+from .errors import ConfigError, EngineError
 from .events import Callback, CancelToken, EpochEnd, Log, Step, TrainEnd, TrainStart
-from .models import MODELS, default_model, get_spec
+from .models.catalog import TASKS, default_model, get_entry, model_names
+from .runs import RunFolder, find_run, resolve_run
 
 EXIT_CODES = {"finished": 0, "early_stop": 0, "cancelled": 130, "nan": 3, "oom": 4, "error": 1}
 
 
+# ------------------------------------------------------------------ train
 def add_train_arguments(p: argparse.ArgumentParser) -> None:
+    models = model_names()
     p.add_argument("folder", type=Path, help="the project folder")
-    p.add_argument("--task", choices=["detect", "segment", "classify"],
-                   help="what to learn (default: the task of --model)")
-    p.add_argument("--model", choices=list(MODELS), metavar="NAME",
-                   help="model to fine-tune: " + ", ".join(MODELS) + " (default: the task's default)")
+    p.add_argument("--task", choices=list(TASKS), help="what to learn (default: the task of --model)")
+    p.add_argument("--model", choices=models, metavar="NAME",
+                   help="model to fine-tune: " + ", ".join(models) + " (default: the task's default)")
     p.add_argument("--epochs", type=int, help="epochs to train (default 20)")
     p.add_argument("--batch", type=int, help="images per step and per GPU (default: the model's)")
     p.add_argument("--lr", type=float, help="learning rate (default: the model's)")
@@ -79,15 +92,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     if getattr(args, "extra", None):
         given["extra"] = args.extra
     if args.resume:
-        import json
-
-        from .run import resolve_run
-
         run = resolve_run(args.folder, args.resume)
-        try:
-            base = TrainConfig.from_dict(json.loads((run / "config.json").read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError) as e:
-            raise ConfigError(f"cannot read {run / 'config.json'}: {e}") from None
+        base = RunFolder(run).train_config()
         return TrainConfig.from_dict({**base.to_dict(), **given, "resume": str(run)})
     model = args.model
     task = args.task
@@ -95,16 +101,16 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         raise ConfigError("say what to train: --task detect|segment|classify and/or --model NAME")
     if model is None:
         model = default_model(task)
-    spec = get_spec(model)
-    if task is not None and spec.task != task:
-        raise ConfigError(f"{model} is a {spec.task} model; pick a {task} model: "
-                          + ", ".join(n for n, s in MODELS.items() if s.task == task))
-    given.setdefault("batch_size", spec.batch_size)
-    return TrainConfig(task=spec.task, model=model, **given)
+    entry = get_entry(model)
+    if task is not None and entry.task != task:
+        raise ConfigError(f"{model} is a {entry.task} model; pick a {task} model: " + ", ".join(model_names(task)))
+    given.setdefault("batch_size", entry.batch_size)
+    return TrainConfig(task=entry.task, model=model, **given)
 
 
 class ConsoleReporter(Callback):
-    """One line per epoch on ``out``, a progress bar per epoch on stderr."""
+    """One line per epoch on ``out``, a tqdm bar per epoch on stderr (left
+    out when stderr is not a terminal)."""
 
     def __init__(self, out: TextIO | None = None, quiet: bool = False):
         self.out = out or sys.stdout
@@ -126,20 +132,25 @@ class ConsoleReporter(Callback):
         self._print(f"run folder: {e.run_dir}")
 
     def on_step(self, e: Step) -> None:
-        from labeltool.app.progress import ProgressBar
-
         self.losses.append(e.loss)
         if self.quiet or self.start is None:
             return
         if self.bar is None:
-            self.bar = ProgressBar(f"epoch {e.epoch + 1}/{self.start.epochs}", self.start.steps_per_epoch)
-        self.bar.label = f"epoch {e.epoch + 1}/{self.start.epochs} loss {e.loss:.3f}"
-        self.bar.update(self.bar.done + 1)
+            from tqdm import tqdm
 
-    def on_epoch_end(self, e: EpochEnd) -> None:
+            # leave=False: the epoch's line printed at its end takes the bar's place.
+            self.bar = tqdm(total=self.start.steps_per_epoch, file=sys.stderr, disable=None, leave=False,
+                            unit="step", dynamic_ncols=True)
+        self.bar.set_description(f"epoch {e.epoch + 1}/{self.start.epochs} loss {e.loss:.3f}", refresh=False)
+        self.bar.update(1)
+
+    def _close_bar(self) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+    def on_epoch_end(self, e: EpochEnd) -> None:
+        self._close_bar()
         loss = sum(self.losses) / len(self.losses) if self.losses else float("nan")
         self.losses = []
         metrics = "  ".join(f"{k} {v:.4f}" for k, v in e.metrics.items())
@@ -152,9 +163,7 @@ class ConsoleReporter(Callback):
             print(f"{e.level}: {e.message}", file=sys.stderr, flush=True)
 
     def on_train_end(self, e: TrainEnd) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        self._close_bar()
         best = f"; best {e.best_metric:.4f}" if e.best_metric is not None else ""
         print(f"{e.reason}: {e.message}{best}", file=self.out if e.reason in ("finished", "early_stop")
               else sys.stderr, flush=True)
@@ -195,3 +204,152 @@ def run_train(args: argparse.Namespace, events: str = "text") -> int:
     with cancel_on_sigint(token):
         result = train(args.folder, config, callbacks, token)
     return EXIT_CODES.get(result.reason, 1)
+
+
+# ---------------------------------------------------------------- predict
+def add_predict_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run", type=Path, help="run folder, or a folder written by `labeltool export-model`")
+    p.add_argument("images", type=Path, nargs="+", help="image files or folders")
+    p.add_argument("--out", type=Path, help="write labelme JSON (and the images) into this folder")
+    p.add_argument("--into-project", action="store_true",
+                   help="store the predictions in the run's project as model shapes to review")
+    p.add_argument("--score", type=float, default=0.5, help="keep predictions scoring at least this (0.5)")
+    p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
+    p.add_argument("--checkpoint", help="a checkpoint file of the run other than best.pt")
+
+
+def expand_images(paths: list[Path]) -> list[Path]:
+    """Image files of ``paths`` (files, or folders searched as a project is)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += [p / rel for rel in sorted(iter_image_paths(p))]
+        elif p.exists() and is_image_file(p):
+            out.append(p)
+        elif p.exists():
+            print(f"warning: {p} is not an image; skipped", file=sys.stderr)
+        else:
+            raise EngineError(f"{p} does not exist")
+    return out
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    """Predict, then write labelme JSON or into the run's project; exit 1
+    when an image could not be read."""
+    from tqdm import tqdm
+
+    from .predict import load_model
+
+    if args.out and args.into_project:
+        raise ConfigError("choose one of --out and --into-project")
+    project = None
+    if args.into_project:
+        project = RunFolder(args.run).project_root
+        if project is None:
+            raise ConfigError(f"{args.run} is not inside a project (.labeltool/runs/): use --out instead")
+    images = expand_images(args.images)
+    if not images:
+        raise EngineError("no images to predict on")
+    predictor = load_model(args.run, device=args.device, checkpoint=args.checkpoint)
+    failed: set[Path] = set()
+
+    def unreadable(path: Path, e: ImageLoadError) -> None:
+        failed.add(Path(path))
+        tqdm.write(f"warning: skipped {e}", file=sys.stderr)
+
+    results = [(image, predictor.predict([image], args.score, on_unreadable=unreadable)[0])
+               for image in tqdm(images, desc="predicting", unit="image", file=sys.stderr, disable=None)]
+    # An unreadable image has no predictions, not "no objects": writing its
+    # empty list would erase what the project held for it.
+    good = [(p, s) for p, s in results if p not in failed]
+    if project is not None:
+        written = _into_project(project, good)
+        where = "the project"
+    else:
+        written = _write_labelme(good, args.out, predictor.classes)
+        where = str(args.out) if args.out else "next to the images"
+    total = sum(len(s) for _, s in results)
+    print(f"{total} predictions on {len(good)} images ({predictor.task}, run {predictor.run_name}) "
+          f"written to {where}: {written} files/images" + (f"; {len(failed)} unreadable" if failed else ""))
+    return 0 if not failed else 1
+
+
+def _write_labelme(results: list[tuple[Path, list[Shape]]], out: Path | None, classes: list[str]) -> int:
+    from labeltool.core.images import read_size
+    from labeltool.formats import labelme
+    from labeltool.formats.records import ImageRecord
+
+    count = 0
+    for image, shapes in results:
+        w, h = read_size(image)
+        # labelme has no score field; it keeps unknown keys, so the score rides along.
+        scored = [s.copy(id=s.id, attributes={**s.attributes, "score": round(s.source.score or 0.0, 4)})
+                  for s in shapes]
+        if out is None:  # next to the image, as labelme saves
+            record = ImageRecord(path=image.name, width=w, height=h, shapes=scored, source=image)
+            labelme.write([record], image.parent, classes, copy_mode="copy")
+        else:
+            record = ImageRecord(path=image.name, width=w, height=h, shapes=scored, source=image.resolve())
+            labelme.write([record], out, classes, copy_mode="hardlink")
+        count += 1
+    return count
+
+
+def _into_project(project: Path, results: list[tuple[Path, list[Shape]]]) -> int:
+    from labeltool.core.errors import StoreError
+
+    count = 0
+    with ProjectStore.open(project, create=False, scan=False) as store, store.transaction():
+        for image, shapes in results:
+            try:
+                item = store.add_image(image.resolve())
+            except StoreError as e:  # outside the project folder
+                print(f"warning: {image}: {e}", file=sys.stderr)
+                continue
+            store.replace_predictions(item.id, shapes)
+            count += 1
+    return count
+
+
+# ----------------------------------------------------------- export-model
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run", type=Path, help="run folder or project folder")
+    p.add_argument("--out", type=Path, help="output folder (default: RUN/export)")
+    p.add_argument("--format", choices=["all", "torchscript", "onnx"], default="all",
+                   help="what to write (default: all that the model supports)")
+    p.add_argument("--checkpoint", default="best.pt", help="checkpoint of the run (default best.pt, else last.pt)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .export import export_run
+
+    formats = ("torchscript", "onnx") if args.format == "all" else (args.format,)
+    result = export_run(find_run(args.run), args.out, formats=formats, checkpoint=args.checkpoint)
+    print(result.message())
+    return 0 if result.files else 1
+
+
+# ------------------------------------------------------------ registering
+# name -> (one-line help, description, the arguments).
+COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "train": ("fine-tune Faster R-CNN, U-Net or ResNet on the project's labels",
+              "Train on the labels of FOLDER (read from a snapshot: labelling may go on). Prints one line per "
+              "epoch; the run goes to FOLDER/.labeltool/runs/. Ctrl-C stops after the current step and keeps "
+              "last.pt. The same command runs under torchrun --nproc_per_node=N (DistributedDataParallel, "
+              "rank 0 writes).", add_train_arguments),
+    "predict": ("predict with a trained run; write labelme JSON or into the project",
+                "Run the model of RUN (a run folder, FOLDER/.labeltool/runs/NAME) on IMAGES (files or folders). "
+                "Without --out or --into-project the labelme JSON goes next to each image.",
+                add_predict_arguments),
+    "export-model": ("export a trained run as TorchScript/ONNX with a model.json",
+                     "Export the model of RUN: a run folder (FOLDER/.labeltool/runs/NAME) or a project folder "
+                     "(its active run, else its newest).", add_export_arguments),
+}
+
+
+def add_command(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    """Add the engine command ``name`` to ``sub``; the caller sets its ``func``."""
+    help_text, description, add_arguments = COMMANDS[name]
+    p = sub.add_parser(name, help=help_text, description=description)
+    add_arguments(p)
+    return p

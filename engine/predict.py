@@ -14,8 +14,9 @@ from labeltool.core.shapes import Shape
 
 from .checkpoint import load_checkpoint
 from .device import resolve_device
-from .errors import CheckpointError
+from .errors import ConfigError
 from .models import get_spec
+from .runs import RunFolder
 from .tasks import TaskAdapter, adapter_for
 
 
@@ -39,22 +40,18 @@ class Predictor:
 
     @classmethod
     def from_run(cls, run_dir: Path | str, device: str = "auto", checkpoint: str | None = None) -> "Predictor":
-        """The model of a run: ``best.pt`` (or ``last.pt`` when no epoch was
-        validated), or the ``checkpoint`` file named."""
-        run_dir = Path(run_dir)
-        path = Path(checkpoint) if checkpoint else run_dir / "best.pt"
-        if not checkpoint and not path.exists():
-            path = run_dir / "last.pt"
-        if not path.exists():
-            raise CheckpointError(f"{run_dir} has no best.pt or last.pt: did the run save any epoch?")
-        ckpt = load_checkpoint(path)
+        """The model of a run: its :meth:`RunFolder.checkpoint
+        <engine.runs.RunFolder.checkpoint>` (``best.pt``, else ``last.pt``, or
+        the ``checkpoint`` file named)."""
+        run = RunFolder(run_dir)
+        ckpt = load_checkpoint(run.checkpoint(checkpoint))
         spec = get_spec(ckpt["model"])
         options = ((ckpt.get("config") or {}).get("extra") or {}).get("detector")
         model = spec.build(len(ckpt["classes"]), pretrained=False, img_size=int(ckpt["img_size"]), options=options)
         model.load_state_dict(ckpt["state_dict"])
         dev = resolve_device(device)
         return cls(model, adapter_for(ckpt["task"], list(ckpt["classes"])), int(ckpt["img_size"]), dev,
-                   run_dir.name, spec.name)
+                   run.name, spec.name)
 
     def predict(self, image_paths: Iterable[os.PathLike | str], score_threshold: float = 0.5, *,
                 on_unreadable: Callable[[Path, ImageLoadError], None] | None = None) -> list[list[Shape]]:
@@ -74,3 +71,20 @@ class Predictor:
             out += self.adapter.predict(self.model, [array], self.img_size, self.device, self.run_name,
                                         score_threshold)
         return out
+
+
+def load_model(path: Path | str, device: str = "auto", checkpoint: str | None = None) -> Predictor:
+    """What predicts, from a run folder or a folder written by ``labeltool
+    export-model``: the window's review, ``labeltool predict`` and the model
+    report all load models here."""
+    from .export import is_export_folder, load_exported
+
+    if is_export_folder(path):
+        if checkpoint:
+            raise ConfigError(f"{path} is an exported model: it has one set of weights, no checkpoint to choose")
+        return load_exported(path, device=device)
+    run = RunFolder(path)
+    if not run.is_run() and not run.has_checkpoint():
+        raise ConfigError(f"{path} is neither a run folder (with config.json) nor an exported model (with "
+                          "model.json)")
+    return Predictor.from_run(path, device=device, checkpoint=checkpoint)

@@ -8,13 +8,13 @@ from .errors import (
     StoreReadOnlyError,
 )
 from .images import ImageLoadError, load_image, read_size
-from .project import ImageItem, ImageStatus, LabelClass, Project
+from .project import ImageItem, ImageStatus, LabelClass
 from .shapes import HUMAN, Box, ImageTag, Mask, Polygon, Shape, Source, TextRegion
 from .store import ProjectStore, Snapshot, SnapshotImage, StoreEvent
 
 __all__ = [
     "Box", "HUMAN", "ImageItem", "ImageLoadError", "ImageStatus", "ImageTag", "LabelClass", "Mask",
-    "NotAProjectError", "Polygon", "Project", "ProjectStore", "Shape", "Snapshot", "SnapshotImage", "Source",
+    "NotAProjectError", "Polygon", "ProjectStore", "Shape", "Snapshot", "SnapshotImage", "Source",
     "StoreCorruptError", "StoreError", "StoreEvent", "StoreLockedError", "StoreNewerSchemaError",
     "StoreReadOnlyError", "TextRegion", "load_image", "read_size",
 ]

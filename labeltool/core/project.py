@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import colorsys
 import enum
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 
 class ImageStatus(str, enum.Enum):
@@ -45,18 +44,3 @@ def default_color(index: int) -> str:
     r, g, b = colorsys.hsv_to_rgb(h, 0.75, 0.95)
     return "#{:02x}{:02x}{:02x}".format(int(r * 255), int(g * 255), int(b * 255))
 
-
-@dataclass
-class Project:
-    """Summary of an open project (what the store knows about itself)."""
-
-    root: Path
-    classes: list[LabelClass] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.root.name
-
-    @property
-    def store_path(self) -> Path:
-        return self.root / ".labeltool" / "project.sqlite"

@@ -26,6 +26,19 @@ def test_registry_names_task_defaults_and_hint():
         assert MODELS[default_model(task)].task == task
 
 
+def test_catalog_and_registry_agree():
+    # The catalogue repeats, without torch, what the builders and weights enums say.
+    from dataclasses import fields
+
+    from engine.models.catalog import CATALOG, ModelEntry
+
+    assert list(CATALOG) == list(MODELS)
+    for name, entry in CATALOG.items():
+        spec = MODELS[name]
+        assert {f.name: getattr(spec, f.name) for f in fields(ModelEntry)} == vars(entry)
+        assert entry.weights_file == os.path.basename(spec.weights.url) == cached_weights_path(spec.weights).name
+
+
 @pytest.mark.parametrize("name", [n for n, s in MODELS.items() if s.task == "detect"])
 def test_detectors_build_offline_with_a_predictor_for_our_classes(name):
     # No download may happen: weights and weights_backbone are both None.

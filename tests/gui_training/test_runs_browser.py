@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 from engine.config import TrainConfig
 from engine.events import PredictionSample
 from engine.run import train
+from engine.runs import active_run
 from labeltool.core import Box, ProjectStore, Source
-from labeltool.gui.training.active_run import active_run
 from labeltool.gui.training.thumbnails import render_thumbnail
 from tests.gui_training.projects import make_classify_project
 

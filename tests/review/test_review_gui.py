@@ -36,7 +36,7 @@ def open_window(qtbot, store):
 def trained_window(qtbot, detection_project_copy):
     project, run = detection_project_copy
     store = ProjectStore.open(project)
-    from labeltool.gui.training.active_run import set_active_run
+    from engine.runs import set_active_run
 
     set_active_run(store, run)
     w, review = open_window(qtbot, store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labeltool.app.progress import ProgressBar
+from labeltool.app.progress import follow, progress_bar
 from labeltool.formats import FORMATS
 from labeltool.formats.fileio import COPY_MODES
 
@@ -43,11 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from labeltool.formats.project_io import export_from
 
     # Read-only: exporting works while the project is open in the window.
-    with ProjectStore.open(args.folder, readonly=True) as store:
-        bar = ProgressBar(f"writing {args.format}")
+    with ProjectStore.open(args.folder, readonly=True) as store, progress_bar(f"writing {args.format}") as bar:
         report = export_from(store, args.format, args.out, split=args.split, seed=args.seed,
-                             only_done=args.only_done, copy_mode=args.link, progress=bar.update)
-        bar.close()  # only on success: an error is one line, not a bar and a line
+                             only_done=args.only_done, copy_mode=args.link, progress=follow(bar))
     print(f"exported {args.format}")
     for line in report.summary():
         print(line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labeltool.app.progress import ProgressBar
+from labeltool.app.progress import follow, progress_bar
 from labeltool.formats import FORMATS
 
 
@@ -31,10 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if args.folder.exists() and not args.folder.is_dir():
         raise CLIError(f"{args.folder} is not a folder")
     args.folder.mkdir(parents=True, exist_ok=True)
-    with ProjectStore.open(args.folder) as store:
-        bar = ProgressBar(f"reading {args.format}")
-        report = import_into(store, args.format, args.src, progress=bar.update)
-        bar.close()  # only on success: an error is one line, not a bar and a line
+    with ProjectStore.open(args.folder) as store, progress_bar(f"reading {args.format}") as bar:
+        report = import_into(store, args.format, args.src, progress=follow(bar))
     print(f"imported {args.format} from {args.src} into {store.root}")
     for line in report.summary():
         print(line)

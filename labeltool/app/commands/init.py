@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labeltool.app.progress import ProgressBar
+from labeltool.app.progress import progress_bar
 from labeltool.core import ImageLoadError, ProjectStore
 
 
@@ -28,13 +28,13 @@ def run(args: argparse.Namespace) -> int:
         unreadable: list[str] = []
         if not args.no_sizes:
             todo = [i for i in images if not (i.width and i.height) and not i.missing]
-            with ProgressBar("reading sizes", len(todo)) as bar:
-                for n, item in enumerate(todo, 1):
+            with progress_bar("reading sizes", len(todo)) as bar:
+                for item in todo:
                     try:
                         store.ensure_size(item)
                     except ImageLoadError as e:
                         unreadable.append(str(e))
-                    bar.update(n)
+                    bar.update(1)
         missing = [i.path for i in images if i.missing]
         print(f"project: {store.root}")
         print(f"images: {len(images)} ({len(report.added)} new in this refresh)")

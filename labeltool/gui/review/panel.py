@@ -173,11 +173,11 @@ class ReviewPanel(QWidget):
         if store is None:
             return
         self._runs_loaded = True
-        from engine.runs import list_runs
+        from engine.runs import active_run, list_runs
 
-        active = _active_run(store)
+        active = active_run(store)
         for info in list_runs(store.root):
-            if not ((info.run_dir / "best.pt").is_file() or (info.run_dir / "last.pt").is_file()):
+            if not info.folder.has_checkpoint():
                 continue  # nothing to predict with yet
             metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
             self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
@@ -211,12 +211,12 @@ class ReviewPanel(QWidget):
         ref, store = self.model_ref(), self.w.store
         if ref is None or store is None or store.readonly:
             return
-        try:
-            from labeltool.gui.training.active_run import set_active_run
+        from engine.runs import set_active_run
 
+        try:
             set_active_run(store, ref.path)
-        except (ImportError, StoreError):
-            pass  # choosing here still works for this panel
+        except StoreError:
+            pass  # the store is busy: choosing here still works for this panel
 
     # ----------------------------------------------------------- predict
     def target_images(self, which: str) -> list[int]:
@@ -280,9 +280,7 @@ class ReviewPanel(QWidget):
         if store is None:
             return
         try:
-            with store.transaction():
-                store.delete_shapes(image_id, source="model")
-                store.add_shapes(image_id, shapes)
+            store.replace_predictions(image_id, shapes)
         except (StoreError, KeyError) as e:
             self._say(str(e))
 
@@ -403,14 +401,3 @@ class ReviewPanel(QWidget):
         self.accept_all_button.setEnabled(bool(self.session.all_predictions))
         self.report_button.setEnabled(has_model)
         self.export_button.setEnabled(has_model and self.export_job is None)
-
-
-def _active_run(store) -> Path | None:
-    try:
-        from labeltool.gui.training.active_run import active_run
-    except ImportError:
-        return None
-    try:
-        return active_run(store)
-    except (StoreError, AttributeError):
-        return None

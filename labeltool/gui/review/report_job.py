@@ -3,14 +3,13 @@ validated on (its own split, recomputed from its config), predict them,
 and judge the predictions with :func:`engine.review.evaluate`."""
 from __future__ import annotations
 
-import json
 import traceback
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 
+from engine.runs import RunFolder
 from labeltool.core.store import Snapshot
 
 from ..gui_queue import PostingThread
@@ -30,13 +29,6 @@ class ReportResult:
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ReportJob", text)
-
-
-def _run_config(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((path / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # an exported model: no split to recompute
 
 
 class ReportJob(PostingThread):
@@ -71,7 +63,8 @@ class ReportJob(PostingThread):
 
         predictor = self.model.load(self.device)
         task, classes = predictor.task, list(predictor.classes)
-        config = _run_config(self.model.path)
+        run = RunFolder(self.model.path)
+        config = run.config() if run.is_run() else None  # an exported model: no split to recompute
         if config is not None:
             data = build_task_data(self.snapshot, task, float(config.get("val_fraction", 0.2)),
                                    int(config.get("seed", 0)), classes)

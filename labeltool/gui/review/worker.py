@@ -32,12 +32,10 @@ class ModelRef:
         return self.path.name
 
     def load(self, device: str = "auto") -> Any:
-        from engine.export import is_export_folder, load_exported
-        from engine.predict import Predictor
+        """The predictor (imports torch: call it on a worker thread)."""
+        from engine.predict import load_model
 
-        if is_export_folder(self.path):
-            return load_exported(self.path, device=device)
-        return Predictor.from_run(self.path, device=device)
+        return load_model(self.path, device=device)
 
 
 class PredictJob(PostingThread):

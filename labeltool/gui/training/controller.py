@@ -25,7 +25,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBox
 
 from engine.config import TrainConfig
+from engine.errors import ConfigError
 from engine.events import TrainEnd, TrainStart
+from engine.runs import RunFolder
 from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore, Snapshot
 
@@ -61,11 +63,6 @@ def preload_engine() -> threading.Thread | None:
     thread = threading.Thread(target=run, name="labeltool-preload-engine", daemon=True)
     thread.start()
     return thread
-
-
-def load_run_config(run_dir: Path) -> TrainConfig:
-    data = json.loads((Path(run_dir) / "config.json").read_text(encoding="utf-8"))
-    return TrainConfig.from_dict(data)
 
 
 class TrainingController(QObject):
@@ -150,7 +147,7 @@ class TrainingController(QObject):
 
     def _resumable(self) -> Path | None:
         run = self.current_run
-        if run is None or not (run / "last.pt").is_file() or not (run / "config.json").is_file():
+        if run is None or not RunFolder(run).last_checkpoint.is_file() or not RunFolder(run).is_run():
             return None
         return run
 
@@ -178,6 +175,7 @@ class TrainingController(QObject):
         dialog.accepted.connect(lambda: self.start(dialog.config(), dialog.snapshot))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # after its signals: not kept by the window
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -217,18 +215,17 @@ class TrainingController(QObject):
         run = Path(run_dir) if run_dir else self._resumable()
         if run is None or self.running or self.store is None:
             return False
+        folder = RunFolder(run)
         try:
-            config = load_run_config(run)
-        except (OSError, ValueError, TypeError) as e:
+            config = folder.train_config()
+        except ConfigError as e:
             self.panel.show_message(self.tr("Cannot resume {run}: {error}").format(run=run.name, error=e))
             return False
         status = None
         if self.last_end is not None and self.current_run == run:
             status = self.last_end.reason
         else:
-            from engine.runs import run_info
-
-            info = run_info(run)
+            info = folder.info()
             status = info.status if info else None
         if status in ("finished", "early_stop"):
             more, ok = QInputDialog.getInt(self.window, self.tr("Resume"),

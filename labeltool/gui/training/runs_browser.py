@@ -21,11 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.runs import RunInfo, active_run, list_runs, runs_root, set_active_run
 from labeltool.core.store import ProjectStore
-
-from .active_run import active_run, set_active_run
-
-RUNS_DIR = Path(".labeltool") / "runs"
 
 
 def _date_text(created: Any) -> str:
@@ -41,17 +38,9 @@ def _date_text(created: Any) -> str:
     return str(created or "")
 
 
-def _list_runs(root: Path) -> list[Any]:
-    from engine.runs import (
-        list_runs,  # imports torch (via engine.run): only when runs are looked at
-    )
-
-    return list(list_runs(root))
-
-
 def delete_run_dir(root: Path, run_dir: Path) -> None:
     """Delete a run folder, only ever one inside ``<project>/.labeltool/runs``."""
-    runs = (root / RUNS_DIR).resolve()
+    runs = runs_root(root).resolve()
     target = Path(run_dir).resolve()
     if target.parent != runs:
         raise ValueError(f"{target} is not a run of this project")
@@ -69,7 +58,7 @@ class RunsBrowser(QWidget):
         super().__init__(parent)
         self.store: ProjectStore | None = None
         self.running_dir: Path | None = None
-        self.runs: list[Any] = []
+        self.runs: list[RunInfo] = []
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(
             ["", self.tr("Date"), self.tr("Model"), self.tr("Task"), self.tr("Best"), self.tr("Status")])
@@ -117,7 +106,7 @@ class RunsBrowser(QWidget):
 
     def refresh(self) -> None:
         selected = self.selected_run()
-        self.runs = _list_runs(self.store.root) if self.store is not None else []
+        self.runs = list_runs(self.store.root) if self.store is not None else []
         active = active_run(self.store) if self.store is not None else None
         active = active.resolve() if active else None
         self.table.setRowCount(len(self.runs))

@@ -1,0 +1,81 @@
+"""The models labeltool trains, as plain facts: name, task, one-line hint,
+defaults (learning rate, image size, batch, optimiser) and the file name
+the pretrained weights are cached under. No torch here: the command line's
+``--help``, argument checks and run lists read this without paying seconds
+of torch and torchvision imports. :mod:`engine.models.registry` adds the
+torchvision builders to each entry (a test checks the two agree).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..config import Task
+from ..errors import ConfigError
+
+TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    task: Task
+    hint: str  # one line for the model menu: speed vs accuracy
+    lr: float
+    img_size: int  # detection: the long side; segment/classify: the square side
+    batch_size: int
+    optimizer: Literal["sgd", "adamw"]
+    weights_file: str  # the pretrained weights' file name in torch's hub cache
+
+
+CATALOG: dict[str, ModelEntry] = {e.name: e for e in [
+    ModelEntry("fasterrcnn_mobilenet_v3_large_320_fpn", "detect",
+               "fastest (320 px): quick tries and the CPU; misses small objects",
+               0.02, 320, 8, "sgd", "fasterrcnn_mobilenet_v3_large_320_fpn-907ea3f9.pth"),
+    ModelEntry("fasterrcnn_mobilenet_v3_large_fpn", "detect",
+               "fast, good on medium and large objects; fine on a laptop GPU",
+               0.01, 800, 4, "sgd", "fasterrcnn_mobilenet_v3_large_fpn-fb6a3cc7.pth"),
+    ModelEntry("fasterrcnn_resnet50_fpn", "detect",
+               "accurate, small objects too; slow, wants a GPU",
+               0.01, 800, 4, "sgd", "fasterrcnn_resnet50_fpn_coco-258fb6c6.pth"),
+    ModelEntry("fasterrcnn_resnet50_fpn_v2", "detect",
+               "most accurate boxes; slowest, wants a GPU with 8 GB or more",
+               0.01, 800, 4, "sgd", "fasterrcnn_resnet50_fpn_v2_coco-dd69338a.pth"),
+    ModelEntry("unet_resnet18", "segment",
+               "fast U-Net (ResNet-18 encoder): good default, runs on the CPU",
+               1e-3, 256, 8, "adamw", "resnet18-f37072fd.pth"),
+    ModelEntry("unet_resnet34", "segment",
+               "U-Net with a ResNet-34 encoder: finer masks, about 1.5x slower",
+               1e-3, 256, 8, "adamw", "resnet34-b627a593.pth"),
+    ModelEntry("resnet18", "classify",
+               "fast classifier; good with few images per class",
+               0.01, 224, 32, "sgd", "resnet18-f37072fd.pth"),
+    ModelEntry("resnet34", "classify",
+               "deeper classifier: a little more accurate, 2x slower",
+               0.01, 224, 32, "sgd", "resnet34-b627a593.pth"),
+    ModelEntry("resnet50", "classify",
+               "most accurate classifier; 3x slower, wants a GPU",
+               0.01, 224, 16, "sgd", "resnet50-11ad3fa6.pth"),
+]}
+
+DEFAULT_MODELS: dict[str, str] = {"detect": "fasterrcnn_mobilenet_v3_large_fpn", "segment": "unet_resnet18",
+                                  "classify": "resnet18"}
+
+
+def default_model(task: Task) -> str:
+    """The catalogue name a new run of ``task`` starts from."""
+    if task not in DEFAULT_MODELS:
+        raise ConfigError(f"unknown task {task!r}: use {', '.join(TASKS)}")
+    return DEFAULT_MODELS[task]
+
+
+def get_entry(name: str) -> ModelEntry:
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise ConfigError(f"unknown model {name!r}; known models: {', '.join(CATALOG)}") from None
+
+
+def model_names(task: Task | None = None) -> list[str]:
+    """Names of the models (of ``task``), in menu order."""
+    return [name for name, e in CATALOG.items() if task is None or e.task == task]
