@@ -13,6 +13,7 @@ from pathlib import Path
 
 from labeltool.core import Box, ProjectStore
 from tests.conftest import write_image
+from tests.test_layers import BLOCK
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=str(REPO))
@@ -58,17 +59,9 @@ def test_commands_that_neither_train_nor_predict_import_no_torch(tmp_path: Path)
 
 
 def test_engine_entry_imports_nothing_of_the_app_or_the_window():
-    probe = textwrap.dedent("""
-        import importlib.abc, runpy, sys
-        BLOCKED = ("labeltool.app", "labeltool.gui", "PySide6")
-
-        class Block(importlib.abc.MetaPathFinder):
-            def find_spec(self, name, path=None, target=None):
-                if any(name == b or name.startswith(b + ".") for b in BLOCKED):
-                    raise ImportError(f"{name} must not be imported by the engine")
-                return None
-
-        sys.meta_path.insert(0, Block())
+    # test_layers imports every engine module so but skips __main__, which would run.
+    probe = BLOCK.format(blocked=["labeltool.app", "labeltool.gui", "PySide6"]) + textwrap.dedent("""
+        import runpy
         sys.argv = ["engine", "predict", "--help"]
         runpy.run_module("engine", run_name="__main__")
     """)

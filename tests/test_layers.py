@@ -13,7 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-BLOCKER = textwrap.dedent("""
+# Refuses to import the packages (and their submodules) named in BLOCKED.
+BLOCK = textwrap.dedent("""
     import importlib, importlib.abc, pkgutil, sys
     BLOCKED = {blocked!r}
 
@@ -24,6 +25,8 @@ BLOCKER = textwrap.dedent("""
             return None
 
     sys.meta_path.insert(0, Block())
+""")
+BLOCKER = BLOCK + textwrap.dedent("""
     pkg = importlib.import_module({package!r})
     for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         if info.name.split(".")[-1] == "__main__":

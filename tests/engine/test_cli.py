@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from engine.__main__ import main as engine_main
 from engine.events import Step, TrainEnd, TrainStart, event_from_json
 from engine.runs import list_runs
 from labeltool.app.cli import main
@@ -37,6 +38,15 @@ def test_train_then_predict_to_labelme_and_into_the_project(tiny_classify, tmp_p
         assert record.path == image.name and not notes
         [tag] = record.shapes  # a classification comes back as a labelme flag
         assert isinstance(tag, ImageTag) and tag.label in ("red", "blue")
+    # The engine's own entry (no labeltool.app) predicts the same.
+    assert engine_main(["predict", str(run.run_dir), *map(str, red), "--out", str(tmp_path / "engine"),
+                        "--score", "0", "--device", "cpu"]) == 0
+    for image in red:
+        name = image.with_suffix(".json").name
+        assert (tmp_path / "engine" / name).read_text(encoding="utf-8") == \
+            (tmp_path / "out" / name).read_text(encoding="utf-8")
+    assert engine_main(["predict", str(run.run_dir), str(tmp_path / "nope.png")]) == 1
+    assert "nope.png does not exist" in capsys.readouterr().err
 
     assert main(["predict", str(run.run_dir), str(tiny_classify / "blue"), "--into-project", "--score", "0",
                  "--device", "cpu"]) == 0
