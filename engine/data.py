@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import cv2
 import numpy as np
 import torch
 from torch.utils.data import Dataset
@@ -25,6 +24,7 @@ from torchvision import tv_tensors
 
 from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.project import ImageStatus
+from labeltool.core.raster import label_map
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
 from labeltool.core.store import Snapshot
 
@@ -127,24 +127,11 @@ def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: i
 
 # ----------------------------------------------------------------- targets
 def rasterize(shapes: list[Shape], height: int, width: int, class_index: dict[str, int]) -> np.ndarray:
-    """An ``(h, w)`` uint8 class map (0 = background); later shapes paint over earlier ones."""
-    out = np.zeros((height, width), dtype=np.uint8)
-    for s in shapes:
-        value = class_index.get(class_of(s))
-        if value is None:
-            continue
-        if isinstance(s, Polygon):
-            if len(s.points) < 3:
-                continue
-            # Sub-pixel vertices (shift=4: 1/16 px), so small polygons keep their shape.
-            pts = np.round(np.asarray(s.points, dtype=np.float64) * 16).astype(np.int32)
-            cv2.fillPoly(out, [pts], int(value), lineType=cv2.LINE_8, shift=4)
-        elif isinstance(s, Mask):
-            m = s.to_array()
-            if m.shape != (height, width):  # the image was replaced by one of another size
-                m = cv2.resize(m.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
-            out[m] = value
-    return out
+    """An ``(h, w)`` uint8 class map (0 = background); later shapes paint over
+    earlier ones. The pixels are COCO's (:mod:`labeltool.core.raster`), the
+    same the review's mask IoU and the COCO export use."""
+    regions = [(s, class_index[class_of(s)]) for s in shapes if class_of(s) in class_index]
+    return label_map(regions, height, width)
 
 
 def box_target(shapes: list[Shape], height: int, width: int, class_index: dict[str, int]) -> dict[str, Any]:

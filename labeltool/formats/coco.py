@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 from pycocotools import mask as mask_utils
 
+from labeltool.core.raster import polygon_rle, polygons_rle
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
 
 from .errors import FormatError
 from .fileio import (CopyMode, atomic_writer, dump_json, load_json, number, place_file, reading, side)
-from .geometry import polygon_rle
 from .records import Dataset, ImageRecord, StoredShapes, WriteResult
 
 
@@ -324,8 +324,7 @@ def _shape(ann: dict[str, Any], label: str, record: ImageRecord, path: Path) -> 
     if len(polys) == 1:
         return Polygon(points=polys[0], **fields)
     # An object in several parts (occluded): one mask keeps it one object.
-    rles = mask_utils.frPyObjects([[c for p in poly for c in p] for poly in polys], h, w)
-    rle = mask_utils.merge(rles)
+    rle = polygons_rle(polys, h, w)
     return Mask(rle={"size": [h, w], "counts": rle["counts"]}, **fields)
 
 

@@ -1,60 +1,11 @@
-"""Geometry conversions the formats share (rasterising polygons, tracing
-masks, circles), done with pycocotools and OpenCV so that our pixels agree
-with the tools that read our files."""
+"""Geometry only the formats need: labelme's circles, and the "same shape"
+test of a repeated import. Pixels (rasterising, tracing masks) live in
+:mod:`labeltool.core.raster`, shared with training and review."""
 from __future__ import annotations
 
 import math
 
-import numpy as np
-from pycocotools import mask as mask_utils
-
-from labeltool.core.shapes import Box, Mask, Point, Polygon, Shape, TextRegion
-
-
-def polygon_rle(points: list[Point], height: int, width: int) -> dict:
-    """COCO RLE (bytes counts) of a polygon, rasterised as COCO does."""
-    flat = [float(v) for p in points for v in p]
-    rles = mask_utils.frPyObjects([flat], height, width)
-    return mask_utils.merge(rles)
-
-
-def polygon_mask(points: list[Point], height: int, width: int) -> np.ndarray:
-    return mask_utils.decode(polygon_rle(points, height, width)).astype(bool)
-
-
-def shape_mask(shape: Shape, height: int, width: int) -> np.ndarray | None:
-    """The pixels a region shape covers on an ``height x width`` image; None
-    for a shape without area (a tag)."""
-    if isinstance(shape, Mask):
-        m = shape.to_array()
-        if m.shape != (height, width):
-            out = np.zeros((height, width), dtype=bool)
-            h, w = min(height, m.shape[0]), min(width, m.shape[1])
-            out[:h, :w] = m[:h, :w]
-            return out
-        return m
-    if isinstance(shape, (Polygon, TextRegion)):
-        return polygon_mask(shape.points, height, width)
-    if isinstance(shape, Box):
-        return polygon_mask(box_corners(shape), height, width)
-    return None
-
-
-def box_corners(box: Box) -> list[Point]:
-    """Clockwise from top-left, as a polygon."""
-    return [(box.x1, box.y1), (box.x2, box.y1), (box.x2, box.y2), (box.x1, box.y2)]
-
-
-def mask_polygons(mask: np.ndarray, min_points: int = 3) -> list[list[Point]]:
-    """Outer contours of a binary mask as polygons (largest first), for
-    formats that only hold polygons (YOLO segments, labelme exports)."""
-    import cv2
-
-    m = np.ascontiguousarray(mask, dtype=np.uint8)
-    contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    polys = [[(float(x), float(y)) for x, y in c.reshape(-1, 2)] for c in contours if len(c) >= min_points]
-    polys.sort(key=lambda p: -Polygon(label="_", points=p).area)
-    return polys
+from labeltool.core.shapes import Point, Shape
 
 
 def circle_polygon(cx: float, cy: float, r: float, n: int = 32) -> list[Point]:

@@ -18,12 +18,12 @@ from lxml import etree
 from PIL import Image
 
 from labeltool.core.images import is_image_file
+from labeltool.core.raster import shape_mask
 from labeltool.core.shapes import Box, ImageTag, Mask, Shape
 
 from .errors import FormatError
 from .fileio import (CopyMode, atomic_write_bytes, atomic_write_text, flat_name, number, parse_xml,
                      place_file, reading, side)
-from .geometry import shape_mask
 from .records import Dataset, ImageRecord, WriteResult
 
 VOID = 255

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Callable
 
 from labeltool.core.images import ImageLoadError, is_image_file, read_size
+from labeltool.core.raster import mask_polygons
 from labeltool.core.shapes import Box, Mask, Point, Polygon, Shape, TextRegion
 
 from .errors import FormatError
 from .fileio import CopyMode, atomic_write_text, number, place_file, read_text, reading
-from .geometry import mask_polygons
 from .records import Dataset, ImageRecord, WriteResult
 
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog
 
+from labeltool.core import grabcut, raster
 from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion, shape_from_dict, shape_to_dict
 
-from . import mask_ops
 from .canvas import geometry as geo
 from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
 from .label_picker import LabelPicker, RecentLabels
@@ -218,7 +218,7 @@ class Editor(QObject):
             if isinstance(s, Mask):
                 a = s.to_array()
                 if a.shape != (h, w):
-                    a = mask_ops.fit_mask(a, h, w)
+                    a = raster.fit_mask(a, h, w)
                 s = replace(s, rle=Mask.from_array(geo.shift_array(a, int(offset[0]), int(offset[1])), label="").rle)
             elif not isinstance(s, ImageTag):
                 s = geo.clamp(geo.move(s, *offset), w, h)
@@ -256,14 +256,14 @@ class Editor(QObject):
         new = []
         for s in shapes:
             poly = s if isinstance(s, Polygon) else Polygon(label=s.label, id=s.id, points=geo.box_to_quad(*s.bounds()))
-            new.append(replace(mask_ops.polygon_to_mask(poly, item.height, item.width), source=s.source))
+            new.append(replace(raster.to_mask(poly, item.height, item.width), source=s.source))
         self._replace_kind(shapes, [[m] for m in new], self.tr("Convert to mask"))
 
     def to_polygons(self) -> None:
         masks = [s for s in self.selected() if isinstance(s, Mask)]
         if not masks:
             return
-        polys = [mask_ops.mask_to_polygons(m) for m in masks]
+        polys = [raster.to_polygons(m) for m in masks]
         self._replace_kind(masks, polys, self.tr("Convert to polygons"))
 
     def _replace_kind(self, old: list[Shape], new: list[list[Shape]], text: str) -> None:
@@ -289,7 +289,7 @@ class Editor(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             image = load_image(self.store.abspath(item))
-            a = mask_ops.grabcut_box(image, box.bounds())
+            a = grabcut.grabcut_box(image, box.bounds())
         except (ImageLoadError, ValueError) as e:
             self.w.show_error(str(e))
             return

@@ -9,7 +9,8 @@ from PIL import Image
 
 from engine.data import LabelledImages, build_task_data, collect, rasterize, split, Sample
 from engine.transforms import train_transform
-from labeltool.core import Box, ImageStatus, Polygon, ProjectStore, TextRegion
+from labeltool.core import Box, ImageStatus, Mask, Polygon, ProjectStore, TextRegion
+from labeltool.core.raster import shape_mask
 
 
 def _samples(n: int, start: int = 0) -> list[Sample]:
@@ -74,9 +75,7 @@ def test_boxes_follow_the_image_through_flips_crops_and_scale_jitter(tmp_path):
 def test_masks_follow_the_image(tmp_path):
     a = _grey(tmp_path)
     pts = [(20.0, 10.0), (80.0, 30.0), (50.0, 85.0)]
-    import cv2
-
-    cv2.fillPoly(a, [np.round(np.asarray(pts)).astype(np.int32)], (230, 30, 30))
+    a[shape_mask(Polygon(label="red", points=pts), *a.shape[:2])] = (230, 30, 30)  # the pixels COCO's rule gives
     Image.fromarray(a.astype(np.uint8)).save(tmp_path / "a.png")
     with ProjectStore.open(tmp_path) as store:
         store.add_shape(store.images()[0].id, Polygon(label="red", points=pts))
@@ -96,7 +95,30 @@ def test_masks_follow_the_image(tmp_path):
 def test_polygon_rasterises_to_its_area():
     square = Polygon(label="a", points=[(10, 10), (30, 10), (30, 20), (10, 20)])
     m = rasterize([square], 40, 40, {"a": 1})
-    assert abs(int((m == 1).sum()) - 20 * 10) <= 31  # edge pixels: fillPoly includes the boundary
+    assert int((m == 1).sum()) == 20 * 10 and (m[10:20, 10:30] == 1).all()  # COCO's pixels: no boundary extra
+
+
+def test_training_targets_and_review_iou_use_the_same_pixels():
+    # A model that predicts exactly the training target scores IoU 1 in the
+    # review, for polygons and boxes alike; COCO's area agrees.
+    from pycocotools import mask as mask_utils
+
+    from engine.review import iou_matrix
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        pts = [(float(x), float(y)) for x, y in rng.uniform(-5, 70, (int(rng.integers(3, 9)), 2))]
+        for shape in (Polygon(label="a", points=pts), Box(label="a", x1=min(p[0] for p in pts),
+                                                          y1=min(p[1] for p in pts), x2=max(p[0] for p in pts),
+                                                          y2=max(p[1] for p in pts))):
+            target = rasterize([shape], 50, 64, {"a": 1}) == 1
+            if not target.any():
+                continue
+            predicted = Mask.from_array(target, label="a")
+            assert iou_matrix([predicted], [shape])[0, 0] == 1.0
+            if isinstance(shape, Polygon):
+                coco = mask_utils.frPyObjects([[v for p in pts for v in p]], 50, 64)
+                assert int(target.sum()) == int(mask_utils.area(coco)[0])
 
 
 def test_degenerate_and_outside_boxes_never_reach_the_model(tmp_path):

@@ -37,6 +37,7 @@ def poll():
     seen["image"] = w.current_image().path
     seen["torch_at_first_image"] = "torch" in sys.modules
     seen["pyqtgraph_at_first_image"] = "pyqtgraph" in sys.modules
+    seen["cv2_at_first_image"] = "cv2" in sys.modules  # the mask tools (core.raster) import it on first use
     w.findChild(QDockWidget, "dock_review").raise_()
     app.processEvents()
     seen["review_runs"] = [w.review.panel.run_combo.itemData(k) for k in range(w.review.panel.run_combo.count())]
@@ -76,6 +77,7 @@ def test_opening_a_folder_shows_the_first_image_without_importing_torch(tmp_path
     assert not seen["torch_at_first_image"], seen["torch_modules"]
     assert not seen["torch_after_docks"], seen["torch_modules"]
     assert not seen["pyqtgraph_at_first_image"]  # ~250 ms of imports the first image need not wait for
+    assert not seen["cv2_at_first_image"]
     assert not seen["pyqtgraph_after_review"]
     assert seen["pyqtgraph_after_training_dock"]
     assert out.returncode == 0, out.stderr
