@@ -1,13 +1,14 @@
-"""Validation metrics. Detection mAP comes from pycocotools' COCOeval (the
-numbers papers and the torchvision references report), not a re-implementation."""
+"""Validation metrics. Detection mAP is COCOeval's (the numbers papers and
+the torchvision references report), computed by :mod:`engine.evaluation`,
+the same code as the review report's AP."""
 from __future__ import annotations
 
-import contextlib
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+
+from .evaluation import APEvaluator, box_iou
 
 
 @dataclass
@@ -18,55 +19,29 @@ class MetricResult:
 
 
 class DetectionMetric:
-    """Collects ground truth and detections (XYXY, in the same pixels) and
-    evaluates them with COCOeval at the end."""
+    """Collects ground truth and detections (XYXY, in the same pixels) image
+    by image; ``map50`` is AP at IoU 0.5, ``map`` AP over IoU 0.5:0.95, both
+    the mean over classes with a truth (per class: ``ap50``, ``ap``)."""
 
     def __init__(self, classes: list[str]):
         self.classes = classes
-        self.images: list[dict] = []
-        self.gts: list[dict] = []
-        self.dts: list[dict] = []
+        self.evaluator = APEvaluator()  # COCO's ten IoU thresholds, 0.5 first
 
     def update(self, gt_boxes: torch.Tensor, gt_labels: torch.Tensor, boxes: torch.Tensor, scores: torch.Tensor,
                labels: torch.Tensor, height: int, width: int) -> None:
-        image_id = len(self.images) + 1
-        self.images.append({"id": image_id, "height": int(height), "width": int(width)})
-        for b, c in zip(gt_boxes.tolist(), gt_labels.tolist()):
-            w, h = b[2] - b[0], b[3] - b[1]
-            self.gts.append({"id": len(self.gts) + 1, "image_id": image_id, "category_id": int(c),
-                             "bbox": [b[0], b[1], w, h], "area": w * h, "iscrowd": 0})
-        for b, s, c in zip(boxes.tolist(), scores.tolist(), labels.tolist()):
-            self.dts.append({"image_id": image_id, "category_id": int(c), "score": float(s),
-                             "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]]})
+        """One image. ``height`` and ``width`` are not needed (box IoU is
+        continuous) but say which image the boxes belong to."""
+        ious = box_iou(boxes.numpy().reshape(-1, 4), gt_boxes.numpy().reshape(-1, 4))
+        self.evaluator.add_image(ious, labels.tolist(), scores.tolist(), gt_labels.tolist())
 
     def compute(self) -> MetricResult:
-        from pycocotools.coco import COCO
-        from pycocotools.cocoeval import COCOeval
-
-        if not self.gts:  # only negatives in val: AP is undefined
-            return MetricResult({"map50": float("nan"), "map": float("nan")})
-        if not self.dts:
-            return MetricResult({"map50": 0.0, "map": 0.0},
-                                {c: {"ap50": 0.0, "ap": 0.0} for c in self.classes})
-        gt = COCO()
-        gt.dataset = {"info": {}, "licenses": [], "images": self.images, "annotations": self.gts,
-                      "categories": [{"id": i + 1, "name": c} for i, c in enumerate(self.classes)]}
-        with contextlib.redirect_stdout(io.StringIO()):  # COCOeval prints its tables
-            gt.createIndex()
-            dt = gt.loadRes(self.dts)
-            ev = COCOeval(gt, dt, "bbox")
-            ev.evaluate()
-            ev.accumulate()
-            ev.summarize()
         per_class: dict[str, dict[str, float]] = {}
-        precision = ev.eval["precision"]  # [iou thresholds, recall, class, area, max dets]
-        for k, name in enumerate(self.classes):
-            p = precision[:, :, k, 0, -1]
-            if (p > -1).any():
-                p50 = p[0][p[0] > -1]
-                per_class[name] = {"ap50": float(p50.mean()) if p50.size else 0.0, "ap": float(p[p > -1].mean())}
-        return MetricResult({"map50": max(0.0, float(ev.stats[1])), "map": max(0.0, float(ev.stats[0]))},
-                            per_class)
+        for label, c in self.evaluator.result().items():
+            per_class[self.classes[int(label) - 1]] = {"ap50": float(c.ap[0]), "ap": float(c.ap.mean())}
+        if not per_class:  # only negatives in val: AP is undefined
+            return MetricResult({"map50": float("nan"), "map": float("nan")})
+        return MetricResult({"map50": float(np.mean([c["ap50"] for c in per_class.values()])),
+                             "map": float(np.mean([c["ap"] for c in per_class.values()]))}, per_class)
 
 
 class SegmentationMetric:

@@ -8,8 +8,10 @@
   "top losses" idea: labelled images where the model disagrees most first,
   then unlabelled images where the model is least sure (active learning).
 * :func:`evaluate` builds the model report: per-class AP at IoU 0.5 with
-  its precision/recall curve (the same numbers as pycocotools' COCOeval),
-  pixel IoU for masks, and a confusion matrix.
+  its precision/recall curve (COCOeval's numbers, from
+  :mod:`engine.evaluation`, which the training metrics use too), pixel IoU
+  for masks (COCO's pixels, :mod:`labeltool.core.raster`), and a confusion
+  matrix.
 
 Image-level tags (classification) go through the same code: a predicted tag
 "overlaps" a true tag of the same image with IoU 1.
@@ -17,12 +19,15 @@ Image-level tags (classification) go through the same code: a predicted tag
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal, Sequence
 
 import numpy as np
 
+from labeltool.core.raster import shape_rle
 from labeltool.core.shapes import ImageTag, Mask, Shape
+
+from .evaluation import APEvaluator, box_iou, greedy_match
 
 Verdict = Literal["tp", "fp", "fn", "wrong_class"]
 NONE_CLASS = "(none)"  # the background row/column of a detection confusion matrix
@@ -34,42 +39,9 @@ def _score(shape: Shape) -> float:
     return 1.0 if s is None else float(s)
 
 
-def _box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of every box of ``a`` (N, 4) with every box of ``b`` (M, 4), x1y1x2y2."""
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros((len(a), len(b)))
-    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    union = area_a[:, None] + area_b[None, :] - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(union > 0, inter / union, 0.0)
-
-
 def _bounds(shape: Shape) -> tuple[float, float, float, float]:
     b = shape.bounds()
     return b if b is not None else (0.0, 0.0, 0.0, 0.0)
-
-
-def shape_rle(shape: Shape, height: int, width: int) -> dict:
-    """``shape`` as a pycocotools RLE on an ``height`` x ``width`` image
-    (masks as they are, polygons and text quads filled, boxes filled)."""
-    from pycocotools import mask as mask_utils
-
-    if isinstance(shape, Mask) and shape.size == (height, width):
-        return {"size": [height, width], "counts": shape.rle["counts"].encode("ascii")}
-    # Polygons and text quads are filled; boxes, and masks on another grid
-    # (which should not happen), are compared by their bounds.
-    points = getattr(shape, "points", None)
-    if points is not None and len(points) >= 3:
-        flat = [float(v) for p in points for v in p]
-        return mask_utils.merge(mask_utils.frPyObjects([flat], height, width))
-    x1, y1, x2, y2 = _bounds(shape)
-    return mask_utils.frPyObjects(np.array([[x1, y1, x2 - x1, y2 - y1]], dtype=np.float64), height, width)[0]
 
 
 def iou_matrix(predictions: Sequence[Shape], truths: Sequence[Shape]) -> np.ndarray:
@@ -89,7 +61,7 @@ def iou_matrix(predictions: Sequence[Shape], truths: Sequence[Shape]) -> np.ndar
     if boxes and geo:
         a = np.array([_bounds(predictions[i]) for i in boxes], dtype=np.float64)
         b = np.array([_bounds(truths[j]) for j in geo], dtype=np.float64)
-        out[np.ix_(boxes, geo)] = _box_iou(a, b)
+        out[np.ix_(boxes, geo)] = box_iou(a, b)
     if masks and geo:
         from pycocotools import mask as mask_utils
 
@@ -148,19 +120,16 @@ class ImageComparison:
                 "missed": len(self.missed), "wrong_class": len(self.wrong_class)}
 
 
-def _greedy(order: Iterable[int], ious: np.ndarray, allowed: np.ndarray, threshold: float,
+def _greedy(order: Sequence[int], ious: np.ndarray, allowed: np.ndarray, threshold: float,
             taken: np.ndarray) -> list[tuple[int, int, float]]:
-    """COCOeval's matching: each prediction, best score first, takes the
-    free truth it overlaps most (IoU >= threshold) among the allowed ones."""
-    pairs = []
-    for i in order:
-        cand = np.where(allowed[i] & ~taken & (ious[i] >= threshold))[0]
-        if len(cand) == 0:
-            continue
-        j = int(cand[np.argmax(ious[i, cand])])
-        taken[j] = True
-        pairs.append((i, j, float(ious[i, j])))
-    return pairs
+    """COCOeval's matching (:func:`engine.evaluation.greedy_match`) of the
+    predictions in ``order``: ``(prediction, truth, iou)`` pairs; ``taken``
+    (truths already matched) is updated."""
+    order = list(order)
+    if not order:
+        return []
+    found = greedy_match(ious[order], [threshold], allowed[order], taken.reshape(1, -1))[0]
+    return [(order[k], int(j), float(ious[order[k], j])) for k, j in enumerate(found) if j >= 0]
 
 
 def _by_score(predictions: Sequence[Shape]) -> list[int]:
@@ -200,21 +169,26 @@ def compare_image(predictions: Sequence[Shape], truths: Sequence[Shape], iou_thr
 
 
 def _union_by_class(truths: list[Shape], predictions: list[Shape]) -> list[Shape]:
+    """One truth per class, the union of its shapes (``_members``: their ids),
+    on the grid of the mask predictions. With none to give the grid (an
+    image the model found nothing on) the first shape of each class stands
+    for the class: only what it misses is then asked of it."""
     from pycocotools import mask as mask_utils
 
-    sized = [p for p in predictions if isinstance(p, Mask)]
-    if not sized:
-        return truths
-    h, w = sized[0].size
     groups: dict[str, list[Shape]] = {}
     for t in truths:
         groups.setdefault(t.label, []).append(t)
+    sized = [p for p in predictions if isinstance(p, Mask)]
     out: list[Shape] = []
     for label, members in groups.items():
+        ids = [t.id for t in members]
+        if not sized:
+            out.append(replace(members[0], attributes={**members[0].attributes, "_members": ids}))
+            continue
+        h, w = sized[0].size
         rle = mask_utils.merge([shape_rle(t, h, w) for t in members], intersect=False)
-        m = Mask(label=label, rle={"size": [int(s) for s in rle["size"]], "counts": rle["counts"]},
-                 attributes={"_members": [t.id for t in members]})
-        out.append(m)
+        out.append(Mask(label=label, rle={"size": [int(s) for s in rle["size"]], "counts": rle["counts"]},
+                        attributes={"_members": ids}))
     return out
 
 
@@ -321,66 +295,46 @@ class ModelReport:
         return float(np.mean(aps)) if aps else None
 
 
-def average_precision(scores: np.ndarray, is_tp: np.ndarray, n_truth: int) -> tuple[float, np.ndarray, np.ndarray]:
-    """COCOeval's AP of one class: ``(ap, recall, precision)`` curves.
-
-    Predictions sorted by score (stable), precision made monotone from the
-    right, then read at 101 recall points 0, 0.01, ..., 1.
-    """
-    order = np.argsort(-scores, kind="mergesort")
-    tp = np.cumsum(is_tp[order].astype(np.float64))
-    fp = np.cumsum(~is_tp[order]).astype(np.float64)
-    recall = tp / n_truth
-    precision = tp / np.maximum(tp + fp, np.spacing(1))
-    envelope = np.maximum.accumulate(precision[::-1])[::-1] if len(precision) else precision
-    points = np.linspace(0.0, 1.0, 101)
-    idx = np.searchsorted(recall, points, side="left")
-    q = np.zeros(len(points))
-    valid = idx < len(envelope)  # recall never reached: precision 0 there
-    q[valid] = envelope[idx[valid]]
-    return float(np.mean(q)), recall, precision
-
-
 def evaluate(samples: Sequence[tuple[Sequence[Shape], Sequence[Shape]]], classes: Sequence[str],
              iou_threshold: float = 0.5, score_threshold: float = 0.5, semantic: bool = False) -> ModelReport:
     """The report of a model over ``samples``, ``(predictions, truths)`` per
-    image. AP uses every prediction given; precision, recall, pixel IoU and
-    the confusion matrix use those at or above ``score_threshold``."""
+    image. AP (:class:`engine.evaluation.APEvaluator`, the training metrics'
+    code) uses every prediction given, as COCOeval does (at most 100 per
+    image and class); precision, recall, pixel IoU and the confusion matrix
+    use those at or above ``score_threshold``."""
     names = list(classes)
     for preds, truths in samples:
         names += [s.label for s in (*preds, *truths) if s.label not in names]
     scores: dict[str, list[float]] = {c: [] for c in names}
     hits: dict[str, list[bool]] = {c: [] for c in names}
-    n_truth = dict.fromkeys(names, 0)
     inter = dict.fromkeys(names, 0.0)
     union = dict.fromkeys(names, 0.0)
     confusion = np.zeros((len(names) + 1, len(names) + 1), dtype=np.int64)
     index = {c: i for i, c in enumerate(names)}
+    evaluator = APEvaluator([iou_threshold])
     for preds, truths in samples:
-        cmp = compare_image(preds, truths, iou_threshold, semantic)
-        tp_ids = {p for p, _, _ in cmp.true_positives}
-        for p in preds:
+        preds, truths = list(preds), list(truths)
+        judged = _union_by_class(truths, preds) if semantic else truths
+        found = evaluator.add_image(iou_matrix(preds, judged), [p.label for p in preds], [_score(p) for p in preds],
+                                    [t.label for t in judged])[0]
+        for p, j in zip(preds, found):
             scores[p.label].append(_score(p))
-            hits[p.label].append(p.id in tp_ids)
-        counted = {t.label for t in truths} if semantic else None
-        for t in truths:
-            if counted is None:
-                n_truth[t.label] += 1
-        for label in counted or ():
-            n_truth[label] += 1
+            hits[p.label].append(bool(j >= 0))
         kept = [p for p in preds if _score(p) >= score_threshold]
-        _add_confusion(confusion, index, kept, list(truths), iou_threshold, semantic)
+        _add_confusion(confusion, index, kept, truths, iou_threshold, semantic)
         if any(isinstance(p, Mask) for p in preds):
-            _add_pixel_iou(inter, union, kept, list(truths), preds)
+            _add_pixel_iou(inter, union, kept, truths, preds)
+    aps = evaluator.result()
     per_class = {}
     for c in names:
         s, h = np.asarray(scores[c], dtype=np.float64), np.asarray(hits[c], dtype=bool)
         above = s >= score_threshold
         tp_at = int(h[above].sum())
-        m = ClassMetrics(c, n_truth[c], int(above.sum()), None, None, None)
-        if n_truth[c]:
-            m.ap, m.recall_curve, m.precision_curve = average_precision(s, h, n_truth[c])
-            m.recall = tp_at / n_truth[c]
+        m = ClassMetrics(c, aps[c].truths if c in aps else 0, int(above.sum()), None, None, None)
+        if c in aps:
+            m.ap = float(aps[c].ap[0])
+            m.recall_curve, m.precision_curve = aps[c].recall[0], aps[c].precision[0]
+            m.recall = tp_at / m.truths
         if above.any():
             m.precision = tp_at / int(above.sum())
         if union[c] > 0:

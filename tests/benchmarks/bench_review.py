@@ -1,25 +1,34 @@
-"""Review speed: judging a model on 2,000 images (~10 labels, ~15
+"""Evaluation speed: judging a model on 2,000 images (~10 labels, ~15
 predictions each, 8 classes) and ranking them for the review queue.
 
-Prints medians of a few runs for :func:`engine.review.evaluate` (per-class
-AP, PR curves, confusion matrix) against a baseline measured in the same
-run: pycocotools' COCOeval (evaluate + accumulate at IoU 0.5) on the same
-boxes, which gives AP alone. Also checks both agree on every class's AP.
+One evaluation code (engine/evaluation.py) serves both users; each is timed
+against pycocotools' COCOeval on the same boxes, measured in the same run,
+and must agree with it on every class's AP:
+
+* the review report, :func:`engine.review.evaluate` (per-class AP at IoU
+  0.5, PR curves, confusion matrix) against COCOeval evaluate + accumulate
+  at IoU 0.5 (AP alone);
+* the training metric, :class:`engine.metrics.DetectionMetric` (mAP@0.5,
+  mAP@[.5:.95], per class) against COCOeval's full bbox run at its ten IoU
+  thresholds (what DetectionMetric called before).
 
     .venv/bin/python tests/benchmarks/bench_review.py [--images 2000] [--runs 3]
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from engine.review import ReviewEntry, evaluate, rank_review_queue
-from labeltool.core.shapes import Box, Source
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from engine.review import ReviewEntry, evaluate, rank_review_queue  # noqa: E402
+from labeltool.core.shapes import Box, Source  # noqa: E402
+from tests.coco_reference import cocoeval, detection_metric  # noqa: E402
 
 CLASSES = ["行人", "car", "自行车", "dog", "cat", "bus", "truck", "traffic light"]
 
@@ -46,29 +55,9 @@ def scene(rng: np.random.Generator, n_images: int):
     return samples
 
 
-def cocoeval(samples):
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-
-    images, anns, dets = [], [], []
-    for i, (preds, truths) in enumerate(samples):
-        images.append({"id": i + 1, "width": 800, "height": 800})
-        for t in truths:
-            anns.append({"id": len(anns) + 1, "image_id": i + 1, "category_id": CLASSES.index(t.label) + 1,
-                         "bbox": [t.x1, t.y1, t.width, t.height], "area": t.area, "iscrowd": 0})
-        for p in preds:
-            dets.append({"image_id": i + 1, "category_id": CLASSES.index(p.label) + 1,
-                         "bbox": [p.x1, p.y1, p.width, p.height], "score": p.source.score})
-    with contextlib.redirect_stdout(io.StringIO()):  # COCOeval prints its progress
-        coco = COCO()
-        coco.dataset = {"images": images, "annotations": anns,
-                        "categories": [{"id": k + 1, "name": c} for k, c in enumerate(CLASSES)]}
-        coco.createIndex()
-        ev = COCOeval(coco, coco.loadRes(dets), "bbox")
-        ev.params.iouThrs = np.array([0.5])
-        ev.evaluate()
-        ev.accumulate()
-    return [float(ev.eval["precision"][0, :, k, 0, 2].mean()) for k in range(len(CLASSES))]
+def _f32(box: Box) -> Box:
+    x1, y1, x2, y2, score = (float(v) for v in np.float32([box.x1, box.y1, box.x2, box.y2, box.source.score or 1]))
+    return Box(label=box.label, x1=x1, y1=y1, x2=x2, y2=y2, source=Source.from_model("bench", score))
 
 
 def timed(fn, runs: int):
@@ -90,12 +79,25 @@ def main() -> int:
     n_p = sum(len(p) for p, _ in samples)
     print(f"{args.images} images, {n_t} labels, {n_p} predictions, {len(CLASSES)} classes")
     ours_s, report = timed(lambda: evaluate(samples, CLASSES), args.runs)
-    base_s, base_ap = timed(lambda: cocoeval(samples), args.runs)
-    worst = max(abs(report.per_class[c].ap - a) for c, a in zip(CLASSES, base_ap))
-    print(f"evaluate (AP, PR, confusion):   {ours_s:7.3f} s median")
-    print(f"COCOeval baseline (AP only):    {base_s:7.3f} s median")
-    print(f"ratio ours / baseline:          {ours_s / base_s:7.2f}")
-    print(f"largest AP difference:          {worst:.2e}")
+    base_s, (base, _) = timed(lambda: cocoeval(samples, CLASSES, [0.5]), args.runs)
+    worst = max(abs(report.per_class[c].ap - base[0, :, k].mean()) for k, c in enumerate(CLASSES))
+    print(f"review evaluate (AP@.5, PR, confusion): {ours_s:7.3f} s median")
+    print(f"COCOeval at IoU .5 (AP only):           {base_s:7.3f} s median")
+    print(f"ratio ours / COCOeval:                  {ours_s / base_s:7.2f}")
+    print(f"largest AP difference:                  {worst:.2e}")
+    # The training metric: a box IoU per image from float32 tensors, as in
+    # validation; COCOeval gets the same float32 values.
+    rounded = [([_f32(p) for p in preds], [_f32(t) for t in truths]) for preds, truths in samples]
+    import engine.metrics  # noqa: F401 - torch's import (seconds) is not the metric's time
+    metric_s, metric = timed(lambda: detection_metric(rounded, CLASSES), args.runs)
+    full_s, (full, _) = timed(lambda: cocoeval(rounded, CLASSES), args.runs)
+    worst_m = max(max(abs(metric.per_class[c]["ap50"] - full[0, :, k].mean()),
+                      abs(metric.per_class[c]["ap"] - full[:, :, k].mean())) for k, c in enumerate(CLASSES))
+    print(f"DetectionMetric (mAP@.5, mAP@[.5:.95]):  {metric_s:7.3f} s median")
+    print(f"COCOeval bbox, 10 IoU thresholds:       {full_s:7.3f} s median")
+    print(f"ratio ours / COCOeval:                  {metric_s / full_s:7.2f}")
+    print(f"largest AP difference:                  {worst_m:.2e}  (mAP {metric.metrics['map']:.4f})")
+    worst = max(worst, worst_m)
     entries = [ReviewEntry(i, p, t if i % 2 else []) for i, (p, t) in enumerate(samples)]
     rank_s, queue = timed(lambda: rank_review_queue(entries), args.runs)
     print(f"review queue ({len(queue)} images):   {rank_s:7.3f} s median, "

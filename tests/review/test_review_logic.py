@@ -4,9 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.review import (NONE_CLASS, ReviewEntry, average_precision, compare_image, evaluate,
-                           iou_matrix, rank_review_queue, summary_text, uncertainty)
+from engine.evaluation import average_precision
+from engine.review import (NONE_CLASS, ReviewEntry, compare_image, evaluate, iou_matrix, rank_review_queue,
+                           summary_text, uncertainty)
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Source
+from tests.coco_reference import cocoeval, random_scene
 
 
 def gt(label, x1, y1, x2, y2, **kw):
@@ -121,60 +123,25 @@ def test_uncertainty_of_class_scores_is_normalised_entropy():
 
 def test_average_precision_textbook_case():
     # 2 truths; predictions TP (0.9), FP (0.8), TP (0.7): precision 1, .5, .67
-    ap, rc, pr = average_precision(np.array([0.9, 0.8, 0.7]), np.array([True, False, True]), 2)
-    assert rc.tolist() == [0.5, 0.5, 1.0]
+    ap, rc, pr = average_precision(np.array([0.9, 0.8, 0.7]), np.array([[True, False, True]]), 2)
+    assert rc[0].tolist() == [0.5, 0.5, 1.0]
     # envelope: 1 for recall <= .5 (51 points), 2/3 above (50 points)
-    assert ap == pytest.approx((51 * 1.0 + 50 * 2 / 3) / 101)
+    assert ap[0] == pytest.approx((51 * 1.0 + 50 * 2 / 3) / 101)
 
 
-def _random_scene(rng, n_images=12, classes=("cat", "dog", "bird")):
-    samples = []
-    for _ in range(n_images):
-        truths, preds = [], []
-        for _ in range(rng.integers(0, 5)):
-            x, y = rng.uniform(0, 200, 2)
-            w, h = rng.uniform(10, 60, 2)
-            c = str(rng.choice(classes))
-            truths.append(gt(c, x, y, x + w, y + h))
-            if rng.random() < 0.8:  # a noisy detection of it, sometimes of the wrong class
-                j = rng.normal(0, 6, 4)
-                pc = c if rng.random() < 0.8 else str(rng.choice(classes))
-                preds.append(pred(pc, float(rng.uniform(0.05, 1)), x + j[0], y + j[1], x + w + j[2], y + h + j[3]))
-        for _ in range(rng.integers(0, 3)):  # background false positives
-            x, y = rng.uniform(0, 200, 2)
-            preds.append(pred(str(rng.choice(classes)), float(rng.uniform(0.05, 1)), x, y, x + 20, y + 20))
-        samples.append((preds, truths))
-    return samples
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_per_class_ap_equals_pycocotools_cocoeval(seed):
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-
-    classes = ["cat", "dog", "bird"]
-    samples = _random_scene(np.random.default_rng(seed))
-    images, anns, dets = [], [], []
-    for i, (preds, truths) in enumerate(samples):
-        images.append({"id": i + 1, "width": 300, "height": 300})
-        for t in truths:
-            anns.append({"id": len(anns) + 1, "image_id": i + 1, "category_id": classes.index(t.label) + 1,
-                         "bbox": [t.x1, t.y1, t.width, t.height], "area": t.area, "iscrowd": 0})
-        for p in preds:
-            dets.append({"image_id": i + 1, "category_id": classes.index(p.label) + 1,
-                         "bbox": [p.x1, p.y1, p.width, p.height], "score": p.source.score})
-    coco = COCO()
-    coco.dataset = {"images": images, "annotations": anns,
-                    "categories": [{"id": k + 1, "name": c} for k, c in enumerate(classes)]}
-    coco.createIndex()
-    ev = COCOeval(coco, coco.loadRes(dets), "bbox")
-    ev.params.iouThrs = np.array([0.5])
-    ev.evaluate()
-    ev.accumulate()
-    report = evaluate(samples, classes)
+@pytest.mark.parametrize("seed,iou", [(0, 0.5), (1, 0.5), (2, 0.5), (3, 0.75), (4, 0.5)])
+def test_per_class_ap_equals_pycocotools_cocoeval(seed, iou):
+    # Images without truths or predictions, equal scores, equal IoUs, over
+    # 100 predictions of a class in an image, twelve classes.
+    samples, classes = random_scene(np.random.default_rng(seed))
+    precision, _ = cocoeval(samples, classes, [iou])
+    report = evaluate(samples, classes, iou_threshold=iou)
     for k, c in enumerate(classes):
-        expected = float(ev.eval["precision"][0, :, k, 0, 2].mean())  # area all, maxDets 100
-        assert report.per_class[c].ap == pytest.approx(expected, abs=1e-9), c
+        if (precision[0, :, k] == -1).all():  # no truth: COCOeval leaves it out
+            assert report.per_class[c].ap is None and report.per_class[c].truths == 0
+        else:
+            assert report.per_class[c].ap == pytest.approx(precision[0, :, k].mean(), abs=1e-12), c
+    assert sum(m.ap is not None for m in report.per_class.values()) > 3
 
 
 def test_report_confusion_matrix_and_precision_recall():
