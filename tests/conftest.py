@@ -61,15 +61,28 @@ def _clear_clipboard_at_exit():
             app.processEvents()
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with the app's own rule: Python's cyclic GC
+    runs only on the GUI thread (labeltool/gui/lifetime.py), so that no
+    worker thread of a test ever frees a window left in a reference cycle."""
+    from labeltool.gui.lifetime import collect_on_gui_thread
+
+    collector = collect_on_gui_thread(qapp)
+    yield qapp
+    collector.stop()
+
+
 @pytest.fixture(autouse=True)
 def _collect_qt_garbage_on_the_main_thread():
     """Free each test's windows at its own teardown, on the main thread.
 
-    A window left in a reference cycle is otherwise freed whenever Python's
-    cyclic GC next runs, in whatever thread allocates at that moment: a later
-    test's worker thread. PySide then destroys it (or defers that to the
-    main thread) while the worker touches Qt, and the two threads deadlock
-    on Qt's connection lock and the GIL (seen twice: the suite hung at ~75%).
+    The collector above already keeps collection on the main thread; this
+    adds *when*: a window a test left in a reference cycle goes at that
+    test's end (not during a later test, whose failure it would then look
+    like), and the memory of a test's windows and models is returned before
+    the next test, whether or not the event loop ran long enough for the
+    collector's timer.
     """
     yield
     import sys

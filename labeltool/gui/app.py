@@ -1,4 +1,5 @@
-"""Application setup: the QApplication, its translators, and ``run_gui``."""
+"""Application setup: the QApplication, its translators, its garbage
+collection on the GUI thread, and ``run_gui``."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from .i18n import chosen_language, install_translators
+from .lifetime import collect_on_gui_thread
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -17,6 +19,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     if not getattr(app, "_labeltool_translators", None):
         app._labeltool_translators = install_translators(app, chosen_language())
+    # From here on, Python's cyclic GC runs only on this (the GUI) thread:
+    # lifetime.py says why.
+    collect_on_gui_thread(app)
     return app
 
 

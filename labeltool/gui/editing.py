@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
@@ -17,6 +17,7 @@ from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegio
 from .canvas import geometry as geo
 from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
 from .label_picker import LabelPicker, RecentLabels
+from .lifetime import deleted_after
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
@@ -93,26 +94,32 @@ class Editor(QObject):
         default = self.w.label_panel.default_label()
         if default and not initial:
             return default
+        answer = self._pick(initial or (self.recent.labels[0] if self.recent.labels else ""))
+        return answer[0] if answer else None
+
+    def _pick(self, initial: str, **text_region: Any) -> tuple[str, str, bool] | None:
+        """Ask with the label picker: (label, transcription, difficult), or
+        None when cancelled. ``text_region=True`` (with ``transcription`` and
+        ``difficult``) asks for a text region's fields too."""
         colors = {c.name: c.color for c in self.store.classes()}
-        dlg = LabelPicker(colors, self.recent, initial or (self.recent.labels[0] if self.recent.labels else ""),
-                          parent=self.w)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dlg.label()
+        with deleted_after(LabelPicker(colors, self.recent, initial, parent=self.w, **text_region)) as dlg:
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+            if dlg.transcription is None:
+                return dlg.label(), "", False
+            return dlg.label(), dlg.transcription.text(), dlg.difficult.isChecked()
 
     def on_shape_created(self, shape: Shape) -> None:
         """A tool finished a shape: ask for its label (and transcription) and store it."""
         if not self.writable():
             return
         if isinstance(shape, TextRegion):
-            colors = {c.name: c.color for c in self.store.classes()}
-            dlg = LabelPicker(colors, self.recent, self.last_text_label, text_region=True, parent=self.w)
-            if dlg.exec() != QDialog.DialogCode.Accepted:
+            answer = self._pick(self.last_text_label, text_region=True)
+            if answer is None:
                 return
-            label = dlg.label()
+            label, transcription, difficult = answer
             self.last_text_label = label
-            shape = replace(shape, label=label, transcription=dlg.transcription.text(),
-                            difficult=dlg.difficult.isChecked())
+            shape = replace(shape, label=label, transcription=transcription, difficult=difficult)
         else:
             label = self.ask_label()
             if not label:
@@ -156,11 +163,10 @@ class Editor(QObject):
         shapes = self.selected()
         if not shapes or not self.writable():
             return
-        colors = {c.name: c.color for c in self.store.classes()}
-        dlg = LabelPicker(colors, self.recent, shapes[0].label, parent=self.w)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
+        answer = self._pick(shapes[0].label)
+        if answer is None:
             return
-        label = dlg.label()
+        label = answer[0]
         self.recent.use(label)
         self.on_shapes_edited([replace(s, label=label) for s in shapes if s.label != label], False)
 
@@ -169,12 +175,10 @@ class Editor(QObject):
         if len(shapes) != 1 or not self.writable():
             return
         s = shapes[0]
-        colors = {c.name: c.color for c in self.store.classes()}
-        dlg = LabelPicker(colors, self.recent, s.label, text_region=True, transcription=s.transcription,
-                          difficult=s.difficult, parent=self.w)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.on_shapes_edited([replace(s, label=dlg.label(), transcription=dlg.transcription.text(),
-                                           difficult=dlg.difficult.isChecked())], False)
+        answer = self._pick(s.label, text_region=True, transcription=s.transcription, difficult=s.difficult)
+        if answer is not None:
+            label, transcription, difficult = answer
+            self.on_shapes_edited([replace(s, label=label, transcription=transcription, difficult=difficult)], False)
 
     # ---------------------------------------------------- clipboard & copy
     def copy(self) -> None:

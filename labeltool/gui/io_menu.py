@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
 
 from labeltool.core.errors import StoreError
 
+from .lifetime import deleted_after
+
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
@@ -65,6 +67,7 @@ class IOMenus(QObject):
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(300)
         dlg.setCancelButton(None)  # the format functions cannot stop half-way safely
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # callers close() it when done
 
         def progress(done: int, total: int) -> None:
             dlg.setMaximum(max(total, 1))
@@ -102,9 +105,10 @@ class IOMenus(QObject):
         w = self.w
         if w.store is None:
             return
-        opts = ExportOptions(w)
-        if opts.exec() != QDialog.DialogCode.Accepted:
-            return
+        with deleted_after(ExportOptions(w)) as opts:
+            if opts.exec() != QDialog.DialogCode.Accepted:
+                return
+            split, only_done = opts.split.value() or None, opts.only_done.isChecked()
         out = QFileDialog.getExistingDirectory(w, self.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
                                                str(w.store.root.parent))
         if not out:
@@ -114,8 +118,7 @@ class IOMenus(QObject):
 
         dlg, progress = self._progress(self.tr("Exporting…"))
         try:
-            report = export_from(w.store, fmt, out, split=opts.split.value() or None,
-                                 only_done=opts.only_done.isChecked(), progress=progress)
+            report = export_from(w.store, fmt, out, split=split, only_done=only_done, progress=progress)
         except (FormatError, StoreError, ImportError, OSError) as e:
             dlg.close()
             w.show_error(str(e))

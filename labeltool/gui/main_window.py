@@ -30,6 +30,7 @@ from .i18n import chosen_language, save_language
 from .image_cache import FULL, PREVIEW, ImageCache
 from .image_list import ImageListWidget
 from .label_panel import LabelPanel
+from .lifetime import deleted_after
 from .shape_list import ShapeList
 from .store_bridge import StoreBridge
 from .tag_bar import TagBar
@@ -414,7 +415,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, self.tr("labeltool"), text)
 
     def show_help(self) -> None:
-        HelpDialog(self.actions.all, self).exec()
+        with deleted_after(HelpDialog(self.actions.all, self)) as dlg:
+            dlg.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About labeltool"),
