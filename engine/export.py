@@ -6,9 +6,10 @@ An export is a folder:
   and no labeltool. Faster R-CNN is scripted (torchvision supports
   ``torch.jit.script`` of its detectors in eval mode) and wrapped to return
   the detections alone; U-Net and ResNet are traced at the run's input size.
-* ``model.onnx`` — U-Net and ResNet only, and only where the ``onnx``
-  package is installed (labeltool does not depend on it); otherwise
-  ``model.json`` says why it is absent.
+* ``model.onnx`` — every model (opset 17, legacy exporter), checked in
+  ONNX Runtime against PyTorch before it is kept; a detector takes one
+  image per call and returns ``boxes``, ``labels``, ``scores``. When it
+  cannot be written or does not match, ``model.json`` says why.
 * ``model.json`` — class names, task, input size, and how to feed the model.
 
 :func:`load_exported` gives a predictor over the TorchScript file that
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -88,7 +91,20 @@ def _usage(task: str, img_size: int) -> dict[str, Any]:
             "output": "logits (N, len(classes)); softmax for scores"}
 
 
-def _torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.ScriptModule:
+def _onnx_usage(model: nn.Module, task: str) -> dict[str, str]:
+    """How the ONNX graph differs from the TorchScript module (see :func:`_usage`)."""
+    if task != "detect":
+        return {"usage": "as the TorchScript module: input 'images', output 'logits'; the batch size is free"}
+    heads = model.roi_heads
+    return {"usage": "one image per call: input 'image', float32 RGB (3, H, W) scaled to [0, 1], any size; outputs "
+                     "'boxes' (N, 4) x1 y1 x2 y2 in input pixels, 'labels' (N,) where label k is classes[k - 1], "
+                     f"'scores' (N,); detections scoring under {heads.score_thresh:g} are dropped inside the graph, "
+                     f"and at most {heads.detections_per_img} are kept"}
+
+
+def to_torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.ScriptModule:
+    """``model`` (in eval mode) as TorchScript: a detector scripted and
+    wrapped to return its detections, the others traced at ``img_size``."""
     with warnings.catch_warnings():
         # torch.jit is marked deprecated in favour of torch.export, but
         # TorchScript is what C++ (libtorch), Java and mobile runtimes load
@@ -104,23 +120,145 @@ def _torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.Script
             return torch.jit.trace(model, example, check_trace=False)
 
 
-def _onnx(model: nn.Module, task: str, img_size: int, path: Path) -> str | None:
-    """Write ``path``; returns why not when it cannot be done cleanly here."""
+class _OneImageDetections(nn.Module):
+    """ONNX graphs take tensors, not a list of images: one (3, H, W) image
+    in, its ``boxes``, ``labels`` and ``scores`` out."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        out = self.model([image])[0]
+        return out["boxes"], out["labels"], out["scores"]
+
+
+# 17: torchvision's detectors need 11 or later (RoiAlign, NMS); 17 runs in
+# every ONNX Runtime since 1.12 and in TensorRT and OpenVINO of recent years.
+ONNX_OPSET = 17
+ONNX_INPUTS = {"detect": ["image"], "segment": ["images"], "classify": ["images"]}
+ONNX_OUTPUTS = {"detect": ["boxes", "labels", "scores"], "segment": ["logits"], "classify": ["logits"]}
+
+
+def onnx_example(task: str, img_size: int) -> torch.Tensor:
+    """An input of the ONNX graph of ``task``: one image for a detector, a
+    batch of one for the others. Random, not zeros: a black image gives a
+    detector nothing to detect, and the check below nothing to compare."""
+    shape = (3, img_size, img_size) if task == "detect" else (1, 3, img_size, img_size)
+    return torch.rand(shape, generator=torch.Generator().manual_seed(0))
+
+
+def export_onnx(model: nn.Module, task: str, img_size: int, path: Path) -> None:
+    """Write ``model`` (in eval mode) to ``path`` with the legacy
+    (TorchScript-tracing) exporter, which torchvision's detectors support;
+    the dynamo exporter needs onnxscript and does not handle them. Raises
+    what the exporter raises."""
+    # eval() on the module exported: the exporter puts back the training
+    # flag it finds, and a wrapper left in training mode would switch the
+    # detector inside back to training (it then wants targets).
+    module = (_OneImageDetections(model) if task == "detect" else model).eval()
+    if task == "detect":  # any image size in, any number of detections out
+        axes = {"image": {1: "height", 2: "width"}, **{k: {0: "detections"} for k in ONNX_OUTPUTS[task]}}
+    else:  # the size is fixed by the training size (model.json); the batch is free
+        axes = {"images": {0: "batch"}, "logits": {0: "batch"}}
+    example = onnx_example(task, img_size)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer warnings about Python control flow that the exporter handles
+        torch.onnx.export(module, (example,), str(path), input_names=ONNX_INPUTS[task],
+                          output_names=ONNX_OUTPUTS[task], dynamic_axes=axes, opset_version=ONNX_OPSET, dynamo=False)
+
+
+def run_onnx(path: Path, x: torch.Tensor) -> list[Any]:
+    """The outputs of an ONNX file in ONNX Runtime (CPU) on ``x``, as NumPy arrays."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(None, {session.get_inputs()[0].name: x.numpy()})
+
+
+def detections_difference(want: list[np.ndarray], got: list[np.ndarray]) -> tuple[float, float]:
+    """Largest differences ``(of boxes, of scores)`` between two detectors'
+    ``(boxes, labels, scores)``, each detection of ``got`` paired with the
+    closest one of ``want`` that has its label: detections whose scores tie
+    (or differ in the last bit) come in whatever order the runtime's sort
+    leaves them, and that order is not a difference. ``inf`` when the
+    counts differ or a detection has no counterpart."""
+    (wb, wl, ws), (gb, gl, gs) = ([np.asarray(a, np.float64) for a in d] for d in (want, got))
+    if len(wb) != len(gb):
+        return math.inf, math.inf
+    free = np.ones(len(wb), bool)
+    worst_box = worst_score = 0.0
+    for box, label, score in zip(gb, gl, gs):
+        box_diff, score_diff = np.abs(wb - box).max(1, initial=0.0), np.abs(ws - score)
+        cost = np.maximum(box_diff, score_diff)
+        cost[(wl != label) | ~free] = math.inf
+        j = int(cost.argmin())
+        if not math.isfinite(cost[j]):
+            return math.inf, math.inf
+        free[j] = False
+        worst_box, worst_score = max(worst_box, float(box_diff[j])), max(worst_score, float(score_diff[j]))
+    return worst_box, worst_score
+
+
+def onnx_difference(model: nn.Module, task: str, img_size: int, path: Path) -> dict[str, float]:
+    """The largest absolute difference of each output of ONNX Runtime
+    against the PyTorch model's, on :func:`onnx_example`: ``boxes`` (pixels)
+    and ``scores`` of a detector (labels must agree), ``logits`` of the
+    others. ``inf`` where the shapes or the number of detections differ."""
+    x = onnx_example(task, img_size)
+    got = run_onnx(path, x)
+    with torch.no_grad():
+        ref = model([x])[0] if task == "detect" else {"logits": model(x)}
+    want = [ref[name].numpy() for name in ONNX_OUTPUTS[task]]
     if task == "detect":
-        return ("Faster R-CNN does not export cleanly to ONNX (its post-processing is dynamic); use the "
-                "TorchScript file")
+        boxes, scores = detections_difference(want, got)
+        return {"boxes": boxes, "scores": scores}
+    if want[0].shape != got[0].shape:
+        return {"logits": math.inf}
+    return {"logits": float(np.abs(want[0].astype(np.float64) - got[0]).max())}
+
+
+def onnx_tolerance(output: str, img_size: int) -> float:
+    """How far ONNX Runtime may be from PyTorch for the export to pass.
+    float32 kernels sum in other orders; measured differences are 1e-5 and
+    less for logits and scores, 2e-4 px for boxes (their decoding
+    exponentiates): these bounds are far above that noise and far below a
+    wrong graph (a box off by a pixel, a score off by a thousandth)."""
+    return 1e-3 * img_size if output == "boxes" else 1e-3
+
+
+def _why(e: Exception) -> str:
+    return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}"
+
+
+def _onnx(model: nn.Module, task: str, img_size: int, path: Path) -> tuple[str | None, dict[str, Any]]:
+    """Write ``path`` and check it in ONNX Runtime. Returns ``(why not,
+    check)``: why there is no ONNX file (None when there is one), and what
+    the check measured."""
     if importlib.util.find_spec("onnx") is None:
-        return "the onnx package is not installed (pip install onnx), so no ONNX file was written"
-    example = torch.zeros(1, 3, img_size, img_size)
+        return "the onnx package is not installed (pip install onnx), so no ONNX file was written", {}
+    tmp = path.with_name(path.name + ".tmp")
     try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(model, (example,), str(path), input_names=["images"], output_names=["logits"],
-                              dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}}, dynamo=False)
+        export_onnx(model, task, img_size, tmp)
     except Exception as e:  # noqa: BLE001 - any exporter failure is a skip with its reason, not a crash
-        path.unlink(missing_ok=True)
-        return f"the ONNX exporter failed ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
-    return None
+        tmp.unlink(missing_ok=True)
+        return f"the ONNX exporter failed ({_why(e)})", {}
+    check: dict[str, Any] = {"runtime": None, "note": "not checked: onnxruntime is not installed"}
+    if importlib.util.find_spec("onnxruntime") is not None:
+        try:
+            diffs = onnx_difference(model, task, img_size, tmp)
+        except Exception as e:  # noqa: BLE001 - a file the runtime cannot run is not an export
+            tmp.unlink(missing_ok=True)
+            return f"ONNX Runtime cannot run the exported file ({_why(e)})", {}
+        bad = {k: v for k, v in diffs.items() if not v <= onnx_tolerance(k, img_size)}
+        if bad:
+            tmp.unlink(missing_ok=True)
+            how = ", ".join(f"{k} by up to {v:.3g}" if math.isfinite(v) else f"{k} in shape or number"
+                            for k, v in bad.items())
+            return f"ONNX Runtime's outputs differ from PyTorch's: {how}", {}
+        check = {"runtime": "onnxruntime", "max_abs_diff": diffs}
+    os.replace(tmp, path)
+    return None, check
 
 
 def export_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None,
@@ -143,7 +281,7 @@ def export_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = N
     if "torchscript" in formats:
         tmp = folder / (TORCHSCRIPT_FILE + ".tmp")
         try:
-            scripted = _torchscript(model, task, img_size)
+            scripted = to_torchscript(model, task, img_size)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 torch.jit.save(scripted, str(tmp))
@@ -151,20 +289,25 @@ def export_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = N
             raise ExportError(f"cannot write {tmp.name} in {folder}: {e.strerror or e}") from None
         except Exception as e:  # noqa: BLE001 - scripting errors are long; say which model failed
             tmp.unlink(missing_ok=True)
-            raise ExportError(f"TorchScript export of {predictor.model_name} failed: {str(e).splitlines()[0][:300]}") \
-                from None
+            raise ExportError(f"TorchScript export of {predictor.model_name} failed: {_why(e)}") from None
         os.replace(tmp, folder / TORCHSCRIPT_FILE)
         result.files["torchscript"] = folder / TORCHSCRIPT_FILE
+    onnx_meta: dict[str, Any] = {}
     if "onnx" in formats:
-        why = _onnx(model, task, img_size, folder / ONNX_FILE)
+        why, check = _onnx(model, task, img_size, folder / ONNX_FILE)
         if why is None:
             result.files["onnx"] = folder / ONNX_FILE
+            onnx_meta = {"opset": ONNX_OPSET, "inputs": ONNX_INPUTS[task], "outputs": ONNX_OUTPUTS[task],
+                         **_onnx_usage(model, task), "check": check}
         else:
             result.skipped["onnx"] = why
+            (folder / ONNX_FILE).unlink(missing_ok=True)  # an earlier export's file would pass for this one
     meta = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "task": task, "model": predictor.model_name,
             "classes": list(classes), "img_size": img_size, "run": run.name,
             "checkpoint": ckpt.name if ckpt else None, "files": {k: v.name for k, v in result.files.items()},
             "skipped": result.skipped, **_usage(task, img_size)}
+    if onnx_meta:
+        meta["onnx"] = onnx_meta
     tmp = folder / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, folder / META_FILE)

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import json
+import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from engine.export import ExportError, export_run, load_exported, read_export_meta
+from engine.export import ExportError, detections_difference, export_run, load_exported, onnx_tolerance, \
+    read_export_meta, run_onnx
 from engine.predict import Predictor
+from engine.transforms import inference_input
+from labeltool.core.images import load_image
 
 from .conftest import project_of
 
@@ -31,8 +36,35 @@ def _same(a, b, tol=1e-4):
                 assert x.rle == y.rle
 
 
+def _onnx_like_torchscript(folder: Path, images: list[Path]) -> int:
+    """Run each image through model.onnx in ONNX Runtime and through the
+    TorchScript file; assert the same outputs. Returns how many outputs
+    (detections, or images) were compared."""
+    meta = read_export_meta(folder)
+    task, size = meta["task"], meta["img_size"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit.load's deprecation notice
+        module = torch.jit.load(str(folder / "model.torchscript.pt")).eval()
+    compared = 0
+    for path in images:
+        x = inference_input(task, size, load_image(path))
+        x = x if task == "detect" else x[None]
+        got = run_onnx(folder / "model.onnx", x)
+        with torch.no_grad():
+            want = module([x])[0] if task == "detect" else {"logits": module(x)}
+        want = [want[k].numpy() for k in meta["onnx"]["outputs"]]
+        assert [g.shape for g in got] == [w.shape for w in want]
+        if task == "detect":
+            boxes, scores = detections_difference(want, got)
+            assert scores <= 1e-4 and boxes <= 1e-4 * max(x.shape[1:]), (boxes, scores)  # boxes: 1e-4 of the side
+        else:
+            assert np.abs(got[0] - want[0]).max() <= 1e-4
+        compared += len(got[0])
+    return compared
+
+
 @pytest.mark.parametrize("which", ["classification_run", "detection_run", "segmentation_run"])
-def test_torchscript_export_predicts_like_the_checkpoint(which, request, tmp_path):
+def test_export_predicts_like_the_checkpoint_in_torchscript_and_onnx(which, request, tmp_path):
     run = request.getfixturevalue(which)
     result = export_run(run, tmp_path / "export")
     assert (tmp_path / "export" / "model.torchscript.pt").is_file()
@@ -45,29 +77,39 @@ def test_torchscript_export_predicts_like_the_checkpoint(which, request, tmp_pat
     assert meta["classes"] == ckpt["classes"] and meta["task"] == ckpt["task"]
     assert meta["img_size"] == ckpt["img_size"] and meta["model"] == ckpt["model"]
     assert "input" in meta and "output" in meta
+    # Every model exports to ONNX now, detectors too, and the export checked it in ONNX Runtime.
+    assert result.files["onnx"] == tmp_path / "export" / "model.onnx" and result.skipped == meta["skipped"] == {}
+    assert meta["files"]["onnx"] == "model.onnx" and meta["onnx"]["opset"] >= 11
+    check = meta["onnx"]["check"]
+    assert check["runtime"] == "onnxruntime" and check["max_abs_diff"]
+    assert all(v <= onnx_tolerance(k, meta["img_size"]) for k, v in check["max_abs_diff"].items())
+    assert _onnx_like_torchscript(tmp_path / "export", images) > 0
+    assert not list((tmp_path / "export").glob("*.tmp"))
 
 
 @pytest.mark.filterwarnings("ignore:.*torch.jit.load.*:FutureWarning")
 def test_exported_file_runs_without_labeltool(classification_run, tmp_path):
     """What someone elsewhere does: torch.jit.load and call it on a tensor."""
-    export_run(classification_run, tmp_path)
+    export_run(classification_run, tmp_path, formats=("torchscript",))
     module = torch.jit.load(str(tmp_path / "model.torchscript.pt"))
     size = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))["img_size"]
     logits = module(torch.zeros(2, 3, size, size))
     assert logits.shape == (2, len(read_export_meta(tmp_path)["classes"]))
 
 
-def test_onnx_is_written_or_skipped_with_a_reason(classification_run, detection_run, tmp_path):
-    cls = export_run(classification_run, tmp_path / "cls")
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        assert "onnx" not in cls.files and "pip install onnx" in cls.skipped["onnx"]
-        assert "onnx" in read_export_meta(tmp_path / "cls")["skipped"]
+@pytest.mark.parametrize("missing, written", [("onnx", False), ("onnxruntime", True)])
+def test_without_onnx_packages_the_export_says_what_it_could_not_do(classification_run, tmp_path, monkeypatch,
+                                                                    missing, written):
+    monkeypatch.setitem(sys.modules, missing, None)  # what an import sees when the package is absent
+    (tmp_path / "model.onnx").write_bytes(b"an earlier export's")
+    result = export_run(classification_run, tmp_path, formats=("onnx",))
+    meta = read_export_meta(tmp_path)
+    if written:  # the file is there, but nothing ran it
+        assert result.files["onnx"].stat().st_size > 1_000_000 and not result.skipped  # the new file
+        assert meta["onnx"]["check"]["runtime"] is None and "onnxruntime" in meta["onnx"]["check"]["note"]
     else:
-        assert cls.files["onnx"].stat().st_size > 0
-    det = export_run(detection_run, tmp_path / "det", formats=("onnx",))
-    assert "TorchScript" in det.skipped["onnx"] and not det.files
+        assert not result.files and "pip install onnx" in result.skipped["onnx"] == meta["skipped"]["onnx"]
+        assert "onnx" not in meta and not (tmp_path / "model.onnx").exists()
 
 
 def test_broken_export_folders_are_refused_with_a_message(tmp_path):
@@ -90,7 +132,8 @@ def test_cli_export_then_predict_with_the_export(detection_run, tmp_path, capsys
 
     project = project_of(detection_run)
     assert main(["export-model", str(project), "--out", str(tmp_path / "model")]) == 0  # project: newest run
-    assert "torchscript: model.torchscript.pt" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "torchscript: model.torchscript.pt" in out and "onnx: model.onnx" in out and "skipped" not in out
     image = _images(detection_run, 1)[0]
     assert main(["predict", str(tmp_path / "model"), str(image), "--out", str(tmp_path / "json"),
                  "--score", "0.0"]) == 0
