@@ -4,13 +4,15 @@ is ``.../labels/x.txt``), ``data.yaml`` and ``classes.txt``.
 
 A line is ``class cx cy w h`` (a box, normalised by the image size) or
 ``class x1 y1 x2 y2 ...`` (a polygon, the segment format). ``data.yaml`` is
-written by hand and read by a small tolerant parser: no PyYAML needed.
+YAML as Ultralytics reads it (``yaml.safe_load``): no tags, and no aliases
+either, since a few nested aliases expand to billions of names.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+import yaml
 
 from labeltool.core.images import ImageLoadError, is_image_file, read_size
 from labeltool.core.raster import mask_polygons
@@ -51,13 +53,24 @@ def label_line(shape: Shape, cls: int, width: int, height: int) -> tuple[str | N
     return f"{cls} {coords}", note
 
 
+class _Name(str):
+    """A class name, written double-quoted: names such as ``yes``, ``1``,
+    ``null`` or ``a: b`` stay text for every YAML reader, 1.1 or 1.2."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Name, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+
+
 def data_yaml(classes: list[str], train: str, val: str) -> str:
-    # Names are JSON-quoted: a JSON string is a valid YAML double-quoted
-    # scalar, so names with ':' or '#' or Chinese need no special care.
-    lines = ["# Written by labeltool. Paths are relative to this file's folder.",
-             f"train: {train}", f"val: {val}", f"nc: {len(classes)}", "names:"]
-    lines += [f"  {i}: {json.dumps(name, ensure_ascii=False)}" for i, name in enumerate(classes)]
-    return "\n".join(lines) + "\n"
+    """Ultralytics' ``data.yaml``; ``names`` as the mapping it writes itself
+    (``{0: person}``), non-ASCII names as they are (not ``\\u`` escapes)."""
+    doc = {"train": train, "val": val, "nc": len(classes), "names": {i: _Name(n) for i, n in enumerate(classes)}}
+    return ("# Written by labeltool. Paths are relative to this file's folder.\n"
+            + yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
 
 
 def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: CopyMode = "copy",
@@ -95,69 +108,60 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
 
 
 # ------------------------------------------------------------------- reading
-def _unquote(s: str) -> str:
-    s = s.strip()
-    if len(s) >= 2 and s[0] == s[-1] == '"':
-        try:
-            return str(json.loads(s))
-        except ValueError:
-            return s[1:-1]
-    if len(s) >= 2 and s[0] == s[-1] == "'":
-        return s[1:-1].replace("''", "'")
-    return s
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load`` without aliases. Safe loading refuses tags
+    (``!!python/object``), but aliases still share one object many times:
+    nine nested levels of ten make 10**9 names when anything walks them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"alias *{event.anchor} refused (data.yaml needs none)",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
-def _split_flow(body: str) -> list[str]:
-    """Items of a YAML flow list body (``a, 'b, c', "d"``)."""
-    items, cur, quote = [], "", ""
-    for ch in body:
-        if quote:
-            cur += ch
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-            cur += ch
-        elif ch == ",":
-            items.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        items.append(cur)
-    return [_unquote(i) for i in items]
+def load_data_yaml(text: str) -> dict[str, Any]:
+    """The mapping of a ``data.yaml`` ({} when it is empty). ValueError when
+    it is not YAML, uses aliases or tags, or is not a mapping."""
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as e:
+        raise ValueError(f"not valid YAML: {' '.join(str(e).split())[:300]}") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ValueError(f"data.yaml holds a {type(doc).__name__}, not a mapping of keys (train, val, names)")
+    return doc
+
+
+def _name(value: Any, cls: int) -> str:
+    if value is None:  # ``3:`` with nothing after it
+        return str(cls)
+    if isinstance(value, (list, dict)):
+        raise ValueError(f"class {cls}: name is a {type(value).__name__}, not text")
+    return str(value)
 
 
 def parse_names(text: str) -> list[str] | None:
-    """Class names from a ``data.yaml``: ``names: [a, b]``, a block list
-    (``- a``) or a mapping (``0: a``). None when there is no ``names`` key."""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if not line.startswith("names:"):
-            continue
-        rest = line[len("names:"):].split(" #")[0].strip()
-        if rest.startswith("["):
-            return _split_flow(rest[1:rest.rindex("]")] if "]" in rest else rest[1:])
-        if rest.startswith("{"):
-            pairs = _split_flow(rest[1:rest.rindex("}")] if "}" in rest else rest[1:])
-            return _from_mapping([p.split(":", 1) for p in pairs if ":" in p])
-        items, mapping = [], []
-        for sub in lines[i + 1:]:
-            if not sub.strip() or sub.lstrip().startswith("#"):
-                continue
-            if not sub[:1].isspace() and not sub.startswith("-"):
-                break
-            s = sub.strip()
-            if s.startswith("- "):
-                items.append(_unquote(s[2:]))
-            elif ":" in s:
-                mapping.append(s.split(":", 1))
-        return items if items else _from_mapping(mapping)
-    return None
-
-
-def _from_mapping(pairs: list[list[str]]) -> list[str]:
-    named = {int(k.strip().strip("'\"")): _unquote(v) for k, v in pairs}
+    """Class names from a ``data.yaml``: ``names`` as a list (``[a, b]`` or
+    ``- a``) or a mapping of ids (``0: a``; ids it skips are named by their
+    number). None when there is no ``names`` key."""
+    doc = load_data_yaml(text)
+    if "names" not in doc:
+        return None
+    names = doc["names"]
+    if names is None:
+        return []
+    if isinstance(names, list):
+        return [_name(v, i) for i, v in enumerate(names)]
+    if not isinstance(names, dict):
+        raise ValueError(f"names is a {type(names).__name__}: give a list or a mapping of class ids")
+    named: dict[int, str] = {}
+    for k, v in names.items():
+        if isinstance(k, bool) or not isinstance(k, (int, str)):
+            raise ValueError(f"names: key {k!r} is not a class id")
+        named[int(k)] = _name(v, int(k))
     if named and not 0 <= min(named) <= max(named) < 100_000:
         raise ValueError(f"class ids {min(named)}..{max(named)} out of range")
     return [named.get(i, str(i)) for i in range(max(named) + 1)] if named else []
