@@ -10,9 +10,11 @@ A run lives in ``<project>/.labeltool/runs/<timestamp>-<model>/``:
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, replace
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -26,15 +28,15 @@ from labeltool.core.store import ProjectStore, Snapshot
 from .callbacks import MetricsFile, tensorboard_or_none
 from .checkpoint import load_checkpoint
 from .config import TrainConfig
-from .data import LabelledImages, build_task_data, collate
+from .data import LabelledImages, TaskData, build_task_data, collate
 from .device import resolve_device
 from .distributed import DistInfo, setup_distributed
 from .errors import ConfigError, EngineError, WeightsUnavailableError
 from .events import Callback, CancelToken, EndReason, Log, TrainEnd, dispatch
-from .models import get_spec
+from .models import ModelSpec, get_spec
 from .models.weights import ensure_weights, load_weights_file
 from .optim import build_optimizer, default_warmup
-from .runs import RUNS_DIR, runs_root  # noqa: F401  (RUNS_DIR: imported from here before)
+from .runs import resolve_run, runs_root
 from .tasks import adapter_for
 from .trainer import Trainer, TrainerParts, TrainState
 from .transforms import eval_transform, train_transform
@@ -49,37 +51,33 @@ class RunResult:
     message: str = ""
 
 
-def resolve_run(project_root: Path | str, run: str | os.PathLike) -> Path:
-    """A run folder from a path or a run name of the project."""
-    p = Path(run)
-    if p.is_dir():
-        return p.resolve()
-    candidate = runs_root(project_root) / str(run)
-    if candidate.is_dir():
-        return candidate.resolve()
-    raise ConfigError(f"no run {run!r}: give a run folder or a name under {runs_root(project_root)}")
-
-
 def default_workers(world_size: int = 1) -> int:
     # Leave two cores for the training process itself (and the window).
     return max(0, min(8, (os.cpu_count() or 1) // world_size - 2))
 
 
 def train(project_root: Path | str, config: TrainConfig, callbacks: Sequence[Callback] = (),
-          cancel: CancelToken | None = None, snapshot: Snapshot | None = None) -> RunResult:
+          cancel: CancelToken | None = None, snapshot: Snapshot | None = None,
+          worker_start: str | None = None) -> RunResult:
     """Train as ``config`` says. Never raises for a failed run: the last
     event is a :class:`TrainEnd` whose ``reason`` and ``message`` say what
-    happened, and the result repeats them."""
+    happened, and the result repeats them.
+
+    ``worker_start`` is how data-loader workers start (``"fork"``,
+    ``"spawn"``, ``"forkserver"``; None: the platform's default); a property
+    of the calling process, not of the run, so it is not in the config: the
+    window passes ``"forkserver"`` (see :func:`worker_context`)."""
     user_callbacks = list(callbacks)
     dist = DistInfo()
     file_cb: MetricsFile | None = None
     try:
         dist = setup_distributed(config.device)
-        parts, cfg, state, logs, file_cb = _prepare(Path(project_root), config, snapshot, dist, user_callbacks)
+        parts, cfg, state, logs, file_cb = _prepare(Path(project_root), config, snapshot, dist, user_callbacks,
+                                                     worker_start)
         listeners: list[Callback] = []
         if file_cb is not None:
             listeners.append(file_cb)
-            tb = tensorboard_or_none(parts.run_dir) if parts.run_dir else None
+            tb = tensorboard_or_none(parts.run_dir, logs) if parts.run_dir else None
             if tb is not None:
                 listeners.append(tb)
         trainer = Trainer(parts, cfg, listeners + user_callbacks, cancel, state, logs)
@@ -106,10 +104,32 @@ def _emit_now(callbacks: list[Callback], dist: DistInfo, level: str, message: st
             dispatch(cb, Log(level, message))  # type: ignore[arg-type]
 
 
-def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: DistInfo,
-             callbacks: list[Callback]) -> tuple[TrainerParts, TrainConfig, TrainState, list[Log], MetricsFile | None]:
+def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: DistInfo, callbacks: list[Callback],
+             worker_start: str | None = None,
+             ) -> tuple[TrainerParts, TrainConfig, TrainState, list[Log], MetricsFile | None]:
+    """Everything the loop needs, set up in this order."""
     root = root.expanduser().resolve()
     logs: list[Log] = []
+    cfg, spec, ckpt, resume_dir = _resolve_config(root, config)
+    data = _take_snapshot(root, cfg, snapshot, dist, ckpt, logs)
+    device = resolve_device(cfg.device, dist.local_rank if dist.enabled else None)
+    torch.manual_seed(cfg.seed + dist.rank)
+    model = _build_model(spec, cfg, len(data.classes), ckpt, device, dist, callbacks, logs)
+    optimizer = _build_optimizer(model, spec, cfg, ckpt)
+    wrapped = _wrap_for_ranks(model, device, dist)
+    loaders = _build_loaders(cfg, data, dist, device, worker_start)
+    run_dir, file_cb = _open_run_folder(root, resume_dir, spec.name, cfg, data.classes, loaders.batch, dist)
+    parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
+                         data=data, train_loader=loaders.train, val_loader=loaders.val, sampler=loaders.sampler,
+                         optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=loaders.total_steps,
+                         warmup=loaders.warmup, run_dir=run_dir, dist=dist)
+    return parts, cfg, _resumed_state(ckpt), logs, file_cb
+
+
+def _resolve_config(root: Path, config: TrainConfig,
+                    ) -> tuple[TrainConfig, ModelSpec, dict[str, Any] | None, Path | None]:
+    """The config with the model's defaults filled in; a resumed run takes
+    its task, model and image size from its checkpoint (returned too)."""
     ckpt: dict[str, Any] | None = None
     resume_dir: Path | None = None
     cfg = replace(config, extra=dict(config.extra))
@@ -123,8 +143,13 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     cfg = replace(cfg, lr=cfg.lr or spec.lr, img_size=cfg.img_size or spec.img_size)
     if cfg.task != "detect" and cfg.img_size % 32:
         raise ConfigError(f"--img-size must be a multiple of 32 for {cfg.task}, got {cfg.img_size}")
+    return cfg, spec, ckpt, resume_dir
 
-    # The snapshot: taken once by rank 0 so every rank trains on the same labels.
+
+def _take_snapshot(root: Path, cfg: TrainConfig, snapshot: Snapshot | None, dist: DistInfo,
+                   ckpt: dict[str, Any] | None, logs: list[Log]) -> TaskData:
+    """The labels to train on: taken once by rank 0 so every rank trains on
+    the same ones, split into train and validation."""
     if dist.is_main and snapshot is None:
         with ProjectStore.open(root, readonly=True) as store:
             snapshot = store.snapshot()
@@ -134,10 +159,13 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     if not data.val:
         logs.append(Log("warning", "no validation images (too few labelled images or --val 0): "
                                    "metrics are not computed and best.pt is not chosen"))
+    return data
 
-    device = resolve_device(cfg.device, dist.local_rank if dist.enabled else None)
-    torch.manual_seed(cfg.seed + dist.rank)
 
+def _build_model(spec: ModelSpec, cfg: TrainConfig, n_classes: int, ckpt: dict[str, Any] | None,
+                 device: torch.device, dist: DistInfo, callbacks: list[Callback], logs: list[Log]) -> torch.nn.Module:
+    """The bare model on ``device``: pretrained, from a weights file or from
+    the resumed checkpoint."""
     # Pretrained weights: rank 0 downloads, the others wait for the file
     # (or for the error, so that no rank trains alone).
     pretrained = cfg.pretrained and ckpt is None and not cfg.weights
@@ -151,24 +179,51 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
         error = dist.broadcast(error)
         if error:
             raise WeightsUnavailableError(error)
-    model = spec.build(len(data.classes), pretrained, cfg.img_size, options=cfg.extra.get("detector"))
+    model = spec.build(n_classes, pretrained, cfg.img_size, options=cfg.extra.get("detector"))
     if cfg.weights and ckpt is None:
         n = load_weights_file(model, cfg.weights, spec.backbone(model))
         logs.append(Log("info", f"loaded {n} tensors from {cfg.weights}"))
     if ckpt is not None:
         model.load_state_dict(ckpt["state_dict"])
     model.to(device)
-    cuda = device.type == "cuda"
-    if cuda and cfg.task != "detect":
+    if device.type == "cuda" and cfg.task != "detect":
         model.to(memory_format=torch.channels_last)
+    return model
+
+
+def _build_optimizer(model: torch.nn.Module, spec: ModelSpec, cfg: TrainConfig,
+                     ckpt: dict[str, Any] | None) -> torch.optim.Optimizer:
     optimizer = build_optimizer(model, spec, cfg, cfg.lr)
     if ckpt is not None and "optimizer" in ckpt:
         optimizer.load_state_dict(ckpt["optimizer"])
-    wrapped: torch.nn.Module = model
-    if dist.enabled:
-        wrapped = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if cuda else None)
+    return optimizer
 
+
+def _wrap_for_ranks(model: torch.nn.Module, device: torch.device, dist: DistInfo) -> torch.nn.Module:
+    """The model the loop steps: DDP-wrapped under torchrun, else the model itself."""
+    if not dist.enabled:
+        return model
+    device_ids = [device.index] if device.type == "cuda" else None
+    return torch.nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+
+
+@dataclass
+class _Loaders:
+    train: DataLoader
+    val: DataLoader | None  # None without validation images, and on ranks other than 0
+    sampler: DistributedSampler | None
+    batch: int
+    total_steps: int
+    warmup: int
+
+
+def _build_loaders(cfg: TrainConfig, data: TaskData, dist: DistInfo, device: torch.device,
+                   worker_start: str | None) -> _Loaders:
+    """The data loaders, and the run's length in steps that follows from them."""
     workers = cfg.workers if cfg.workers is not None else default_workers(dist.world_size)
+    cuda = device.type == "cuda"
+    # Only multi-process loading takes a start method (DataLoader refuses one otherwise).
+    context = worker_context(worker_start) if workers > 0 else None
     train_ds = LabelledImages(data.train, cfg.task, data.classes, train_transform(cfg.task, cfg.img_size))
     batch = max(1, min(cfg.batch_size, len(train_ds)))
     sampler = DistributedSampler(train_ds, dist.world_size, dist.rank, shuffle=True, seed=cfg.seed) \
@@ -177,33 +232,58 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     per_rank = len(train_ds) // dist.world_size
     train_loader = DataLoader(train_ds, batch_size=batch, shuffle=sampler is None, sampler=sampler,
                               num_workers=workers, collate_fn=collate, pin_memory=cuda,
-                              drop_last=per_rank > batch, persistent_workers=workers > 0, generator=generator)
+                              drop_last=per_rank > batch, persistent_workers=workers > 0, generator=generator,
+                              multiprocessing_context=context)
     val_loader = None
     if data.val and dist.is_main:
         val_ds = LabelledImages(data.val, cfg.task, data.classes, eval_transform(cfg.task, cfg.img_size))
         val_loader = DataLoader(val_ds, batch_size=batch, num_workers=workers, collate_fn=collate,
-                                pin_memory=cuda, persistent_workers=workers > 0)
+                                pin_memory=cuda, persistent_workers=workers > 0, multiprocessing_context=context)
     total = cfg.epochs * len(train_loader)
     if cfg.max_steps is not None:
         total = min(total, cfg.max_steps)
     warmup = cfg.warmup_steps if cfg.warmup_steps is not None else default_warmup(total)
+    return _Loaders(train_loader, val_loader, sampler, batch, total, warmup)
 
-    run_dir: Path | None = None
-    file_cb: MetricsFile | None = None
-    if dist.is_main:
-        run_dir = resume_dir or _new_run_dir(root, spec.name)
-        _write_config(run_dir, cfg, data.classes, batch, dist.world_size)
-        file_cb = MetricsFile(run_dir / "metrics.jsonl")
-    state = TrainState()
-    if ckpt is not None:
-        state = TrainState(step=int(ckpt["step"]), epochs_done=int(ckpt["epoch"]), best_metric=ckpt.get("best_metric"),
-                           best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]),
-                           best_loss=float(ckpt.get("best_loss") or "inf"))
-    parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
-                         data=data, train_loader=train_loader, val_loader=val_loader, sampler=sampler,
-                         optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=total, warmup=warmup,
-                         run_dir=run_dir, dist=dist)
-    return parts, cfg, state, logs, file_cb
+
+def worker_context(start: str | None) -> BaseContext | None:
+    """The multiprocessing context data-loader workers start with; None:
+    the platform's default (``fork`` on Linux before Python 3.14).
+
+    ``fork`` copies the whole process, threads' locks included: fine for the
+    command line, unsafe from the window, whose Qt threads may hold a lock at
+    that moment (and whose cyclic GC is off, which a forked worker would
+    inherit). ``spawn`` and ``forkserver`` start clean processes instead."""
+    if start is None:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    if start not in methods:
+        raise ConfigError(f"data-loader workers cannot start by {start!r} here; use one of {', '.join(methods)}")
+    context = multiprocessing.get_context(start)
+    if start == "forkserver":
+        # The server imports the data code (torch, torchvision) once; each
+        # worker then forks from it ready instead of importing them again.
+        context.set_forkserver_preload(["engine.data"])
+    return context
+
+
+def _open_run_folder(root: Path, resume_dir: Path | None, model_name: str, cfg: TrainConfig, classes: list[str],
+                     batch: int, dist: DistInfo) -> tuple[Path | None, MetricsFile | None]:
+    """Rank 0's run folder (the resumed one, or a new one) with its config
+    written and its metrics file open; nothing on the other ranks."""
+    if not dist.is_main:
+        return None, None
+    run_dir = resume_dir or _new_run_dir(root, model_name)
+    _write_config(run_dir, cfg, classes, batch, dist.world_size)
+    return run_dir, MetricsFile(run_dir / "metrics.jsonl")
+
+
+def _resumed_state(ckpt: dict[str, Any] | None) -> TrainState:
+    if ckpt is None:
+        return TrainState()
+    return TrainState(step=int(ckpt["step"]), epochs_done=int(ckpt["epoch"]), best_metric=ckpt.get("best_metric"),
+                      best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]),
+                      best_loss=float(ckpt.get("best_loss") or "inf"))
 
 
 def _new_run_dir(root: Path, model: str) -> Path:

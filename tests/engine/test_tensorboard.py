@@ -102,7 +102,6 @@ def test_missing_tensorboard_is_one_warning_with_the_reason(tmp_path, monkeypatc
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.xfail(strict=True, reason="engine/run.py does not yet pass its pending logs to tensorboard_or_none")
 def test_a_run_without_tensorboard_says_so_once(tiny_classify, recorder, monkeypatch):
     monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)
     result = train(tiny_classify, tiny_config(epochs=2), [recorder])
