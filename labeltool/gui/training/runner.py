@@ -13,6 +13,7 @@ but a pixmap conversion.
 """
 from __future__ import annotations
 
+import multiprocessing
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,11 +43,21 @@ from .thumbnails import Thumbnail, render_thumbnail
 TrainFn = Callable[..., Any]
 
 
+# Data-loader workers started from the window never fork it: a fork copies
+# the Qt threads' locks in whatever state they are (engine.run.worker_context).
+# forkserver forks from a clean server that imports the data code once: the
+# first loader waits for that, later ones (validation, the next run) do not.
+# Measured on two busy cores, 2 workers, time to the first batch: forkserver
+# 6-8 s the first time, 0.4-0.6 s after; spawn 9-16 s every time (each worker
+# imports torch); fork 0.2-0.3 s. Windows has only spawn.
+WORKER_START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def _engine_train(*args: Any, **kwargs: Any) -> Any:
     # Imported when a run starts, not when the window opens: torch is slow to import.
     from engine.run import train
 
-    return train(*args, **kwargs)
+    return train(*args, worker_start=WORKER_START, **kwargs)
 
 
 @dataclass
@@ -187,10 +198,6 @@ class TrainingRunner(QObject):
         """Ask the run to stop; the engine checks once per step and keeps its last checkpoint."""
         if self._token is not None:
             self._token.cancel()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._token is not None and self._token.cancelled
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the thread ends (tests and shutdown); True when it has."""
