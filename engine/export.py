@@ -23,7 +23,7 @@ import json
 import math
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List
 
@@ -176,62 +176,88 @@ def run_onnx(path: Path, x: torch.Tensor) -> list[Any]:
     return session.run(None, {session.get_inputs()[0].name: x.numpy()})
 
 
-def detections_difference(want: list[np.ndarray], got: list[np.ndarray]) -> tuple[float, float]:
-    """Largest differences ``(of boxes, of scores)`` between two detectors'
-    ``(boxes, labels, scores)``, each detection of ``got`` paired with the
-    closest one of ``want`` that has its label: detections whose scores tie
-    (or differ in the last bit) come in whatever order the runtime's sort
-    leaves them, and that order is not a difference. ``inf`` when the
-    counts differ or a detection has no counterpart."""
+@dataclass
+class DetectionMatch:
+    boxes: float  # largest box difference of the paired detections, in pixels
+    scores: float  # largest score difference of the paired detections
+    unmatched: int  # detections of either side without a counterpart
+    detections: int  # the more numerous side's count
+
+
+def match_detections(want: list[np.ndarray], got: list[np.ndarray], box_tol: float,
+                     score_tol: float) -> DetectionMatch:
+    """Pair two detectors' ``(boxes, labels, scores)``: each detection of
+    ``got`` with the closest free one of ``want`` that has its label, a box
+    within ``box_tol`` pixels and a score within ``score_tol``.
+
+    Pairing, not rank: detections whose scores tie (or differ in the last
+    bit) come in whatever order the runtime's sort leaves them. And a few
+    may have no counterpart at all without the graph being wrong: NMS keeps
+    or drops a box whose overlap sits at its IoU threshold by a rounding,
+    and one flip early (among the region proposals) changes a detection or
+    two downstream; ``unmatched`` counts them."""
     (wb, wl, ws), (gb, gl, gs) = ([np.asarray(a, np.float64) for a in d] for d in (want, got))
-    if len(wb) != len(gb):
-        return math.inf, math.inf
     free = np.ones(len(wb), bool)
     worst_box = worst_score = 0.0
+    matched = 0
     for box, label, score in zip(gb, gl, gs):
         box_diff, score_diff = np.abs(wb - box).max(1, initial=0.0), np.abs(ws - score)
-        cost = np.maximum(box_diff, score_diff)
+        cost = np.maximum(box_diff / box_tol, score_diff / score_tol)
         cost[(wl != label) | ~free] = math.inf
-        j = int(cost.argmin())
-        if not math.isfinite(cost[j]):
-            return math.inf, math.inf
+        j = int(cost.argmin()) if len(cost) else -1
+        if j < 0 or not cost[j] <= 1.0:
+            continue
         free[j] = False
+        matched += 1
         worst_box, worst_score = max(worst_box, float(box_diff[j])), max(worst_score, float(score_diff[j]))
-    return worst_box, worst_score
+    return DetectionMatch(worst_box, worst_score, len(wb) + len(gb) - 2 * matched, max(len(wb), len(gb)))
 
 
-def onnx_difference(model: nn.Module, task: str, img_size: int, path: Path) -> dict[str, float]:
-    """The largest absolute difference of each output of ONNX Runtime
-    against the PyTorch model's, on :func:`onnx_example`: ``boxes`` (pixels)
-    and ``scores`` of a detector (labels must agree), ``logits`` of the
-    others. ``inf`` where the shapes or the number of detections differ."""
+# How far ONNX Runtime may be from PyTorch for an export to pass. float32
+# kernels sum in other orders: measured differences are 1e-5 and less for
+# logits and scores, 3e-3 px for boxes at 800 px (their decoding
+# exponentiates). These bounds are far above that noise and far below a
+# wrong graph (a box off by a pixel, a score off by a thousandth).
+LOGIT_TOL, SCORE_TOL, BOX_TOL_PER_PX = 1e-3, 1e-3, 1e-3
+
+
+def onnx_difference(model: nn.Module, task: str, img_size: int, path: Path) -> dict[str, Any]:
+    """ONNX Runtime against the PyTorch model on :func:`onnx_example`: the
+    largest absolute difference of the ``logits`` (``inf`` when their shapes
+    differ) and the largest logit, or for a detector the fields of
+    :func:`match_detections`."""
     x = onnx_example(task, img_size)
     got = run_onnx(path, x)
     with torch.no_grad():
         ref = model([x])[0] if task == "detect" else {"logits": model(x)}
     want = [ref[name].numpy() for name in ONNX_OUTPUTS[task]]
     if task == "detect":
-        boxes, scores = detections_difference(want, got)
-        return {"boxes": boxes, "scores": scores}
+        return asdict(match_detections(want, got, BOX_TOL_PER_PX * img_size, SCORE_TOL))
+    size = float(np.abs(want[0]).max(initial=0.0))
     if want[0].shape != got[0].shape:
-        return {"logits": math.inf}
-    return {"logits": float(np.abs(want[0].astype(np.float64) - got[0]).max())}
+        return {"logits": math.inf, "largest_logit": size}
+    return {"logits": float(np.abs(want[0].astype(np.float64) - got[0]).max()), "largest_logit": size}
 
 
-def onnx_tolerance(output: str, img_size: int) -> float:
-    """How far ONNX Runtime may be from PyTorch for the export to pass.
-    float32 kernels sum in other orders; measured differences are 1e-5 and
-    less for logits and scores, 2e-4 px for boxes (their decoding
-    exponentiates): these bounds are far above that noise and far below a
-    wrong graph (a box off by a pixel, a score off by a thousandth)."""
-    return 1e-3 * img_size if output == "boxes" else 1e-3
+def onnx_mismatch(diffs: dict[str, Any], img_size: int) -> str | None:
+    """Why :func:`onnx_difference`'s measures fail an export, or None."""
+    if "logits" in diffs:
+        v = diffs["logits"]
+        if v <= LOGIT_TOL * max(1.0, diffs["largest_logit"]):  # float32: relative to the values' size
+            return None
+        return f"logits differ by up to {v:.3g}" if math.isfinite(v) else "the logits' shapes differ"
+    # One NMS flip leaves one detection unpaired on each side; a wrong graph leaves most.
+    if diffs["unmatched"] <= max(2, diffs["detections"] // 10):
+        return None
+    return (f"{diffs['unmatched']} of {diffs['detections']} detections have no counterpart within "
+            f"{BOX_TOL_PER_PX * img_size:g} px and {SCORE_TOL:g} in score")
 
 
 def _why(e: Exception) -> str:
     return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}"
 
 
-def _onnx(model: nn.Module, task: str, img_size: int, path: Path) -> tuple[str | None, dict[str, Any]]:
+def write_onnx(model: nn.Module, task: str, img_size: int, path: Path) -> tuple[str | None, dict[str, Any]]:
     """Write ``path`` and check it in ONNX Runtime. Returns ``(why not,
     check)``: why there is no ONNX file (None when there is one), and what
     the check measured."""
@@ -250,13 +276,11 @@ def _onnx(model: nn.Module, task: str, img_size: int, path: Path) -> tuple[str |
         except Exception as e:  # noqa: BLE001 - a file the runtime cannot run is not an export
             tmp.unlink(missing_ok=True)
             return f"ONNX Runtime cannot run the exported file ({_why(e)})", {}
-        bad = {k: v for k, v in diffs.items() if not v <= onnx_tolerance(k, img_size)}
-        if bad:
+        why = onnx_mismatch(diffs, img_size)
+        if why is not None:
             tmp.unlink(missing_ok=True)
-            how = ", ".join(f"{k} by up to {v:.3g}" if math.isfinite(v) else f"{k} in shape or number"
-                            for k, v in bad.items())
-            return f"ONNX Runtime's outputs differ from PyTorch's: {how}", {}
-        check = {"runtime": "onnxruntime", "max_abs_diff": diffs}
+            return f"ONNX Runtime's outputs differ from PyTorch's: {why}", {}
+        check = {"runtime": "onnxruntime", "input": "random, seed 0", **diffs}
     os.replace(tmp, path)
     return None, check
 
@@ -294,7 +318,7 @@ def export_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = N
         result.files["torchscript"] = folder / TORCHSCRIPT_FILE
     onnx_meta: dict[str, Any] = {}
     if "onnx" in formats:
-        why, check = _onnx(model, task, img_size, folder / ONNX_FILE)
+        why, check = write_onnx(model, task, img_size, folder / ONNX_FILE)
         if why is None:
             result.files["onnx"] = folder / ONNX_FILE
             onnx_meta = {"opset": ONNX_OPSET, "inputs": ONNX_INPUTS[task], "outputs": ONNX_OUTPUTS[task],

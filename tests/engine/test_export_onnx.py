@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine.export import ONNX_OUTPUTS, detections_difference, export_onnx, onnx_difference, onnx_tolerance, \
-    run_onnx, to_torchscript
+from engine.export import ONNX_OUTPUTS, export_onnx, match_detections, onnx_difference, onnx_mismatch, run_onnx, \
+    to_torchscript, write_onnx
 from engine.models import get_spec
 
 TOL = 1e-4  # absolute
@@ -56,26 +56,63 @@ def test_onnx_runs_in_onnxruntime_like_the_torchscript_module(name, size, tmp_pa
         assert [(g.shape, g.dtype) for g in got] == [(w.shape, w.dtype) for w in want]
         if spec.task == "detect":
             assert len(np.unique(want[2])) > len(want[2]) // 2, "scores all tie: nothing would be compared"
-            boxes, scores = detections_difference(want, got)
-            # Boxes in pixels: 1e-4 of the image's side (0.01 px here; 2e-4 px measured).
-            assert scores <= TOL and boxes <= TOL * max(x.shape[1:]), (boxes, scores)
+            # Boxes in pixels: within 1e-4 of the image's side (0.01 px here; 2e-4 px measured).
+            match = match_detections(want, got, box_tol=TOL * max(x.shape[1:]), score_tol=TOL)
+            assert match.unmatched == 0 and match.detections == len(got[0]) > 0, match
         else:
             assert got[0].shape[0] == x.shape[0] == 2
             assert np.abs(got[0] - want[0]).max() <= TOL
     diffs = onnx_difference(model, spec.task, size, path)  # the check export_run makes
-    assert set(diffs) == ({"boxes", "scores"} if spec.task == "detect" else {"logits"})
-    assert all(v <= onnx_tolerance(k, size) for k, v in diffs.items()), diffs
+    assert onnx_mismatch(diffs, size) is None, diffs
+    assert diffs["unmatched"] == 0 and diffs["detections"] > 0 if spec.task == "detect" else diffs["logits"] <= TOL
 
 
 def test_detections_are_paired_by_content_not_by_order():
     boxes = np.array([[0, 0, 10, 10], [5, 5, 20, 20], [1, 1, 2, 2]], np.float32)
     labels, scores = np.array([1, 2, 1]), np.array([0.5, 0.5, 0.25], np.float32)
-    swapped = [boxes[[1, 0, 2]], labels[[1, 0, 2]], scores[[1, 0, 2]]]  # a tie, broken the other way
-    assert detections_difference([boxes, labels, scores], swapped) == (0.0, 0.0)
+    want = [boxes, labels, scores]
+
+    def match(b, l, s):
+        m = match_detections(want, [b, l, s], box_tol=1.0, score_tol=0.2)
+        return m.boxes, m.scores, m.unmatched
+
+    order = [1, 0, 2]  # a tie, broken the other way
+    assert match(boxes[order], labels[order], scores[order]) == (0.0, 0.0, 0)
     moved, lower = boxes.copy(), scores.copy()
     moved[2] += 0.5
     lower[0] -= 0.125
-    assert detections_difference([boxes, labels, scores], [moved, labels, lower]) == pytest.approx((0.5, 0.125))
-    inf = (float("inf"), float("inf"))
-    assert detections_difference([boxes, labels, scores], [boxes, np.array([1, 2, 2]), scores]) == inf
-    assert detections_difference([boxes, labels, scores], [boxes[:2], labels[:2], scores[:2]]) == inf
+    assert match(moved, labels, lower) == pytest.approx((0.5, 0.125, 0))
+    moved[2] += 1.0  # now beyond box_tol: one unpaired on each side
+    assert match(moved, labels, scores)[2] == 2
+    assert match(boxes, np.array([1, 2, 2]), scores)[2] == 2  # a label changed
+    assert match(boxes[:2], labels[:2], scores[:2])[2] == 1  # one detection lost
+    assert match(boxes[:0], labels[:0], scores[:0])[2] == 3
+
+
+def test_an_export_fails_its_check_when_detections_or_logits_differ():
+    assert onnx_mismatch({"logits": 1e-5, "largest_logit": 0.5}, 64) is None
+    assert "up to 0.01" in onnx_mismatch({"logits": 0.01, "largest_logit": 0.5}, 64)
+    assert onnx_mismatch({"logits": 0.01, "largest_logit": 40.0}, 64) is None  # 2.5e-4 of the values
+    assert "shapes" in onnx_mismatch({"logits": float("inf"), "largest_logit": 1.0}, 64)
+    fine = {"boxes": 0.0, "scores": 0.0, "detections": 100}
+    assert onnx_mismatch({**fine, "unmatched": 10}, 800) is None  # a few NMS flips
+    assert "11 of 100 detections" in onnx_mismatch({**fine, "unmatched": 11}, 800)
+    assert onnx_mismatch({**fine, "unmatched": 2, "detections": 3}, 800) is None
+    assert onnx_mismatch({**fine, "unmatched": 3, "detections": 3}, 800) is not None
+
+
+class _Noisy(torch.nn.Module):
+    """A classifier whose output PyTorch and ONNX Runtime cannot agree on:
+    fresh random numbers on each side (the graph holds a RandomNormal)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean((2, 3)) + torch.randn(x.shape[0], 3)
+
+
+def test_a_file_that_does_not_match_pytorch_is_not_kept(tmp_path):
+    path = tmp_path / "model.onnx"
+    why, check = write_onnx(_Noisy(), "classify", 32, path)
+    assert why is not None and "logits differ" in why and check == {}
+    assert not list(tmp_path.iterdir())  # neither model.onnx nor its temporary file
+    why, check = write_onnx(get_spec("resnet18").build(3, pretrained=False).eval(), "classify", 32, path)
+    assert why is None and path.is_file() and check["runtime"] == "onnxruntime" and check["logits"] <= TOL
