@@ -14,7 +14,7 @@ from labeltool.core import grabcut, raster
 from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion, shape_from_dict, shape_to_dict
 
-from .canvas import geometry as geo
+from labeltool.core import shape_edits as geo
 from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
 from .label_picker import LabelPicker, RecentLabels
 from .lifetime import deleted_after

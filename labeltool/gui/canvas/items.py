@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from labeltool.core.shape_edits import nearest_edge
 from labeltool.core.shapes import Box, Mask, Point, Shape, TextRegion
 
 Z_SHAPES, Z_OVERLAY, Z_HANDLES, Z_PREVIEW = 10, 20, 30, 40
@@ -129,8 +130,6 @@ class _PathItem(ShapeItem):
         q = QPointF(*p)
         if self._poly.containsPoint(q, Qt.FillRule.OddEvenFill):
             return True
-        from .geometry import nearest_edge
-
         return nearest_edge(self._points(), p)[1] <= tolerance
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from labeltool.core.shapes import Point, Shape
 
-from .geometry import handles
+from labeltool.core.shape_edits import handles
 from .image_layer import ImageLayer
 from .items import HandlesItem, ShapeItem, make_item
 

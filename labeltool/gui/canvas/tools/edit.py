@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 
 from labeltool.core.shapes import Mask, Polygon, Shape
 
-from .. import geometry as geo
+from labeltool.core import shape_edits as geo
 from .base import Tool
 
 HANDLE_PX = 7  # how near (on screen) a press must be to grab a handle

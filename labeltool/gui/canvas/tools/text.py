@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 
 from labeltool.core.shapes import TextRegion
 
-from ..geometry import box_to_quad
+from labeltool.core.shape_edits import box_to_quad
 from .base import Tool, polyline
 
 DRAG_PX = 4
