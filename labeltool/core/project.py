@@ -13,6 +13,11 @@ class ImageStatus(str, enum.Enum):
     SKIPPED = "skipped"
 
 
+# The splits an image may belong to (``ImageItem.split``): what dataset
+# layouts name train / valid / validation / test, each under one name.
+SPLITS: tuple[str, ...] = ("train", "val", "test")
+
+
 @dataclass
 class ImageItem:
     """One image of a project. ``path`` is relative to the project folder,
@@ -24,6 +29,9 @@ class ImageItem:
     height: int | None = None
     status: ImageStatus = ImageStatus.NEW
     missing: bool = False
+    # "train", "val", "test" (SPLITS) as an imported dataset or the user
+    # put it; None: not assigned, training and exports split by hash.
+    split: str | None = None
 
     @property
     def name(self) -> str:

@@ -131,8 +131,8 @@ def to_mask(shape: Shape, height: int, width: int) -> Mask:
     a = shape_mask(shape, height, width)
     if a is None:
         raise ValueError(f"a {shape.kind} has no pixels to make a mask of")
-    return Mask.from_array(a, label=shape.label, id=shape.id, difficult=shape.difficult,
-                           truncated=shape.truncated, attributes=dict(shape.attributes))
+    return Mask.from_array(a, label=shape.label, id=shape.id, **shape.flag_fields(),
+                           attributes=dict(shape.attributes))
 
 
 # -------------------------------------------------- several shapes -> map
@@ -266,8 +266,7 @@ def to_polygons(mask: Mask, epsilon: float = 1.0, min_area: float = 4.0) -> list
     window's "Convert to polygons" replaces it in place)."""
     out: list[Polygon] = []
     for pts in mask_polygons(mask.to_array(), epsilon, min_area):
-        fields: dict[str, Any] = dict(label=mask.label, difficult=mask.difficult, truncated=mask.truncated,
-                                      attributes=dict(mask.attributes))
+        fields: dict[str, Any] = dict(label=mask.label, **mask.flag_fields(), attributes=dict(mask.attributes))
         poly = Polygon(points=pts, **fields)
         out.append(replace(poly, id=mask.id) if not out else poly)
     return out

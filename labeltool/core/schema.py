@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta(
@@ -52,6 +52,16 @@ CREATE INDEX shapes_by_class ON shapes(class_id);
 """
 
 
+# Version 2: the split an image belongs to (a dataset's train / val / test
+# layout, kept so that training and exports use it), and the third shape
+# flag beside difficult and truncated. Added columns, so a version-1 store
+# keeps every row; NULL split = not assigned.
+_V2 = """
+ALTER TABLE images ADD COLUMN split TEXT CHECK (split IS NULL OR split IN ('train', 'val', 'test'));
+ALTER TABLE shapes ADD COLUMN occluded INTEGER NOT NULL DEFAULT 0;
+"""
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
@@ -59,6 +69,7 @@ def _statements(script: str) -> list[str]:
 # MIGRATIONS[v] are the statements that turn a version-v schema into v+1.
 MIGRATIONS: dict[int, list[str]] = {
     0: _statements(_V1),
+    1: _statements(_V2),
 }
 
 

@@ -14,6 +14,9 @@ import numpy as np
 Point = tuple[float, float]
 ShapeKind = Literal["box", "polygon", "mask", "text", "tag"]
 
+# The yes/no flags any shape may carry, as Pascal VOC names them.
+FLAGS: tuple[str, ...] = ("difficult", "truncated", "occluded")
+
 
 def new_shape_id() -> str:
     """A stable, globally unique id (survives export, import and undo)."""
@@ -53,6 +56,11 @@ class Shape:
     id: str = field(default_factory=new_shape_id)
     difficult: bool = False
     truncated: bool = False
+    # A field like its two siblings, not an attribute: VOC writes
+    # <occluded> beside <truncated> and <difficult>, CVAT gives every shape
+    # an occluded flag, and the window toggles the three alike. An attribute
+    # would be a dict key each format spells its own way.
+    occluded: bool = False
     source: Source = HUMAN
     # Extra attributes a format carried that we do not model (kept so that
     # files round-trip, as labelme keeps ``other_data``).
@@ -64,6 +72,15 @@ class Shape:
     def bounds(self) -> tuple[float, float, float, float] | None:
         """Axis-aligned ``(x1, y1, x2, y2)`` or None for image-level shapes."""
         raise NotImplementedError  # pragma: no cover
+
+    def flag_fields(self) -> dict[str, bool]:
+        """``{"difficult": ..., "truncated": ..., "occluded": ...}``: what a
+        shape made from this one (a mask from a polygon) keeps."""
+        return {"difficult": self.difficult, "truncated": self.truncated, "occluded": self.occluded}
+
+    @property
+    def flagged(self) -> bool:
+        return self.difficult or self.truncated or self.occluded
 
     def copy(self, **changes: Any) -> "Shape":
         """A copy with a fresh id unless one is given (for paste/duplicate)."""
@@ -253,7 +270,7 @@ def shape_from_geometry(kind: str, geometry: dict[str, Any], **fields: Any) -> S
 def shape_to_dict(shape: Shape) -> dict[str, Any]:
     """A JSON-ready dict of ``shape`` (clipboard, event streams, run files)."""
     d: dict[str, Any] = {"kind": shape.kind, "id": shape.id, "label": shape.label,
-                         "difficult": shape.difficult, "truncated": shape.truncated,
+                         "difficult": shape.difficult, "truncated": shape.truncated, "occluded": shape.occluded,
                          "source": {"kind": shape.source.kind, "model": shape.source.model,
                                     "score": shape.source.score}}
     if shape.attributes:
@@ -268,7 +285,8 @@ def shape_from_dict(d: dict[str, Any]) -> Shape:
     source = Source(src.get("kind", "human"), src.get("model"), src.get("score")) \
         if src.get("kind") == "model" else HUMAN
     fields = {"label": d["label"], "difficult": bool(d.get("difficult", False)),
-              "truncated": bool(d.get("truncated", False)), "source": source,
+              "truncated": bool(d.get("truncated", False)), "occluded": bool(d.get("occluded", False)),
+              "source": source,
               "attributes": dict(d.get("attributes") or {})}
     if d.get("id"):
         fields["id"] = d["id"]

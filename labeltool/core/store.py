@@ -22,31 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal
 
-from .connection import (
-    STORE_DIR,
-    STORE_FILE,
-    acquire_lock,
-    connect_readonly,
-    connect_writable,
-    corrupt_error,
-    operational_error,
-    release_lock,
-)
-from .errors import (
-    NotAProjectError,
-    StoreError,
-    StoreNewerSchemaError,
-    StoreReadOnlyError,
-)
+from .connection import (STORE_DIR, STORE_FILE, acquire_lock, connect_readonly, connect_writable, corrupt_error,
+                         operational_error, release_lock)
+from .errors import NotAProjectError, StoreError, StoreNewerSchemaError, StoreReadOnlyError
 from .folder_scan import iter_image_paths, natural_key
 from .images import read_size
-from .project import ImageItem, ImageStatus
+from .project import SPLITS, ImageItem, ImageStatus
 from .schema import SCHEMA_VERSION, migrate, schema_version
 from .shapes import Shape
 from .snapshot import RowSnapshot, Snapshot, SnapshotImage, from_rows, read_rows
 from .store_classes import ClassesMixin
 from .store_events import StoreEvent, coalesce
-from .store_rows import ShapeRow, image_from_row, shape_columns, shape_from_labelled_row, shape_from_row
+from .store_rows import (SHAPE_COLUMNS, ShapeRow, image_from_row, shape_columns, shape_from_labelled_row,
+                         shape_from_row)
 from .store_stats import project_stats
 
 # Callers import these from here, the store's one front door.
@@ -97,11 +85,9 @@ class ProjectStore(ClassesMixin):
         readonly: bool = False,
         scan: bool = True,
     ) -> "ProjectStore":
-        """Open (and with ``create`` make) the project of ``folder``.
-
-        Raises a :class:`StoreError` subclass with a message for the user on
-        every failure; never overwrites an existing file it cannot read.
-        """
+        """Open (and with ``create`` make) the project of ``folder``. Raises a
+        :class:`StoreError` subclass with a message for the user on every
+        failure; never overwrites an existing file it cannot read."""
         root = Path(folder).expanduser().resolve()
         if not root.is_dir():
             raise NotAProjectError(f"{root} is not a folder")
@@ -111,7 +97,18 @@ class ProjectStore(ClassesMixin):
             if not exists:
                 raise NotAProjectError(
                     f"{root} has no labeltool project yet; run `labeltool init {root}` first")
-            store = cls(root, connect_readonly(db_path), True, None)
+            conn = connect_readonly(db_path)
+            if schema_version(conn) < SCHEMA_VERSION:
+                # A store of an older labeltool: upgrade it once (added columns,
+                # under the write lock) rather than refuse `stats` and `export`.
+                conn.close()
+                try:
+                    cls.open(root, scan=False).close()
+                except StoreError as e:
+                    raise StoreError(f"{db_path} was written by an older labeltool and needs a one-time "
+                                     f"upgrade, which failed: {e}") from None
+                conn = connect_readonly(db_path)
+            store = cls(root, conn, True, None)
             store._check_schema(writable=False)
             return store
 
@@ -337,6 +334,14 @@ class ProjectStore(ClassesMixin):
                     (ImageStatus(status).value, _now(), image_id))
         self._emit(StoreEvent("image_changed", image_id))
 
+    def set_split(self, image_id: int, split: str | None) -> None:
+        """Put the image in split ``"train"``, ``"val"`` or ``"test"``, or in
+        none (None: training and exports then split it by hash)."""
+        if split is not None and split not in SPLITS:
+            raise ValueError(f"split {split!r} is not one of {', '.join(SPLITS)} (or None)")
+        self._write("UPDATE images SET split = ?, updated_at = ? WHERE id = ?", (split, _now(), image_id))
+        self._emit(StoreEvent("image_changed", image_id))
+
     # --------------------------------------------------------------- shapes
     def shapes(self, image_id: int, source: Literal["human", "model"] | None = None) -> list[Shape]:
         sql = ("SELECT s.*, c.name AS label FROM shapes s JOIN classes c ON c.id = s.class_id "
@@ -358,40 +363,54 @@ class ProjectStore(ClassesMixin):
     def add_shape(self, image_id: int, shape: Shape, index: int | None = None) -> Shape:
         """Store ``shape`` on the image (one transaction). ``index`` puts it
         at that position among the image's shapes (used by undo)."""
+        if index is None:
+            return self.add_shapes(image_id, [shape])[0]
         with self.transaction():
             cid = self.add_class(shape.label).id
-            if index is None:
-                order = int(self._query("SELECT COALESCE(MAX(ord) + 1, 0) FROM shapes WHERE image_id = ?",
-                                        (image_id,))[0][0])
-            else:
-                self._execute("UPDATE shapes SET ord = ord + 1 WHERE image_id = ? AND ord >= ?", (image_id, index))
-                order = index
-            try:
-                self._execute(
-                    "INSERT INTO shapes(id, image_id, class_id, kind, geometry, difficult, truncated, source, "
-                    "model, score, attributes, ord, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (shape.id, image_id, cid, *shape_columns(shape), order, _now()))
-            except sqlite3.IntegrityError as e:
-                raise StoreError(f"cannot add shape {shape.id} to image {image_id}: {e}") from None
-            if not shape.source.is_model:
-                self._execute("UPDATE images SET status = 'in_progress', updated_at = ? "
-                              "WHERE id = ? AND status = 'new'", (_now(), image_id))
-            self._emit(StoreEvent("shape_added", image_id, shape.id))
+            self._execute("UPDATE shapes SET ord = ord + 1 WHERE image_id = ? AND ord >= ?", (image_id, index))
+            self._insert_shapes(image_id, [(shape, cid, index)])
         return shape
 
     def add_shapes(self, image_id: int, shapes: Iterable[Shape]) -> list[Shape]:
+        """Store ``shapes`` after the image's others, in one transaction and
+        one INSERT (an import adds 20,000 shapes this way)."""
+        shapes = list(shapes)
         with self.transaction():
-            return [self.add_shape(image_id, s) for s in shapes]
+            order = int(self._query("SELECT COALESCE(MAX(ord) + 1, 0) FROM shapes WHERE image_id = ?",
+                                    (image_id,))[0][0])
+            ids: dict[str, int] = {}
+            for s in shapes:
+                if s.label not in ids:
+                    ids[s.label] = self.add_class(s.label).id
+            self._insert_shapes(image_id, [(s, ids[s.label], order + k) for k, s in enumerate(shapes)])
+        return shapes
+
+    _INSERT_SHAPE = (f"INSERT INTO shapes(id, image_id, class_id, {', '.join(SHAPE_COLUMNS)}, ord, created_at) "
+                     f"VALUES (?, ?, ?{', ?' * len(SHAPE_COLUMNS)}, ?, ?)")
+
+    def _insert_shapes(self, image_id: int, rows: list[tuple[Shape, int, int]]) -> None:
+        """Insert ``(shape, class id, order)``; a person's shape moves a new image to in progress."""
+        now = _now()
+        try:
+            self._conn.executemany(self._INSERT_SHAPE, [(s.id, image_id, cid, *shape_columns(s), order, now)
+                                                        for s, cid, order in rows])
+        except sqlite3.IntegrityError as e:
+            raise StoreError(f"cannot add shapes to image {image_id}: {e}") from None
+        except sqlite3.OperationalError as e:
+            raise operational_error(self.root, e) from None
+        if any(not s.source.is_model for s, _, _ in rows):
+            self._execute("UPDATE images SET status = 'in_progress', updated_at = ? "
+                          "WHERE id = ? AND status = 'new'", (now, image_id))
+        for s, _, _ in rows:
+            self._emit(StoreEvent("shape_added", image_id, s.id))
 
     def update_shape(self, shape: Shape) -> None:
         """Replace the stored shape with the same id (geometry, label, flags, source)."""
         with self.transaction():
             image_id, _ = self.shape(shape.id)
             cid = self.add_class(shape.label).id
-            self._execute(
-                "UPDATE shapes SET class_id = ?, kind = ?, geometry = ?, difficult = ?, truncated = ?, "
-                "source = ?, model = ?, score = ?, attributes = ? WHERE id = ?",
-                (cid, *shape_columns(shape), shape.id))
+            self._execute(f"UPDATE shapes SET class_id = ?, {', '.join(c + ' = ?' for c in SHAPE_COLUMNS)} "
+                          "WHERE id = ?", (cid, *shape_columns(shape), shape.id))
             self._emit(StoreEvent("shape_changed", image_id, shape.id))
 
     def delete_shape(self, shape_id: str) -> tuple[int, int]:

@@ -13,17 +13,17 @@ from .shapes import Shape, Source, shape_from_geometry
 # The columns of a raw shape row (what ``ProjectStore.snapshot_rows`` keeps),
 # in this order; :func:`shape_from_row` turns one into a Shape.
 SHAPE_ROW = ("image_id", "id", "class_id", "kind", "geometry", "difficult", "truncated", "source", "model",
-             "score", "attributes")
+             "score", "attributes", "occluded")
 ShapeRow = tuple[Any, ...]
 
 
 def shape_from_row(row: ShapeRow, label: str) -> Shape:
     """The Shape of a raw row (``SHAPE_ROW`` columns) whose class is ``label``."""
-    _, sid, _, kind, geometry, difficult, truncated, source, model, score, attributes = row
+    _, sid, _, kind, geometry, difficult, truncated, source, model, score, attributes, occluded = row
     src = Source(source, model, score) if source == "model" else Source()
     return shape_from_geometry(
         kind, json.loads(geometry), id=sid, label=label, difficult=bool(difficult), truncated=bool(truncated),
-        source=src, attributes=json.loads(attributes) if attributes else {})
+        occluded=bool(occluded), source=src, attributes=json.loads(attributes) if attributes else {})
 
 
 def shape_from_labelled_row(r: sqlite3.Row) -> Shape:
@@ -33,15 +33,20 @@ def shape_from_labelled_row(r: sqlite3.Row) -> Shape:
 
 def shape_columns(shape: Shape) -> tuple[Any, ...]:
     """``(kind, geometry, difficult, truncated, source, model, score,
-    attributes)`` of ``shape`` as stored: what an insert and an update write."""
+    attributes, occluded)`` of ``shape`` as stored (:data:`SHAPE_COLUMNS`):
+    what an insert and an update write."""
     return (shape.kind, json.dumps(shape.geometry()), int(shape.difficult), int(shape.truncated),
             shape.source.kind, shape.source.model, shape.source.score,
-            json.dumps(shape.attributes, ensure_ascii=False) if shape.attributes else None)
+            json.dumps(shape.attributes, ensure_ascii=False) if shape.attributes else None, int(shape.occluded))
+
+
+# The columns :func:`shape_columns` fills, in its order.
+SHAPE_COLUMNS = ("kind", "geometry", "difficult", "truncated", "source", "model", "score", "attributes", "occluded")
 
 
 def image_from_row(r: sqlite3.Row) -> ImageItem:
     return ImageItem(id=r["id"], path=r["path"], width=r["width"], height=r["height"],
-                     status=ImageStatus(r["status"]), missing=bool(r["missing"]))
+                     status=ImageStatus(r["status"]), missing=bool(r["missing"]), split=r["split"])
 
 
 def class_from_row(r: sqlite3.Row) -> LabelClass:

@@ -60,7 +60,8 @@ class StoredShapes(Sequence[Shape]):
         :class:`~labeltool.core.shapes.Box` holds them (floats, ordered) when
         the row is a box with no flags and no attributes; None for any other."""
         rows, labels = self.rows, self.labels
-        plain = [r[3] == "box" and not (r[5] or r[6] or r[10]) for r in rows]
+        # kind, then difficult, truncated, attributes, occluded (SHAPE_ROW)
+        plain = [r[3] == "box" and not (r[5] or r[6] or r[10] or r[11]) for r in rows]
         # One parse for all the image's boxes instead of one call per box.
         geometries = iter(json.loads("[" + ",".join([r[4] for r, p in zip(rows, plain) if p]) + "]"))
         out: list[tuple[str, float, float, float, float] | None] = []
