@@ -20,11 +20,28 @@ VERSION = 1
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
-    """Write atomically: a run killed while saving keeps the previous file."""
+    """Write atomically: a run killed while saving keeps the previous file.
+    A new file each time, never written in place: ``path`` may share its
+    file with another name (:func:`link_checkpoint`), which must keep it."""
     data = {"format": FORMAT, "version": VERSION, **payload}
     tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)  # a leftover could be a link to a checkpoint: writing into it would change that
     torch.save(data, tmp)
     os.replace(tmp, path)
+
+
+def link_checkpoint(source: Path, path: Path) -> bool:
+    """Make ``path`` a second name of ``source``'s file (a hard link, put in
+    place atomically), so that two equal checkpoints take the disk once;
+    False where the file system has no hard links (then nothing changed)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        return False
+    os.replace(tmp, path)
+    return True
 
 
 def load_checkpoint_file(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> Any:

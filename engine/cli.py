@@ -37,7 +37,8 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="the project folder")
     p.add_argument("--task", choices=list(TASKS), help="what to learn (default: the task of --model)")
     p.add_argument("--model", choices=models, metavar="NAME",
-                   help="model to fine-tune: " + ", ".join(models) + " (default: the task's default)")
+                   help="model to fine-tune: " + ", ".join(models) + " (default: the task's default for the device; "
+                        "on a CPU the 320 px detector)")
     p.add_argument("--epochs", type=int, help="epochs to train (default 20)")
     p.add_argument("--batch", type=int, help="images per step and per GPU (default: the model's)")
     p.add_argument("--lr", type=float, help="learning rate (default: the model's)")
@@ -100,7 +101,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     if model is None and task is None:
         raise ConfigError("say what to train: --task detect|segment|classify and/or --model NAME")
     if model is None:
-        model = default_model(task)
+        from .device import device_kind  # imports torch: only when the model is left to us
+
+        model = default_model(task, device_kind(args.device or "auto"))
     entry = get_entry(model)
     if task is not None and entry.task != task:
         raise ConfigError(f"{model} is a {entry.task} model; pick a {task} model: " + ", ".join(model_names(task)))
@@ -208,14 +211,23 @@ def run_train(args: argparse.Namespace, events: str = "text") -> int:
 
 # ---------------------------------------------------------------- predict
 def add_predict_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("run", type=Path, help="run folder, or a folder written by `labeltool export-model`")
-    p.add_argument("images", type=Path, nargs="+", help="image files or folders")
-    p.add_argument("--out", type=Path, help="write labelme JSON (and the images) into this folder")
+    from .ocr.cli import add_ocr_arguments
+
+    # One positional list: RUN then IMAGES, or with --ocr IMAGES alone (an
+    # optional first positional would swallow the first image).
+    p.usage = "%(prog)s RUN IMAGES... [options]\n       %(prog)s --ocr IMAGES... (--out DIR | --into-project)"
+    p.add_argument("paths", type=Path, nargs="*", metavar="RUN IMAGES",
+                   help="run folder (or a folder written by `labeltool export-model`), then image files or "
+                        "folders; with --ocr image files or folders only")
+    p.add_argument("--out", type=Path, help="write labelme JSON (and the images) into this folder; with --ocr "
+                   "PPOCRLabel's Label.txt, rec_gt.txt and crop_img/")
     p.add_argument("--into-project", action="store_true",
-                   help="store the predictions in the run's project as model shapes to review")
+                   help="store the predictions as model shapes to review in the run's project (with --ocr: the "
+                        "project holding each image; a trained run's predictions stay)")
     p.add_argument("--score", type=float, default=0.5, help="keep predictions scoring at least this (0.5)")
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     p.add_argument("--checkpoint", help="a checkpoint file of the run other than best.pt")
+    add_ocr_arguments(p)
 
 
 def expand_images(paths: list[Path]) -> list[Path]:
@@ -238,10 +250,24 @@ def run_predict(args: argparse.Namespace) -> int:
     when an image could not be read."""
     from tqdm import tqdm
 
-    from .predict import load_model
+    from .ocr.cli import check_ocr_arguments, run_read_text
 
     if args.out and args.into_project:
         raise ConfigError("choose one of --out and --into-project")
+    check_ocr_arguments(args)
+    if args.ocr:
+        if not args.paths:
+            raise ConfigError("give the images to read: labeltool predict --ocr IMAGES...")
+        images = expand_images(args.paths)
+        if not images:
+            raise EngineError("no images to read")
+        return run_read_text(args, images)
+    if len(args.paths) < 2:
+        raise ConfigError("give a run and images: labeltool predict RUN IMAGES... (or read text with --ocr "
+                          "IMAGES...)")
+    args.run, args.images = args.paths[0], args.paths[1:]
+    from .predict import load_model
+
     project = None
     if args.into_project:
         project = RunFolder(args.run).project_root
@@ -263,7 +289,7 @@ def run_predict(args: argparse.Namespace) -> int:
     # empty list would erase what the project held for it.
     good = [(p, s) for p, s in results if p not in failed]
     if project is not None:
-        written = _into_project(project, good)
+        written = into_project(project, good)
         where = "the project"
     else:
         written = _write_labelme(good, args.out, predictor.classes)
@@ -295,7 +321,10 @@ def _write_labelme(results: list[tuple[Path, list[Shape]]], out: Path | None, cl
     return count
 
 
-def _into_project(project: Path, results: list[tuple[Path, list[Shape]]]) -> int:
+def into_project(project: Path, results: list[tuple[Path, list[Shape]]], model: str | None = None) -> int:
+    """Put each image's shapes in place of its predictions (of ``model``
+    only, when given: see ProjectStore.replace_predictions); the number of
+    images written."""
     from labeltool.core.errors import StoreError
 
     count = 0
@@ -306,7 +335,7 @@ def _into_project(project: Path, results: list[tuple[Path, list[Shape]]]) -> int
             except StoreError as e:  # outside the project folder
                 print(f"warning: {image}: {e}", file=sys.stderr)
                 continue
-            store.replace_predictions(item.id, shapes)
+            store.replace_predictions(item.id, shapes, model=model)
             count += 1
     return count
 
@@ -337,9 +366,10 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
               "epoch; the run goes to FOLDER/.labeltool/runs/. Ctrl-C stops after the current step and keeps "
               "last.pt. The same command runs under torchrun --nproc_per_node=N (DistributedDataParallel, "
               "rank 0 writes).", add_train_arguments),
-    "predict": ("predict with a trained run; write labelme JSON or into the project",
+    "predict": ("predict with a trained run, or read text (--ocr); write files or into the project",
                 "Run the model of RUN (a run folder, FOLDER/.labeltool/runs/NAME) on IMAGES (files or folders). "
-                "Without --out or --into-project the labelme JSON goes next to each image.",
+                "Without --out or --into-project the labelme JSON goes next to each image. With --ocr, read "
+                "the text of IMAGES with PP-OCR instead (no RUN) into PPOCRLabel files or the project.",
                 add_predict_arguments),
     "export-model": ("export a trained run as TorchScript/ONNX with a model.json",
                      "Export the model of RUN: a run folder (FOLDER/.labeltool/runs/NAME) or a project folder "

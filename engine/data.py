@@ -1,20 +1,12 @@
 """Datasets built from a read-only snapshot of the project store.
 
-Which images take part: those with shapes of the task's kinds, plus (for
-detection and segmentation) images a person marked *done* with none of them
-— negatives, "nothing here" being a label too. Images still *new* or *in
-progress* with no shapes are not yet labelled, so they are left out; so are
-skipped and missing ones.
-
-The train/val split hashes each image's path with the seed: an image stays
-on its side of the split when others are added, so validation figures of
-successive runs compare.
+Which images take part, and as what, is :mod:`engine.samples` (no torch);
+the train/validation split is :mod:`engine.splits`. This module turns them
+into the tensors a model trains on.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -23,24 +15,17 @@ from torch.utils.data import Dataset
 from torchvision import tv_tensors
 
 from labeltool.core.images import ImageLoadError, load_image
-from labeltool.core.project import ImageStatus
 from labeltool.core.raster import label_map
-from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+from labeltool.core.shapes import Shape
 from labeltool.core.store import Snapshot
 
 from .config import Task
 from .errors import NoTrainingDataError
+from .samples import TASK_KINDS, TEXT_CLASS, Sample, class_of, collect
+from .splits import split, split_as_recorded
 
-TEXT_CLASS = "text"  # the class text regions train as in a detector
-TASK_KINDS: dict[str, tuple[type[Shape], ...]] = {
-    "detect": (Box, TextRegion), "segment": (Polygon, Mask), "classify": (ImageTag,)}
-
-
-@dataclass
-class Sample:
-    path: Path  # absolute
-    rel: str  # relative to the project: the split key
-    shapes: list[Shape]  # the shapes of the task's kinds, with known labels
+__all__ = ["TASK_KINDS", "TEXT_CLASS", "Batch", "LabelledImages", "Sample", "TaskData", "Unreadable",
+           "box_target", "build_task_data", "class_of", "collate", "collect", "rasterize"]
 
 
 @dataclass
@@ -51,66 +36,10 @@ class TaskData:
     warnings: list[str] = field(default_factory=list)
 
 
-def class_of(shape: Shape) -> str:
-    """The class a shape trains as (text regions all as one "text" class)."""
-    return TEXT_CLASS if isinstance(shape, TextRegion) else shape.label
-
-
-def collect(snapshot: Snapshot, task: Task, classes: list[str] | None = None) -> tuple[list[Sample], list[str],
-                                                                                           list[str]]:
-    """``(samples, classes, warnings)`` of ``task`` in ``snapshot``. With
-    ``classes`` given (a resumed run) shapes of other classes are dropped."""
-    kinds = TASK_KINDS[task]
-    warnings: list[str] = []
-    samples: list[Sample] = []
-    for image in snapshot.images:
-        if image.item.missing or image.item.status == ImageStatus.SKIPPED:
-            continue
-        shapes = [s for s in image.shapes if isinstance(s, kinds)]
-        if task == "classify" and len(shapes) > 1:
-            warnings.append(f"{image.item.path}: {len(shapes)} image classes; training uses the first, "
-                            f"{shapes[0].label!r}")
-            shapes = shapes[:1]
-        if not shapes and (task == "classify" or image.item.status != ImageStatus.DONE):
-            continue
-        samples.append(Sample(image.path, image.item.path, shapes))
-    if classes is None:
-        used = {class_of(s) for sample in samples for s in sample.shapes}
-        classes = [n for n in snapshot.class_names if n in used]
-        classes += sorted(used - set(classes))  # "text", or a class deleted meanwhile
-    else:
-        known = set(classes)
-        dropped = sum(1 for sample in samples for s in sample.shapes if class_of(s) not in known)
-        if dropped:
-            warnings.append(f"{dropped} shape(s) of classes the resumed model does not know were left out")
-        for sample in samples:
-            sample.shapes = [s for s in sample.shapes if class_of(s) in known]
-        if task == "classify":
-            samples = [s for s in samples if s.shapes]
-    return samples, list(classes), warnings
-
-
-def split_fraction(rel: str, seed: int) -> float:
-    """A stable number in [0, 1) for an image path: its place in the split."""
-    digest = hashlib.sha1(f"{seed}:{rel}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
-def split(samples: list[Sample], val_fraction: float, seed: int) -> tuple[list[Sample], list[Sample]]:
-    keyed = sorted(samples, key=lambda s: split_fraction(s.rel, seed))
-    val = [s for s in keyed if split_fraction(s.rel, seed) < val_fraction]
-    train = [s for s in keyed if split_fraction(s.rel, seed) >= val_fraction]
-    # With few images the hash may put none on one side: move the nearest one.
-    if val_fraction > 0 and not val and len(train) > 1:
-        val.append(train.pop(0))
-    if not train and len(val) > 1:
-        train.append(val.pop())
-    order = {s.rel: i for i, s in enumerate(samples)}
-    return sorted(train, key=lambda s: order[s.rel]), sorted(val, key=lambda s: order[s.rel])
-
-
 def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: int,
-                    classes: list[str] | None = None) -> TaskData:
+                    classes: list[str] | None = None, val_images: list[str] | None = None) -> TaskData:
+    """The samples of ``task``, split. ``val_images`` (a resumed run's
+    recorded validation images) keeps the run validating on the same images."""
     samples, classes, warnings = collect(snapshot, task, classes)
     what = {"detect": "boxes or text regions", "segment": "polygons or masks", "classify": "image classes"}[task]
     if not classes or not samples:
@@ -121,7 +50,9 @@ def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: i
     if len(samples) < 2:
         raise NoTrainingDataError(f"only one labelled image for {task}; label at least two (one goes to "
                                   "validation)")
-    train, val = split(samples, val_fraction, seed)
+    train, val = split_as_recorded(samples, val_images) if val_images else (samples, [])
+    if not val:  # not resumed, or none of its validation images is labelled any more
+        train, val = split(samples, val_fraction, seed)
     return TaskData(classes, train, val, warnings)
 
 

@@ -22,6 +22,24 @@ def available_devices() -> list[tuple[str, str]]:
     return out
 
 
+def device_kind(name: str = "auto") -> str:
+    """``"cuda"``, ``"mps"`` or ``"cpu"``: what a config's ``device`` trains
+    on here (``auto``: what :func:`resolve_device` would pick), for the
+    defaults that depend on it (``engine.models.catalog.default_model``)."""
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if name.startswith("cuda"):
+        return "cuda"
+    if name in ("mps", "cpu"):
+        return name
+    raise ConfigError(f"unknown device {name!r}: use auto, cpu, cuda, cuda:N or mps")
+
+
 def resolve_device(name: str = "auto", local_rank: int | None = None) -> torch.device:
     """The ``torch.device`` for a config's ``device`` field.
 
@@ -31,9 +49,10 @@ def resolve_device(name: str = "auto", local_rank: int | None = None) -> torch.d
     """
     name = (name or "auto").strip().lower()
     if name == "auto":
-        if torch.cuda.is_available():
+        kind = device_kind(name)
+        if kind == "cuda":
             return torch.device("cuda", local_rank or 0)
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        if kind == "mps":
             return torch.device("mps")
         torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))
         return torch.device("cpu")

@@ -24,6 +24,9 @@ class TrainStart:
     task: str  # "detect" | "segment" | "classify"
     model: str
     classes: list[str]
+    # Epochs that will run in all (a resumed run's earlier ones included):
+    # the config's epochs, or fewer when max_steps ends the run first; the
+    # last one may stop short at max_steps. The config's own is config["epochs"].
     epochs: int
     steps_per_epoch: int
     total_steps: int
@@ -32,6 +35,8 @@ class TrainStart:
     train_images: int
     val_images: int
     config: dict[str, Any] = field(default_factory=dict)
+    start_epoch: int = 0  # epochs done before (resumed), 0-based index of the first epoch to run
+    elapsed_s: float = 0.0  # training time of the earlier parts of a resumed run
 
 
 @dataclass
@@ -39,22 +44,29 @@ class Step:
     step: int  # global step, 1-based, continues across resume
     epoch: int  # 0-based
     loss: float
-    parts: dict[str, float]  # e.g. loss_classifier, loss_box_reg, ... / dice, ce
+    parts: dict[str, float]  # e.g. loss_classifier, loss_box_reg, ... / dice, ce (all losses)
     lr: float
     images_per_s: float
-    elapsed_s: float
-    eta_s: float | None
+    elapsed_s: float  # since the run began, earlier parts of a resumed run included
+    eta_s: float | None  # to the end of the run, at this part's pace so far
 
 
 @dataclass
 class EpochEnd:
     epoch: int
     step: int
-    # detect: map50, map; segment: miou, dice; classify: accuracy. Plus val_loss where computed.
+    # detect: map50, map; segment: miou, dice; classify: accuracy. Plus
+    # val_loss where computed. Kinds and names: engine.metric_info. A metric
+    # that cannot be measured is NaN here (or absent without validation
+    # images) and named in ``undefined``.
     metrics: dict[str, float]
-    per_class: dict[str, dict[str, float]] = field(default_factory=dict)
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # classes with validation objects
     confusion: list[list[int]] | None = None  # classify: rows = truth, cols = predicted
     is_best: bool = False
+    # metric -> why it has no value: "no_val_images" | "no_val_objects"
+    # (engine.metric_info.UNDEFINED_REASONS words them).
+    undefined: dict[str, str] = field(default_factory=dict)
+    elapsed_s: float = 0.0  # since the run began, as Step's
 
 
 @dataclass
@@ -84,10 +96,16 @@ class Checkpoint:
 @dataclass
 class TrainEnd:
     reason: EndReason
-    message: str  # for a person: what happened and what to do
+    message: str  # for a person: what happened and what to do (the command line's words)
     step: int
     run_dir: str
     best_metric: float | None = None
+    epochs_done: int = 0  # epochs completed in all, a resumed run's earlier ones included
+    elapsed_s: float = 0.0  # since the run began, as Step's
+    # The facts of a failure, for a window to word its own way out
+    # (EngineError.details): e.g. {"code": "weights_unavailable", "file": ...,
+    # "folder": ..., "url": ..., "reason": ...}; None when there are none.
+    details: dict[str, Any] | None = None
 
 
 @dataclass

@@ -4,7 +4,8 @@ to a finished run folder. The GUI's worker thread, ``labeltool train`` and
 
 A run lives in ``<project>/.labeltool/runs/<timestamp>-<model>/``:
 ``config.json`` (the resolved config, plus classes and bookkeeping),
-``metrics.jsonl`` (one event per line), ``best.pt``, ``last.pt`` and, when
+``metrics.jsonl`` (one event per line), ``split.json`` (the images it
+trains and validates on), ``best.pt``, ``last.pt`` and, when
 ``tensorboard`` is installed, TensorBoard event files.
 """
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .events import Callback, CancelToken, EndReason, Log, TrainEnd, dispatch
 from .models import ModelSpec, get_spec
 from .models.weights import ensure_weights, load_weights_file
 from .optim import build_optimizer, default_warmup
-from .runs import resolve_run, runs_root
+from .runs import RecordedSplit, RunFolder, resolve_run, runs_root
 from .tasks import adapter_for
 from .trainer import Trainer, TrainerParts, TrainState
 from .transforms import eval_transform, train_transform
@@ -49,6 +50,7 @@ class RunResult:
     best_metric: float | None
     last_step: int
     message: str = ""
+    details: dict[str, Any] | None = None  # the failure's facts (TrainEnd.details)
 
 
 def default_workers(world_size: int = 1) -> int:
@@ -84,7 +86,8 @@ def train(project_root: Path | str, config: TrainConfig, callbacks: Sequence[Cal
         end = trainer.fit()
     except Exception as e:  # set-up failed: no run folder, or nothing trained
         message = str(e) if isinstance(e, (EngineError, StoreError, ImageLoadError)) else f"{type(e).__name__}: {e}"
-        end = TrainEnd(reason="error", message=message, step=0, run_dir="")
+        end = TrainEnd(reason="error", message=message, step=0, run_dir="",
+                       details=e.details if isinstance(e, EngineError) else None)
         if dist.is_main:
             for cb in user_callbacks:
                 try:
@@ -95,7 +98,8 @@ def train(project_root: Path | str, config: TrainConfig, callbacks: Sequence[Cal
         if file_cb is not None:
             file_cb.close()
         dist.close()
-    return RunResult(Path(end.run_dir) if end.run_dir else None, end.reason, end.best_metric, end.step, end.message)
+    return RunResult(Path(end.run_dir) if end.run_dir else None, end.reason, end.best_metric, end.step, end.message,
+                     end.details)
 
 
 def _emit_now(callbacks: list[Callback], dist: DistInfo, level: str, message: str) -> None:
@@ -111,14 +115,14 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     root = root.expanduser().resolve()
     logs: list[Log] = []
     cfg, spec, ckpt, resume_dir = _resolve_config(root, config)
-    data = _take_snapshot(root, cfg, snapshot, dist, ckpt, logs)
+    data = _take_snapshot(root, cfg, snapshot, dist, ckpt, resume_dir, logs)
     device = resolve_device(cfg.device, dist.local_rank if dist.enabled else None)
     torch.manual_seed(cfg.seed + dist.rank)
     model = _build_model(spec, cfg, len(data.classes), ckpt, device, dist, callbacks, logs)
     optimizer = _build_optimizer(model, spec, cfg, ckpt)
     wrapped = _wrap_for_ranks(model, device, dist)
     loaders = _build_loaders(cfg, data, dist, device, worker_start)
-    run_dir, file_cb = _open_run_folder(root, resume_dir, spec.name, cfg, data.classes, loaders.batch, dist)
+    run_dir, file_cb = _open_run_folder(root, resume_dir, spec.name, cfg, data, loaders.batch, dist)
     parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
                          data=data, train_loader=loaders.train, val_loader=loaders.val, sampler=loaders.sampler,
                          optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=loaders.total_steps,
@@ -147,14 +151,19 @@ def _resolve_config(root: Path, config: TrainConfig,
 
 
 def _take_snapshot(root: Path, cfg: TrainConfig, snapshot: Snapshot | None, dist: DistInfo,
-                   ckpt: dict[str, Any] | None, logs: list[Log]) -> TaskData:
+                   ckpt: dict[str, Any] | None, resume_dir: Path | None, logs: list[Log]) -> TaskData:
     """The labels to train on: taken once by rank 0 so every rank trains on
-    the same ones, split into train and validation."""
+    the same ones, split into train and validation. A resumed run keeps
+    validating on the images it recorded (when its share and seed are
+    unchanged), so that its epochs compare."""
     if dist.is_main and snapshot is None:
         with ProjectStore.open(root, readonly=True) as store:
             snapshot = store.snapshot()
     snapshot = dist.broadcast(snapshot)
-    data = build_task_data(snapshot, cfg.task, cfg.val_fraction, cfg.seed, ckpt["classes"] if ckpt else None)
+    recorded = RunFolder(resume_dir).recorded_split() if resume_dir is not None else None
+    same = recorded is not None and (recorded.val_fraction, recorded.seed) == (cfg.val_fraction, cfg.seed)
+    data = build_task_data(snapshot, cfg.task, cfg.val_fraction, cfg.seed, ckpt["classes"] if ckpt else None,
+                           val_images=recorded.val if same and recorded else None)
     logs += [Log("warning", w) for w in data.warnings]
     if not data.val:
         logs.append(Log("warning", "no validation images (too few labelled images or --val 0): "
@@ -175,10 +184,10 @@ def _build_model(spec: ModelSpec, cfg: TrainConfig, n_classes: int, ckpt: dict[s
             try:
                 ensure_weights(spec.weights, _download_logger(callbacks, dist, spec.weights))
             except WeightsUnavailableError as e:
-                error = str(e)
+                error = (str(e), e.details)
         error = dist.broadcast(error)
         if error:
-            raise WeightsUnavailableError(error)
+            raise WeightsUnavailableError.from_details(*error)
     model = spec.build(n_classes, pretrained, cfg.img_size, options=cfg.extra.get("detector"))
     if cfg.weights and ckpt is None:
         n = load_weights_file(model, cfg.weights, spec.backbone(model))
@@ -267,14 +276,18 @@ def worker_context(start: str | None) -> BaseContext | None:
     return context
 
 
-def _open_run_folder(root: Path, resume_dir: Path | None, model_name: str, cfg: TrainConfig, classes: list[str],
+def _open_run_folder(root: Path, resume_dir: Path | None, model_name: str, cfg: TrainConfig, data: TaskData,
                      batch: int, dist: DistInfo) -> tuple[Path | None, MetricsFile | None]:
     """Rank 0's run folder (the resumed one, or a new one) with its config
-    written and its metrics file open; nothing on the other ranks."""
+    and split written and its metrics file open; nothing on the other ranks."""
     if not dist.is_main:
         return None, None
     run_dir = resume_dir or _new_run_dir(root, model_name)
-    _write_config(run_dir, cfg, classes, batch, dist.world_size)
+    for partial in run_dir.glob("*.pt.tmp"):  # a checkpoint a killed run was writing: its old file is whole
+        partial.unlink(missing_ok=True)
+    _write_config(run_dir, cfg, data.classes, batch, dist.world_size)
+    RunFolder(run_dir).write_split(RecordedSplit(train=[s.rel for s in data.train], val=[s.rel for s in data.val],
+                                                 val_fraction=cfg.val_fraction, seed=cfg.seed))
     return run_dir, MetricsFile(run_dir / "metrics.jsonl")
 
 
@@ -282,8 +295,9 @@ def _resumed_state(ckpt: dict[str, Any] | None) -> TrainState:
     if ckpt is None:
         return TrainState()
     return TrainState(step=int(ckpt["step"]), epochs_done=int(ckpt["epoch"]), best_metric=ckpt.get("best_metric"),
-                      best_epoch=ckpt.get("best_epoch"), last_saved_step=int(ckpt["step"]),
-                      best_loss=float(ckpt.get("best_loss") or "inf"))
+                      best_epoch=ckpt.get("best_epoch"), best_step=ckpt.get("best_step"),
+                      last_saved_step=int(ckpt["step"]), best_loss=float(ckpt.get("best_loss") or "inf"),
+                      elapsed_before=float(ckpt.get("elapsed_s") or 0.0))
 
 
 def _new_run_dir(root: Path, model: str) -> Path:

@@ -2,9 +2,10 @@
 
 A run lives in ``<project>/.labeltool/runs/<timestamp>-<model>/`` (written
 by :mod:`engine.run`): ``config.json`` (the resolved config, the classes and
-bookkeeping), ``metrics.jsonl`` (one event per line), ``best.pt`` and
-``last.pt``. :class:`RunFolder` reads them; :func:`list_runs`,
-:func:`resolve_run`, :func:`default_run` find runs of a project, and
+bookkeeping), ``metrics.jsonl`` (one event per line), ``split.json`` (the images it
+trained and validated on), ``best.pt`` and ``last.pt``. :class:`RunFolder`
+reads them; :func:`list_runs`, :func:`resolve_run`, :func:`default_run`
+find runs of a project, :func:`delete_run` removes one, and
 :func:`active_run` / :func:`set_active_run` keep the project's active run
 (the model review and pre-labelling use) in its store.
 
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from .errors import CheckpointError, ConfigError
 RUNS_DIR = "runs"
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
+SPLIT_FILE = "split.json"
 BEST_CHECKPOINT = "best.pt"
 LAST_CHECKPOINT = "last.pt"
 # The store's meta key of the active run: the run folder relative to the
@@ -60,6 +63,17 @@ class RunInfo:
     @property
     def folder(self) -> "RunFolder":
         return RunFolder(self.run_dir)
+
+
+@dataclass
+class RecordedSplit:
+    """``split.json``: the images (paths relative to the project) a run
+    trained and validated on, and the share and seed that chose them."""
+
+    train: list[str] = field(default_factory=list)
+    val: list[str] = field(default_factory=list)
+    val_fraction: float = 0.0
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,49 @@ class RunFolder:
 
     def read_metrics(self) -> list[dict[str, Any]]:
         return read_metrics(self.path)
+
+    @property
+    def split_path(self) -> Path:
+        return self.path / SPLIT_FILE
+
+    def recorded_split(self) -> RecordedSplit | None:
+        """The images the run trained and validated on; None for a run from
+        before ``split.json`` was written, or when the file is unreadable."""
+        try:
+            data = json.loads(self.split_path.read_text(encoding="utf-8"))
+            return RecordedSplit(train=[str(r) for r in data["train"]], val=[str(r) for r in data["val"]],
+                                 val_fraction=float(data.get("val_fraction", 0.0)), seed=int(data.get("seed", 0)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def validation_images(self) -> list[str] | None:
+        """The run's validation images (paths relative to the project), as
+        it recorded them; None when it recorded none (an older run)."""
+        recorded = self.recorded_split()
+        return None if recorded is None else list(recorded.val)
+
+    def write_split(self, split: RecordedSplit) -> None:
+        """Record the images of the run (atomically: a reader never sees half a list)."""
+        tmp = self.split_path.with_name(SPLIT_FILE + ".tmp")
+        tmp.write_text(json.dumps({"val_fraction": split.val_fraction, "seed": split.seed, "val": split.val,
+                                   "train": split.train}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.split_path)
+
+    def size_bytes(self) -> int:
+        """What the run takes on disk: every file in its folder, a file
+        linked twice (``last.pt`` and ``best.pt`` of the same epoch) once."""
+        seen: set[tuple[int, int]] = set()
+        total = 0
+        for dirpath, _, files in os.walk(self.path):
+            for name in files:
+                try:
+                    st = os.lstat(os.path.join(dirpath, name))
+                except OSError:  # removed meanwhile (a checkpoint being replaced)
+                    continue
+                if (st.st_dev, st.st_ino) not in seen:
+                    seen.add((st.st_dev, st.st_ino))
+                    total += st.st_size
+        return total
 
     @property
     def project_root(self) -> Path | None:
@@ -223,6 +280,28 @@ def resolve_run(project_root: Path | str, run: str | os.PathLike) -> Path:
     if candidate.is_dir():
         return candidate.resolve()
     raise ConfigError(f"no run {run!r}: give a run folder or a name under {runs_root(project_root)}")
+
+
+def delete_run(run_dir: Path | str) -> None:
+    """Delete a run folder of a project, with everything in it.
+
+    Only ever a folder directly under a project's ``.labeltool/runs/`` (and
+    not a link to one elsewhere); never a run still training.
+    :class:`ConfigError` says why otherwise. The project's active run, if
+    it was this one, is forgotten by :func:`active_run` once the folder is gone.
+    """
+    path = Path(run_dir)
+    if path.is_symlink() or not path.is_dir():
+        raise ConfigError(f"{path} is not a run folder")
+    folder = RunFolder(path)
+    project = folder.project_root
+    if project is None or path.resolve().parent != runs_root(project).resolve():
+        raise ConfigError(f"{path} is not inside a project's runs folder ({STORE_DIR}/{RUNS_DIR}); "
+                          "labeltool deletes only its own runs")
+    info = folder.info()
+    if info is not None and info.status == "running":
+        raise ConfigError(f"{path.name} is still training; stop it before deleting it")
+    shutil.rmtree(path.resolve())
 
 
 # ------------------------------------------------------------ the active run

@@ -23,13 +23,14 @@ from torch import nn
 
 from labeltool.core.images import ImageLoadError, load_image
 
-from .checkpoint import save_checkpoint
+from .checkpoint import link_checkpoint, save_checkpoint
 from .config import TrainConfig
 from .data import TaskData
 from .distributed import DistInfo
 from .errors import NonFiniteLossError
 from .events import (Callback, Checkpoint, EndReason, EpochEnd, Event, Log, PredictionSample, Predictions, Step,
                      TrainEnd, TrainingCancelled, TrainStart, dispatch)
+from .metric_info import undefined_metrics
 from .optim import lr_factor, set_lr
 from .tasks import TaskAdapter
 
@@ -48,8 +49,10 @@ class TrainState:
     epochs_done: int = 0
     best_metric: float | None = None
     best_epoch: int | None = None
+    best_step: int | None = None  # the step best.pt was saved at
     best_loss: float = math.inf
     last_saved_step: int = -1
+    elapsed_before: float = 0.0  # seconds the earlier parts of a resumed run trained
     skipped: set[str] = field(default_factory=set)
 
 
@@ -134,18 +137,32 @@ class Trainer:
         return flags[3]
 
     # -------------------------------------------------------------- loop
+    def elapsed(self) -> float:
+        """Seconds since the run began, earlier parts of a resumed run included."""
+        return self.state.elapsed_before + time.perf_counter() - self._t0
+
+    def planned_epochs(self) -> int:
+        """The epochs that will run in all: each runs a loader's length of
+        steps until the step limit, so max_steps may end the run sooner than
+        the config's epochs."""
+        st, per_epoch = self.state, max(1, len(self.p.train_loader))
+        left = max(0, self.p.total_steps - st.step)
+        return min(max(self.config.epochs, st.epochs_done), st.epochs_done + math.ceil(left / per_epoch))
+
     def fit(self) -> TrainEnd:
         p, cfg, st = self.p, self.config, self.state
         reason: EndReason = "finished"
         message = ""
         self._last_loss = float("nan")
-        start_step = st.step
+        self._t0 = time.perf_counter()
+        self._start_step = start_step = st.step
         try:
             self.emit(TrainStart(
                 run_dir=str(p.run_dir or ""), task=p.adapter.task, model=p.model_name, classes=p.adapter.classes,
-                epochs=cfg.epochs, steps_per_epoch=len(p.train_loader), total_steps=p.total_steps,
+                epochs=self.planned_epochs(), steps_per_epoch=len(p.train_loader), total_steps=p.total_steps,
                 start_step=start_step, device=str(p.device), train_images=len(p.data.train),
-                val_images=len(p.data.val), config=cfg.to_dict()))
+                val_images=len(p.data.val), config=cfg.to_dict(), start_epoch=st.epochs_done,
+                elapsed_s=st.elapsed_before))
             for log in self.pending_logs:
                 self.emit(log)
             self._run_epochs()
@@ -182,8 +199,11 @@ class Trainer:
             if reason in ("finished", "cancelled", "early_stop"):
                 with contextlib.suppress(Exception):
                     self._save(best=False)
+            if reason in ("finished", "early_stop"):
+                with contextlib.suppress(Exception):
+                    self._settle_last()
             end = TrainEnd(reason=reason, message=message, step=st.step, run_dir=str(p.run_dir or ""),
-                           best_metric=st.best_metric)
+                           best_metric=st.best_metric, epochs_done=st.epochs_done, elapsed_s=self.elapsed())
             self.emit(end)
         return end
 
@@ -201,9 +221,7 @@ class Trainer:
 
     def _train_epoch(self, epoch: int) -> None:
         p, cfg, st = self.p, self.config, self.state
-        t_run = time.perf_counter()
-        t_last = t_run
-        steps_here = 0
+        t_last = time.perf_counter()
         rate: float | None = None
         for batch in p.train_loader:
             if st.step >= p.total_steps:
@@ -238,18 +256,18 @@ class Trainer:
             else:
                 p.optimizer.step()
             st.step = step
-            steps_here += 1
             now = time.perf_counter()
             images = len(batch) * p.dist.world_size
             inst = images / max(now - t_last, 1e-9)
             rate = inst if rate is None else 0.9 * rate + 0.1 * inst
             t_last = now
-            remaining = p.total_steps - step
-            eta = (now - t_run) / steps_here * remaining
+            # At this part's pace, validation included: a resumed run's
+            # earlier parts may have run on another machine.
+            eta = (now - self._t0) / (step - self._start_step) * (p.total_steps - step)
             if self.callbacks:
                 self.emit(Step(step=step, epoch=epoch, loss=self._last_loss,
                                parts={k: float(v) for k, v in parts.items()}, lr=lr, images_per_s=rate,
-                               elapsed_s=now - t_run, eta_s=eta))
+                               elapsed_s=self.elapsed(), eta_s=eta))
 
     def _end_epoch(self, epoch: int) -> None:
         p, cfg, st = self.p, self.config, self.state
@@ -267,10 +285,13 @@ class Trainer:
                 st.best_metric is None or value > st.best_metric
                 or (value == st.best_metric and loss < st.best_loss))
             if is_best:
-                st.best_metric, st.best_epoch, st.best_loss = float(value), epoch, loss
+                st.best_metric, st.best_epoch, st.best_step, st.best_loss = float(value), epoch, st.step, loss
+            validated = len(p.data.val) if p.val_loader is not None else 0
             self.emit(EpochEnd(epoch=epoch, step=st.step, metrics=metrics,
                                per_class=result.per_class if result else {},
-                               confusion=result.confusion if result else None, is_best=is_best))
+                               confusion=result.confusion if result else None, is_best=is_best,
+                               undefined=undefined_metrics(p.adapter.task, metrics, validated),
+                               elapsed_s=self.elapsed()))
             self._save(best=False)
             if is_best:
                 self._save(best=True)
@@ -310,8 +331,8 @@ class Trainer:
         data: dict[str, Any] = {
             "model": p.model_name, "task": p.adapter.task, "classes": list(p.adapter.classes),
             "img_size": int(p.img_size), "step": int(st.step), "epoch": int(st.epochs_done),
-            "best_metric": st.best_metric, "best_epoch": st.best_epoch,
-            "best_loss": st.best_loss if math.isfinite(st.best_loss) else None,
+            "best_metric": st.best_metric, "best_epoch": st.best_epoch, "best_step": st.best_step,
+            "best_loss": st.best_loss if math.isfinite(st.best_loss) else None, "elapsed_s": self.elapsed(),
             "state_dict": {k: v.detach().cpu() for k, v in p.module.state_dict().items()},
             "config": self.config.to_dict(),
         }
@@ -332,3 +353,19 @@ class Trainer:
         if not best:
             st.last_saved_step = st.step
         self.emit(Checkpoint(path=str(path), epoch=max(0, st.epochs_done - 1), step=st.step, best=best))
+
+    def _settle_last(self) -> None:
+        """A run that reached its end keeps ``last.pt`` without the optimiser
+        state (as large as the weights again, twice with AdamW): training it
+        further starts a new schedule, where fresh momentum costs a few
+        steps. When the last epoch was the best, ``last.pt`` becomes a
+        second name of ``best.pt``'s file, costing nothing. A run stopped
+        before its end (cancelled, NaN, killed) keeps the state to resume
+        exactly."""
+        p, st = self.p, self.state
+        if p.run_dir is None or not p.dist.is_main or st.last_saved_step != st.step:
+            return
+        best, last = p.run_dir / "best.pt", p.run_dir / "last.pt"
+        if st.best_step == st.step and best.is_file() and link_checkpoint(best, last):
+            return
+        save_checkpoint(last, self.checkpoint_payload(with_optimizer=False))

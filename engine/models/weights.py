@@ -50,17 +50,20 @@ def ensure_weights(weights: Any, progress: DownloadProgress | None = None, timeo
         os.replace(tmp, path)
     except (urllib.error.URLError, OSError, TimeoutError) as e:
         tmp.unlink(missing_ok=True)
-        raise WeightsUnavailableError(offline_message(weights, e)) from None
+        raise weights_unavailable(weights, e) from None
     return path
 
 
-def offline_message(weights: Any, error: BaseException | str) -> str:
+def weights_unavailable(weights: Any, error: BaseException | str) -> WeightsUnavailableError:
+    """The error for weights that could not be fetched: the command line's
+    message, with the file, its folder and its address as facts."""
     path = cached_weights_path(weights)
-    reason = getattr(error, "reason", None) or error
-    return (f"cannot download the pretrained weights {path.name} ({reason}). This machine seems to be offline. "
-            f"Either download {weights.url} elsewhere and place it as {path}, or pass --weights FILE "
-            "(a weights file you have), or train from scratch with --no-pretrained (needs more labels and "
-            "more epochs).")
+    reason = str(getattr(error, "reason", None) or error)
+    message = (f"cannot download the pretrained weights {path.name} ({reason}). This machine seems to be offline. "
+               f"Either download {weights.url} elsewhere and place it as {path}, or pass --weights FILE "
+               "(a weights file you have), or train from scratch with --no-pretrained (needs more labels and "
+               "more epochs).")
+    return WeightsUnavailableError(message, file_name=path.name, folder=path.parent, url=weights.url, reason=reason)
 
 
 def load_weights_file(model: nn.Module, path: str | os.PathLike, backbone: nn.Module | None = None) -> int:

@@ -1,0 +1,84 @@
+"""Which images of a snapshot take part in training a task, and as what.
+
+Images with shapes of the task's kinds take part with those shapes. For
+detection and segmentation an image a person marked *done* with no region
+drawn at all (no box, text region, polygon or mask; an image class does not
+count) takes part too, as a negative: "nothing here" is a label. Images
+still *new* or *in progress* with no shapes are not yet labelled and are
+left out; so are skipped and missing ones.
+
+No torch here: the Train dialog counts with it the moment it opens, and
+the split (:mod:`engine.splits`) is computed from these samples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from labeltool.core.project import ImageStatus
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+from labeltool.core.store import Snapshot, SnapshotImage
+
+from .config import Task
+
+TEXT_CLASS = "text"  # the class text regions train as in a detector
+TASK_KINDS: dict[str, tuple[type[Shape], ...]] = {
+    "detect": (Box, TextRegion), "segment": (Polygon, Mask), "classify": (ImageTag,)}
+# Shapes that say "an object is here": an image holding one is never a negative.
+REGION_KINDS: tuple[type[Shape], ...] = (Box, TextRegion, Polygon, Mask)
+
+
+@dataclass
+class Sample:
+    path: Path  # absolute
+    rel: str  # relative to the project: the split key
+    shapes: list[Shape]  # the shapes of the task's kinds, with known labels
+
+    @property
+    def is_negative(self) -> bool:
+        """An image that trains as "nothing here"."""
+        return not self.shapes
+
+
+def class_of(shape: Shape) -> str:
+    """The class a shape trains as (text regions all as one "text" class)."""
+    return TEXT_CLASS if isinstance(shape, TextRegion) else shape.label
+
+
+def is_marked_empty(image: SnapshotImage) -> bool:
+    """Marked done with no region drawn: a negative for detection and segmentation."""
+    return image.item.status == ImageStatus.DONE and not any(isinstance(s, REGION_KINDS) for s in image.shapes)
+
+
+def collect(snapshot: Snapshot, task: Task, classes: list[str] | None = None) -> tuple[list[Sample], list[str],
+                                                                                           list[str]]:
+    """``(samples, classes, warnings)`` of ``task`` in ``snapshot``. With
+    ``classes`` given (a resumed run) shapes of other classes are dropped."""
+    kinds = TASK_KINDS[task]
+    warnings: list[str] = []
+    samples: list[Sample] = []
+    for image in snapshot.images:
+        if image.item.missing or image.item.status == ImageStatus.SKIPPED:
+            continue
+        shapes = [s for s in image.shapes if isinstance(s, kinds)]
+        if task == "classify" and len(shapes) > 1:
+            warnings.append(f"{image.item.path}: {len(shapes)} image classes; training uses the first, "
+                            f"{shapes[0].label!r}")
+            shapes = shapes[:1]
+        if not shapes and (task == "classify" or not is_marked_empty(image)):
+            continue
+        samples.append(Sample(image.path, image.item.path, shapes))
+    if classes is None:
+        used = {class_of(s) for sample in samples for s in sample.shapes}
+        classes = [n for n in snapshot.class_names if n in used]
+        classes += sorted(used - set(classes))  # "text", or a class deleted meanwhile
+    else:
+        known = set(classes)
+        dropped = sum(1 for sample in samples for s in sample.shapes if class_of(s) not in known)
+        if dropped:
+            warnings.append(f"{dropped} shape(s) of classes the resumed model does not know were left out")
+        for sample in samples:
+            sample.shapes = [s for s in sample.shapes if class_of(s) in known]
+        if task == "classify":
+            samples = [s for s in samples if s.shapes]
+    return samples, list(classes), warnings
