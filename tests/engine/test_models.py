@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -87,10 +88,16 @@ def test_offline_pretrained_names_the_file_to_place(tiny_classify, tmp_path, mon
     assert "resnet18-f37072fd.pth" in result.message and str(expected) in result.message
     assert "--weights" in result.message and "--no-pretrained" in result.message
     assert recorder.end.message == result.message
+    # The facts apart, for a window that offers its own way out (no command-line flags).
+    details = recorder.end.details
+    assert details == result.details and details["code"] == "weights_unavailable"
+    assert Path(details["folder"]) / details["file"] == expected
+    assert details["url"].endswith("/" + details["file"]) and details["reason"]
 
-    # Placing that very file where the message says makes the same run work offline.
+    # Placing that very file where the facts say makes the same run work offline.
     import torchvision
 
+    expected = Path(details["folder"]) / details["file"]
     expected.parent.mkdir(parents=True, exist_ok=True)
     torch.save(torchvision.models.resnet18(weights=None).state_dict(), expected)
     result = train(tiny_classify, tiny_config(pretrained=True, max_steps=1, epochs=1))
@@ -108,3 +115,28 @@ def test_available_devices_end_with_the_cpu():
 
         with pytest.raises(ConfigError, match="no CUDA GPU"):
             resolve_device("cuda:0")
+
+
+def test_the_default_model_follows_the_device():
+    import argparse
+
+    from engine.cli import add_train_arguments, config_from_args
+    from engine.device import device_kind, resolve_device
+    from engine.errors import ConfigError
+    from engine.models import default_model
+
+    assert default_model("detect", "cpu") == "fasterrcnn_mobilenet_v3_large_320_fpn"
+    assert default_model("detect", "cuda") == default_model("detect", "mps") == "fasterrcnn_mobilenet_v3_large_fpn"
+    assert default_model("segment", "cpu") == default_model("segment") == "unet_resnet18"
+    with pytest.raises(ConfigError, match="unknown kind of device"):
+        default_model("detect", "tpu")
+    assert device_kind("cpu") == "cpu" and device_kind("cuda:1") == "cuda" and device_kind("MPS") == "mps"
+    assert device_kind("auto") == resolve_device("auto").type
+    with pytest.raises(ConfigError, match="unknown device"):
+        device_kind("gpu")
+    # labeltool train without --model asks the same function.
+    parser = argparse.ArgumentParser()
+    add_train_arguments(parser)
+    for device in ("cpu", "cuda"):
+        config = config_from_args(parser.parse_args(["folder", "--task", "detect", "--device", device]))
+        assert config.model == default_model("detect", device)

@@ -5,6 +5,7 @@ hand as engine.run writes them."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from engine.errors import CheckpointError, ConfigError
 from engine.runs import (
-    ACTIVE_RUN_KEY, RunFolder, active_run, default_run, find_run, list_runs, resolve_run, runs_root,
+    ACTIVE_RUN_KEY, RunFolder, active_run, default_run, delete_run, find_run, list_runs, resolve_run, runs_root,
     set_active_run,
 )
 from labeltool.core import ProjectStore
@@ -140,3 +141,45 @@ def test_load_model_says_what_a_folder_is_not(tmp_path: Path):
     (tmp_path / "model.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ConfigError, match="no checkpoint to choose"):
         load_model(tmp_path, checkpoint="last.pt")
+
+
+def test_delete_run_removes_only_a_run_of_a_project_that_is_not_training(store: ProjectStore, tmp_path: Path):
+    root = store.root
+    old = _fake_run(root, "20240101-000000-resnet18", "2024-01-01T00:00:00",
+                    events=[{"event": "TrainEnd", "reason": "finished", "step": 4}])
+    (old / "best.pt").write_bytes(b"w" * 1000)
+    set_active_run(store, old)
+    # Not a folder of a project's runs: a run kept elsewhere, the runs folder, a link to a run.
+    elsewhere = tmp_path / "kept" / "run"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "config.json").write_text("{}", encoding="utf-8")
+    link = runs_root(root) / "link"
+    link.symlink_to(old, target_is_directory=True)
+    for path, match in [(elsewhere, "not inside a project's runs folder"), (runs_root(root), "not inside"),
+                        (root / ".labeltool", "not inside"), (link, "not a run folder"),
+                        (root / "nothing", "not a run folder")]:
+        with pytest.raises(ConfigError, match=match):
+            delete_run(path)
+    assert elsewhere.is_dir() and (old / "best.pt").is_file()
+    link.unlink()
+    # A run whose process is alive and has not ended is training.
+    running = _fake_run(root, "20250101-000000-resnet18", "2025-01-01T00:00:00")
+    config = json.loads((running / "config.json").read_text(encoding="utf-8"))
+    (running / "config.json").write_text(json.dumps({**config, "pid": os.getpid()}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="still training"):
+        delete_run(running)
+    delete_run(old)
+    assert not old.exists() and running.is_dir()
+    assert active_run(store) is None and [r.run_dir for r in list_runs(root)] == [running]
+
+
+def test_size_counts_every_file_and_a_linked_checkpoint_once(tmp_path: Path):
+    run = RunFolder(tmp_path / "run")
+    (run.path / "sub").mkdir(parents=True)
+    (run.path / "config.json").write_bytes(b"c" * 10)
+    (run.path / "sub" / "events").write_bytes(b"e" * 5)
+    run.best_checkpoint.write_bytes(b"w" * 1000)
+    assert run.size_bytes() == 1015
+    os.link(run.best_checkpoint, run.last_checkpoint)
+    assert run.size_bytes() == 1015
+    assert RunFolder(tmp_path / "gone").size_bytes() == 0
