@@ -25,9 +25,10 @@ from typing import Iterable, Literal, Sequence
 import numpy as np
 
 from labeltool.core.raster import shape_rle
-from labeltool.core.shapes import ImageTag, Mask, Shape
+from labeltool.core.shapes import ImageTag, Mask, Shape, TextRegion
 
 from .evaluation import APEvaluator, box_iou, greedy_match
+from .samples import TEXT_CLASS
 
 Verdict = Literal["tp", "fp", "fn", "wrong_class"]
 NONE_CLASS = "(none)"  # the background row/column of a detection confusion matrix
@@ -189,6 +190,20 @@ def _union_by_class(truths: list[Shape], predictions: list[Shape]) -> list[Shape
         rle = mask_utils.merge([shape_rle(t, h, w) for t in members], intersect=False)
         out.append(Mask(label=label, rle={"size": [int(s) for s in rle["size"]], "counts": rle["counts"]},
                         attributes={"_members": ids}))
+    return out
+
+
+# Which human shapes a prediction of each kind is judged against.
+TRUTH_KINDS = {"box": ("box", "text"), "text": ("box", "text"), "mask": ("polygon", "mask"), "tag": ("tag",)}
+
+
+def truths_for(predictions: Sequence[Shape], humans: Sequence[Shape]) -> list[Shape]:
+    """The human shapes the model's kind of prediction can be compared
+    with; text regions under the class a detector predicts them as."""
+    kinds = {k for p in predictions for k in TRUTH_KINDS.get(p.kind, ())}
+    out = [h for h in humans if h.kind in kinds]
+    if any(isinstance(p, TextRegion) for p in predictions):
+        out = [replace(h, label=TEXT_CLASS) if isinstance(h, TextRegion) else h for h in out]
     return out
 
 

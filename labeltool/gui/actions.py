@@ -13,18 +13,66 @@ from .i18n import LANGUAGES
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
+Shortcut = str | list[str] | QKeySequence.StandardKey | None
+
 
 class Actions(QObject):
-    """Named actions of a window (``actions.box``, ``actions.undo``, ...)."""
+    """Named actions of a window (``actions.tool_box``, ``actions.undo``, ...),
+    each declared here so that a reader sees them all; :meth:`build` makes them."""
+
+    # File
+    open: QAction
+    quit: QAction
+    # Edit
+    undo: QAction
+    redo: QAction
+    copy: QAction
+    paste: QAction
+    duplicate: QAction
+    delete: QAction
+    select_all: QAction
+    change_label: QAction
+    edit_text: QAction
+    hide_selected: QAction
+    show_all: QAction
+    # Tools: one checkable action per canvas tool, in :attr:`tools`
+    tool_edit: QAction
+    tool_box: QAction
+    tool_polygon: QAction
+    tool_brush: QAction
+    tool_text: QAction
+    tools: QActionGroup
+    brush_smaller: QAction
+    brush_larger: QAction
+    grabcut: QAction
+    to_mask: QAction
+    to_polygons: QAction
+    copy_previous: QAction
+    # Image
+    next: QAction
+    prev: QAction
+    done_next: QAction
+    skip_next: QAction
+    tags: list[QAction]  # toggle image class 1..9 (keys 1..9)
+    # View
+    fit_window: QAction
+    fit_width: QAction
+    actual_size: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    show_predictions: QAction
+    languages: QActionGroup  # one checkable action per language; data: its code
+    # Help
+    help: QAction
+    about: QAction
+    all: list[QAction]  # every action with a shortcut the help lists, in menu order
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.all: list[QAction] = []
-        self.tools: QActionGroup | None = None
+        self.all = []
 
-    def make(self, window: "MainWindow", name: str, text: str, slot: Callable | None = None,
-             shortcut: str | list[str] | QKeySequence.StandardKey | None = None, checkable: bool = False,
-             tip: str = "") -> QAction:
+    def _make(self, window: "MainWindow", text: str, slot: Callable | None = None, shortcut: Shortcut = None,
+              checkable: bool = False, tip: str = "") -> QAction:
         a = QAction(text, window)
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, list) else [shortcut]
@@ -35,103 +83,108 @@ class Actions(QObject):
         if slot is not None:
             a.triggered.connect(slot)
         window.addAction(a)  # shortcuts work even when the menu bar is hidden
-        setattr(self, name, a)
         self.all.append(a)
         return a
 
+    def tool(self, name: str) -> QAction:
+        """The action of the canvas tool ``name`` (``"box"``, ...)."""
+        return next(a for a in self.tools.actions() if a.data() == name)
+
     def build(self, w: "MainWindow") -> None:
-        A = self
         ed = w.editor
         cv = w.canvas
-        A.make(w, "open", self.tr("&Open folder…"), w.ask_open_folder, "Ctrl+O")
-        A.make(w, "quit", self.tr("&Quit"), w.close, "Ctrl+Q")
-        A.make(w, "undo", self.tr("&Undo"), ed.undo, "Ctrl+Z")
-        A.make(w, "redo", self.tr("&Redo"), ed.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
-        A.make(w, "copy", self.tr("&Copy"), ed.copy, "Ctrl+C")
-        A.make(w, "paste", self.tr("&Paste"), ed.paste, "Ctrl+V")
-        A.make(w, "duplicate", self.tr("D&uplicate"), ed.duplicate, "Ctrl+D")
-        A.make(w, "delete", self.tr("&Delete"), ed.delete_selected, "Del")
-        A.make(w, "select_all", self.tr("Select &all"), w.select_all_shapes, "Ctrl+A")
-        A.make(w, "change_label", self.tr("Change &label…"), ed.change_label, "Ctrl+E")
-        A.make(w, "edit_text", self.tr("Edit &transcription…"), ed.edit_transcription, "Ctrl+Shift+E")
-        A.make(w, "hide_selected", self.tr("&Hide selected shapes"), w.hide_selected_shapes, "Ctrl+H")
-        A.make(w, "show_all", self.tr("&Show all shapes"), w.show_all_shapes, "Ctrl+Shift+H")
+        make = self._make
+        self.open = make(w, self.tr("&Open folder…"), w.ask_open_folder, "Ctrl+O")
+        self.quit = make(w, self.tr("&Quit"), w.close, "Ctrl+Q")
+        self.undo = make(w, self.tr("&Undo"), ed.undo, "Ctrl+Z")
+        self.redo = make(w, self.tr("&Redo"), ed.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.copy = make(w, self.tr("&Copy"), ed.copy, "Ctrl+C")
+        self.paste = make(w, self.tr("&Paste"), ed.paste, "Ctrl+V")
+        self.duplicate = make(w, self.tr("D&uplicate"), ed.duplicate, "Ctrl+D")
+        self.delete = make(w, self.tr("&Delete"), ed.delete_selected, "Del")
+        self.select_all = make(w, self.tr("Select &all"), w.select_all_shapes, "Ctrl+A")
+        self.change_label = make(w, self.tr("Change &label…"), ed.change_label, "Ctrl+E")
+        self.edit_text = make(w, self.tr("Edit &transcription…"), ed.edit_transcription, "Ctrl+Shift+E")
+        self.hide_selected = make(w, self.tr("&Hide selected shapes"), w.hide_selected_shapes, "Ctrl+H")
+        self.show_all = make(w, self.tr("&Show all shapes"), w.show_all_shapes, "Ctrl+Shift+H")
 
-        A.tools = QActionGroup(w)
-        for name, text, key in (("edit", self.tr("&Select and edit"), "V"), ("box", self.tr("&Box"), "W"),
-                                ("polygon", self.tr("&Polygon"), "P"), ("brush", self.tr("B&rush mask"), "B"),
-                                ("text", self.tr("&Text region"), "T")):
-            a = A.make(w, f"tool_{name}", text, lambda _=False, n=name: cv.set_tool(n), key, checkable=True)
-            A.tools.addAction(a)
-        A.tool_edit.setChecked(True)
-        A.make(w, "brush_smaller", self.tr("Brush smaller"), lambda: cv.brush.set_size(cv.brush.size / 1.25), "[")
-        A.make(w, "brush_larger", self.tr("Brush larger"), lambda: cv.brush.set_size(cv.brush.size * 1.25), "]")
-        A.make(w, "grabcut", self.tr("&GrabCut: box to mask"), ed.grabcut, "G",
-               tip=self.tr("Segment the object in the selected box (OpenCV GrabCut, no model)"))
-        A.make(w, "to_mask", self.tr("Convert to &mask"), ed.to_mask, "M")
-        A.make(w, "to_polygons", self.tr("Convert mask to p&olygons"), ed.to_polygons, "Shift+M")
-        A.make(w, "copy_previous", self.tr("Copy shapes from previous &image"), ed.copy_from_previous, "Ctrl+Shift+V")
+        self.tools = QActionGroup(w)
 
-        A.make(w, "next", self.tr("&Next image"), lambda: w.step_image(1), "D")
-        A.make(w, "prev", self.tr("&Previous image"), lambda: w.step_image(-1), "A")
-        A.make(w, "done_next", self.tr("Mark &done and next"), w.mark_done_and_next, "Space")
-        A.make(w, "skip_next", self.tr("Mark &skipped and next"), w.mark_skipped_and_next)
-        for i in range(9):
-            A.make(w, f"tag_{i + 1}", self.tr("Toggle image class %1").replace("%1", str(i + 1)),
-                   lambda _=False, i=i: ed.toggle_tag_index(i), str(i + 1))
+        def tool(name: str, text: str, key: str) -> QAction:
+            a = make(w, text, lambda _=False: cv.set_tool(name), key, checkable=True)
+            a.setData(name)
+            self.tools.addAction(a)
+            return a
 
-        A.make(w, "fit_window", self.tr("&Fit window"), cv.fit_window, "Ctrl+F")
-        A.make(w, "fit_width", self.tr("Fit &width"), cv.fit_width, "Ctrl+Shift+F")
-        A.make(w, "actual_size", self.tr("&Actual size (1:1)"), cv.actual_size, "Ctrl+0")
-        A.make(w, "zoom_in", self.tr("Zoom &in"), lambda: cv.zoom_by(1.25), ["Ctrl++", "Ctrl+="])
-        A.make(w, "zoom_out", self.tr("Zoom &out"), lambda: cv.zoom_by(0.8), "Ctrl+-")
-        A.make(w, "show_predictions", self.tr("Show &predictions"), w.reload_shapes, checkable=True).setChecked(True)
-        A.make(w, "help", self.tr("&Keyboard shortcuts"), w.show_help, "F1")
-        A.make(w, "about", self.tr("&About labeltool"), w.show_about)
+        self.tool_edit = tool("edit", self.tr("&Select and edit"), "V")
+        self.tool_box = tool("box", self.tr("&Box"), "W")
+        self.tool_polygon = tool("polygon", self.tr("&Polygon"), "P")
+        self.tool_brush = tool("brush", self.tr("B&rush mask"), "B")
+        self.tool_text = tool("text", self.tr("&Text region"), "T")
+        self.tool_edit.setChecked(True)
+        self.brush_smaller = make(w, self.tr("Brush smaller"), lambda: cv.brush.set_size(cv.brush.size / 1.25), "[")
+        self.brush_larger = make(w, self.tr("Brush larger"), lambda: cv.brush.set_size(cv.brush.size * 1.25), "]")
+        self.grabcut = make(w, self.tr("&GrabCut: box to mask"), ed.grabcut, "G",
+                            tip=self.tr("Segment the object in the selected box (OpenCV GrabCut, no model)"))
+        self.to_mask = make(w, self.tr("Convert to &mask"), ed.to_mask, "M")
+        self.to_polygons = make(w, self.tr("Convert mask to p&olygons"), ed.to_polygons, "Shift+M")
+        self.copy_previous = make(w, self.tr("Copy shapes from previous &image"), ed.copy_from_previous,
+                                  "Ctrl+Shift+V")
 
-    def build_menus(self, w: "MainWindow") -> dict[str, QMenu]:
-        A = self
-        mb = w.menuBar()
-        menus: dict[str, QMenu] = {}
-        m = menus["file"] = mb.addMenu(self.tr("&File"))
-        m.addAction(A.open)
-        menus["import"] = m.addMenu(self.tr("&Import"))
-        menus["export"] = m.addMenu(self.tr("&Export"))
-        m.addSeparator()
-        m.addAction(A.quit)
-        m = menus["edit"] = mb.addMenu(self.tr("&Edit"))
-        for a in (A.undo, A.redo, None, A.copy, A.paste, A.duplicate, A.delete, A.select_all, None, A.change_label,
-                  A.edit_text, None, A.hide_selected, A.show_all):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = menus["tools"] = mb.addMenu(self.tr("&Tools"))
-        for a in A.tools.actions():
-            m.addAction(a)
-        m.addSeparator()
-        for a in (A.brush_smaller, A.brush_larger, None, A.grabcut, A.to_mask, A.to_polygons, A.copy_previous):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = menus["image"] = mb.addMenu(self.tr("&Image"))
-        for a in (A.next, A.prev, A.done_next, A.skip_next):
-            m.addAction(a)
-        tags = m.addMenu(self.tr("Image &classes"))
-        for i in range(9):
-            tags.addAction(getattr(A, f"tag_{i + 1}"))
-        m = menus["view"] = mb.addMenu(self.tr("&View"))
-        for a in (A.fit_window, A.fit_width, A.actual_size, A.zoom_in, A.zoom_out, None, A.show_predictions):
-            m.addSeparator() if a is None else m.addAction(a)
-        m.addSeparator()
-        menus["docks"] = m.addMenu(self.tr("&Panels"))
-        lang = menus["language"] = m.addMenu(self.tr("&Language"))
-        group = QActionGroup(w)
+        self.next = make(w, self.tr("&Next image"), lambda: w.step_image(1), "D")
+        self.prev = make(w, self.tr("&Previous image"), lambda: w.step_image(-1), "A")
+        self.done_next = make(w, self.tr("Mark &done and next"), w.mark_done_and_next, "Space")
+        self.skip_next = make(w, self.tr("Mark &skipped and next"), w.mark_skipped_and_next)
+        self.tags = [make(w, self.tr("Toggle image class %1").replace("%1", str(i + 1)),
+                          lambda _=False, i=i: ed.toggle_tag_index(i), str(i + 1)) for i in range(9)]
+
+        self.fit_window = make(w, self.tr("&Fit window"), cv.fit_window, "Ctrl+F")
+        self.fit_width = make(w, self.tr("Fit &width"), cv.fit_width, "Ctrl+Shift+F")
+        self.actual_size = make(w, self.tr("&Actual size (1:1)"), cv.actual_size, "Ctrl+0")
+        self.zoom_in = make(w, self.tr("Zoom &in"), lambda: cv.zoom_by(1.25), ["Ctrl++", "Ctrl+="])
+        self.zoom_out = make(w, self.tr("Zoom &out"), lambda: cv.zoom_by(0.8), "Ctrl+-")
+        self.show_predictions = make(w, self.tr("Show &predictions"), w.reload_shapes, checkable=True)
+        self.show_predictions.setChecked(True)
+        self.help = make(w, self.tr("&Keyboard shortcuts"), w.show_help, "F1")
+        self.about = make(w, self.tr("&About labeltool"), w.show_about)
+
+        self.languages = QActionGroup(w)
         for code, name in LANGUAGES.items():
             a = QAction(name, w, checkable=True)
             a.setData(code)
             a.triggered.connect(lambda _=False, c=code: w.set_language(c))
-            group.addAction(a)
-            lang.addAction(a)
-        w.language_actions = group
-        # Room for the training helper: it adds its actions to this menu.
+            self.languages.addAction(a)
+
+    def build_menus(self, w: "MainWindow") -> dict[str, QMenu]:
+        mb = w.menuBar()
+        menus: dict[str, QMenu] = {}
+
+        def fill(menu: QMenu, actions: list[QAction | None]) -> None:
+            for a in actions:
+                menu.addSeparator() if a is None else menu.addAction(a)
+
+        m = menus["file"] = mb.addMenu(self.tr("&File"))
+        m.addAction(self.open)
+        menus["import"] = m.addMenu(self.tr("&Import"))
+        menus["export"] = m.addMenu(self.tr("&Export"))
+        fill(m, [None, self.quit])
+        m = menus["edit"] = mb.addMenu(self.tr("&Edit"))
+        fill(m, [self.undo, self.redo, None, self.copy, self.paste, self.duplicate, self.delete, self.select_all,
+                 None, self.change_label, self.edit_text, None, self.hide_selected, self.show_all])
+        m = menus["tools"] = mb.addMenu(self.tr("&Tools"))
+        fill(m, [*self.tools.actions(), None, self.brush_smaller, self.brush_larger, None, self.grabcut,
+                 self.to_mask, self.to_polygons, self.copy_previous])
+        m = menus["image"] = mb.addMenu(self.tr("&Image"))
+        fill(m, [self.next, self.prev, self.done_next, self.skip_next])
+        m.addMenu(self.tr("Image &classes")).addActions(self.tags)
+        m = menus["view"] = mb.addMenu(self.tr("&View"))
+        fill(m, [self.fit_window, self.fit_width, self.actual_size, self.zoom_in, self.zoom_out, None,
+                 self.show_predictions, None])
+        menus["docks"] = m.addMenu(self.tr("&Panels"))
+        menus["language"] = m.addMenu(self.tr("&Language"))
+        menus["language"].addActions(self.languages.actions())
+        # Room for training and review: they add their actions to this menu.
         menus["train"] = mb.addMenu(self.tr("T&rain"))
         m = menus["help"] = mb.addMenu(self.tr("&Help"))
-        m.addAction(A.help)
-        m.addAction(A.about)
+        fill(m, [self.help, self.about])
         return menus

@@ -1,14 +1,16 @@
 """Edits of the current image: every one becomes an undoable command over
-the store. The main window owns one Editor; menus and the canvas call it."""
+the store. The main window owns one Editor; menus and the canvas call it.
+It works on the workspace's current image, the canvas scene's selection and
+the class panel's default class."""
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, Qt
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from labeltool.core import grabcut, raster
 from labeltool.core.images import ImageLoadError, load_image
@@ -20,7 +22,9 @@ from .label_picker import LabelPicker, RecentLabels
 from .lifetime import deleted_after
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .main_window import MainWindow
+    from .canvas.scene import CanvasScene
+    from .label_panel import LabelPanel
+    from .workspace import Workspace
 
 MIME = "application/x-labeltool-shapes"
 UNDO_LIMIT = 1000
@@ -34,9 +38,14 @@ def command_image(cmd: QUndoCommand | None) -> int | None:
 
 
 class Editor(QObject):
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.w = window
+    previewDropped = Signal()  # an edit the canvas previewed was not stored: draw the store's shapes again
+
+    def __init__(self, workspace: "Workspace", scene: "CanvasScene", classes: "LabelPanel",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.scene = scene
+        self.classes = classes
         self.stack = QUndoStack(self)
         self.stack.setUndoLimit(UNDO_LIMIT)
         self.recent = RecentLabels()
@@ -45,22 +54,26 @@ class Editor(QObject):
     # ---------------------------------------------------------- plumbing
     @property
     def store(self):
-        return self.w.store
+        return self.workspace.store
 
     def _image_id(self) -> int | None:
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         return item.id if item is not None else None
 
     def writable(self) -> bool:
-        if self.store is None or self.w.current_image() is None:
+        if self.store is None or self.workspace.current_image() is None:
             return False
         if self.store.readonly:
-            self.w.statusBar().showMessage(self.tr("This project is open read-only: changes are not saved."), 5000)
+            self.workspace.show_status(self.tr("This project is open read-only: changes are not saved."), 5000)
             return False
         return True
 
     def _error(self, e: Exception) -> None:
-        self.w.show_error(str(e))
+        self.workspace.show_error(str(e))
+
+    def _dialog_parent(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
 
     def push(self, commands: list[StoreCommand], text: str) -> None:
         if not commands:
@@ -86,12 +99,12 @@ class Editor(QObject):
             return
         image_id = command_image(self.stack.command(index))
         if image_id is not None and image_id != self._image_id():
-            self.w.go_to_image(image_id)
+            self.workspace.go_to_image(image_id)
         fn()
 
     # ---------------------------------------------------------- new shapes
     def ask_label(self, initial: str = "") -> str | None:
-        default = self.w.label_panel.default_label()
+        default = self.classes.default_label()
         if default and not initial:
             return default
         answer = self._pick(initial or (self.recent.labels[0] if self.recent.labels else ""))
@@ -102,7 +115,8 @@ class Editor(QObject):
         None when cancelled. ``text_region=True`` (with ``transcription`` and
         ``difficult``) asks for a text region's fields too."""
         colors = {c.name: c.color for c in self.store.classes()}
-        with deleted_after(LabelPicker(colors, self.recent, initial, parent=self.w, **text_region)) as dlg:
+        with deleted_after(LabelPicker(colors, self.recent, initial, parent=self._dialog_parent(),
+                                       **text_region)) as dlg:
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return None
             if dlg.transcription is None:
@@ -127,7 +141,7 @@ class Editor(QObject):
             shape = replace(shape, label=label)
         self.recent.use(shape.label)
         self.add([shape], self.tr("Add %1").replace("%1", shape.label))
-        self.w.canvas.canvas_scene.select([shape.id])
+        self.scene.select([shape.id])
 
     def add(self, shapes: list[Shape], text: str) -> None:
         image_id = self._image_id()
@@ -137,7 +151,7 @@ class Editor(QObject):
 
     def on_shapes_edited(self, shapes: list[Shape], mergeable: bool) -> None:
         if not self.writable():
-            self.w.reload_shapes()  # undo the on-canvas preview
+            self.previewDropped.emit()
             return
         cmds = []
         for s in shapes:
@@ -150,7 +164,7 @@ class Editor(QObject):
 
     # ------------------------------------------------------- selection ops
     def selected(self) -> list[Shape]:
-        return self.w.canvas.canvas_scene.selected_shapes()
+        return self.scene.selected_shapes()
 
     def delete_selected(self) -> None:
         shapes = self.selected()
@@ -206,13 +220,13 @@ class Editor(QObject):
 
     def copy_from_previous(self) -> None:
         """The human shapes of the previous image in the list, on this one (sequences)."""
-        prev = self.w.neighbour_id(-1)
+        prev = self.workspace.neighbour_id(-1)
         if prev is None:
             return
         self._add_copies(self.store.shapes(prev, source="human"), (0, 0), self.tr("Copy from previous image"))
 
     def _add_copies(self, shapes: list[Shape], offset: tuple[float, float], text: str) -> None:
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         if not shapes or item is None or not self.writable():
             return
         w, h = item.width or 0, item.height or 0
@@ -228,7 +242,7 @@ class Editor(QObject):
                 s = geo.clamp(geo.move(s, *offset), w, h)
             out.append(s)
         self.add(out, text)
-        self.w.canvas.canvas_scene.select([s.id for s in out])
+        self.scene.select([s.id for s in out])
 
     # --------------------------------------------------------------- tags
     def set_tag(self, label: str, on: bool) -> None:
@@ -244,7 +258,7 @@ class Editor(QObject):
                                    self._error) for t in tags], self.tr("Remove image class"))
 
     def toggle_tag_index(self, index: int) -> None:
-        names = self.w.label_panel.class_names()
+        names = self.classes.class_names()
         image_id = self._image_id()
         if index >= len(names) or image_id is None:
             return
@@ -253,7 +267,7 @@ class Editor(QObject):
 
     # ------------------------------------------------- conversions & assist
     def to_mask(self) -> None:
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         shapes = [s for s in self.selected() if isinstance(s, (Polygon, Box))]
         if not shapes or item is None or not item.width:
             return
@@ -284,10 +298,10 @@ class Editor(QObject):
 
     def grabcut(self) -> None:
         """Turn the selected box into a mask of the object in it (OpenCV GrabCut)."""
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         boxes = [s for s in self.selected() if isinstance(s, Box)]
         if len(boxes) != 1 or item is None or not self.writable():
-            self.w.statusBar().showMessage(self.tr("Select one box for GrabCut."), 4000)
+            self.workspace.show_status(self.tr("Select one box for GrabCut."), 4000)
             return
         box = boxes[0]
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -295,12 +309,12 @@ class Editor(QObject):
             image = load_image(self.store.abspath(item))
             a = grabcut.grabcut_box(image, box.bounds())
         except (ImageLoadError, ValueError) as e:
-            self.w.show_error(str(e))
+            self.workspace.show_error(str(e))
             return
         finally:
             QApplication.restoreOverrideCursor()
         if not a.any():
-            self.w.statusBar().showMessage(self.tr("GrabCut found no object in the box."), 4000)
+            self.workspace.show_status(self.tr("GrabCut found no object in the box."), 4000)
             return
         mask = Mask.from_array(a, label=box.label, id=box.id, difficult=box.difficult, truncated=box.truncated)
         self._replace_kind([box], [[mask]], self.tr("GrabCut"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QMenu,
-    QMessageBox, QProgressDialog,
+    QMessageBox, QProgressDialog, QWidget,
 )
 
 from labeltool.core.errors import StoreError
@@ -15,7 +16,7 @@ from labeltool.core.errors import StoreError
 from .lifetime import deleted_after
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .main_window import MainWindow
+    from .workspace import Workspace
 
 FORMAT_TITLES = {"voc": "Pascal VOC", "coco": "COCO", "labelme": "labelme", "yolo": "YOLO",
                  "ppocr": "PPOCRLabel", "icdar": "ICDAR", "imagefolder": "ImageFolder"}
@@ -42,10 +43,13 @@ class ExportOptions(QDialog):
 
 
 class IOMenus(QObject):
-    """Fills File > Import and File > Export of a window."""
+    """Fills File > Import and File > Export of a window. Imports change the
+    workspace's store and clear the undo history; dialogs open over ``window``."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, workspace: "Workspace", undo_stack: QUndoStack, window: QWidget):
         super().__init__(window)
+        self.workspace = workspace
+        self.undo_stack = undo_stack
         self.w = window
 
     def fill(self, import_menu: QMenu, export_menu: QMenu) -> None:
@@ -78,12 +82,12 @@ class IOMenus(QObject):
 
 
     def run_import(self, fmt: str) -> None:
-        w = self.w
-        if w.store is None or w.store.readonly:
-            w.show_error(self.tr("Open a writable project first."))
+        w, store = self.w, self.workspace.store
+        if store is None or store.readonly:
+            self.workspace.show_error(self.tr("Open a writable project first."))
             return
         src = QFileDialog.getExistingDirectory(w, self.tr("Import %1 from folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
-                                               str(w.store.root))
+                                               str(store.root))
         if not src:
             return
         from labeltool.formats import FormatError
@@ -91,26 +95,26 @@ class IOMenus(QObject):
 
         dlg, progress = self._progress(self.tr("Importing…"))
         try:
-            report = import_into(w.store, fmt, src, progress=progress)
+            report = import_into(store, fmt, src, progress=progress)
         except (FormatError, StoreError, ImportError, OSError) as e:
             dlg.close()
-            w.show_error(str(e))
+            self.workspace.show_error(str(e))
             return
         dlg.close()
-        w.editor.stack.clear()  # imported shapes are not part of the undo history
+        self.undo_stack.clear()  # imported shapes are not part of the undo history
         QMessageBox.information(w, self.tr("Import finished"), "\n".join(report.summary()))
 
 
     def run_export(self, fmt: str) -> None:
-        w = self.w
-        if w.store is None:
+        w, store = self.w, self.workspace.store
+        if store is None:
             return
         with deleted_after(ExportOptions(w)) as opts:
             if opts.exec() != QDialog.DialogCode.Accepted:
                 return
             split, only_done = opts.split.value() or None, opts.only_done.isChecked()
         out = QFileDialog.getExistingDirectory(w, self.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
-                                               str(w.store.root.parent))
+                                               str(store.root.parent))
         if not out:
             return
         from labeltool.formats import FormatError
@@ -118,10 +122,10 @@ class IOMenus(QObject):
 
         dlg, progress = self._progress(self.tr("Exporting…"))
         try:
-            report = export_from(w.store, fmt, out, split=split, only_done=only_done, progress=progress)
+            report = export_from(store, fmt, out, split=split, only_done=only_done, progress=progress)
         except (FormatError, StoreError, ImportError, OSError) as e:
             dlg.close()
-            w.show_error(str(e))
+            self.workspace.show_error(str(e))
             return
         dlg.close()
         QMessageBox.information(w, self.tr("Export finished"), "\n".join(report.summary()))

@@ -1,16 +1,17 @@
 """The main window: a composition of the canvas, docks and actions.
 
-Public hooks for the training and review panels: ``store``, ``canvas``
-(with ``canvas.set_overlay(shapes)``), ``current_image()``,
-``go_to_image(image_id)``, ``add_dock(widget, area, title)``, the ``menus``
-dict (``menus["train"]``), and the ``imageChanged``/``projectOpened`` signals.
+It owns the :class:`~.workspace.Workspace` (the open project, the image
+shown, its signals) and hands each part what it uses: the editor, the
+import/export menus, review and training get the workspace and the few
+widgets they draw on (the canvas, the undo stack), never the window.
+Showing an image (pixels, prefetch, status) stays here.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QImage
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget,
 )
@@ -33,28 +34,41 @@ from .label_panel import LabelPanel
 from .lifetime import deleted_after
 from .shape_list import ShapeList
 from .store_bridge import StoreBridge
+from .review import Review
 from .tag_bar import TagBar
-from .review import install as install_review
 from .training.controller import TrainingController
+from .workspace import Workspace
 
 PREFETCH_AHEAD, PREFETCH_BEHIND = 3, 1
 FULL_RES_DELAY_MS = 350  # decode the full image once the user stays on an image
 
 
 class MainWindow(QMainWindow):
-    imageChanged = Signal(int)  # the image now shown (id)
-    projectOpened = Signal(object)  # the ProjectStore
-
     def __init__(self, store: ProjectStore | None = None):
         super().__init__()
-        self.store: ProjectStore | None = None
-        self.bridge: StoreBridge | None = None
         self._owns_store = False
-        self._current: ImageItem | None = None
+        self._shown_before = False
         self.cache = ImageCache(parent=self)
+        self._build_central()
+        self._build_docks()
+        self.workspace = Workspace(self.image_list.model, self)
+        self.editor = Editor(self.workspace, self.canvas.canvas_scene, self.label_panel, self)
+        self._build_menus()
+        self._build_status_bar()
+        self._build_training()  # Train menu, Training dock, closing while training
+        self._build_review()  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
+        self._connect()
+        self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
+        self._update_title()
+        self._update_enabled()
+        if store is not None:
+            self.set_store(store, owns=False)
+
+    # ------------------------------------------------------------ layout
+    def _build_central(self) -> None:
+        """The image classes bar over the canvas."""
         self.canvas = CanvasView()
         self.tag_bar = TagBar()
-        self.editor = Editor(self)
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -63,6 +77,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
 
+    def _build_docks(self) -> None:
         self.image_list = ImageListWidget()
         self.label_panel = LabelPanel()
         self.shape_list = ShapeList()
@@ -70,40 +85,49 @@ class MainWindow(QMainWindow):
         self.add_dock(self.label_panel, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Classes"), "classes")
         self.add_dock(self.shape_list, Qt.DockWidgetArea.RightDockWidgetArea, self.tr("Shapes"), "shapes")
 
+    def _build_menus(self) -> None:
         self.actions = Actions(self)
         self.actions.build(self)
         self.menus = self.actions.build_menus(self)
         for dock in self.findChildren(QDockWidget):
             self.menus["docks"].addAction(dock.toggleViewAction())
-        for a in self.language_actions.actions():
+        for a in self.actions.languages.actions():
             a.setChecked(a.data() == chosen_language())
-        self.io_menus = io_menu.IOMenus(self)
+        self.io_menus = io_menu.IOMenus(self.workspace, self.editor.stack, self)
         self.io_menus.fill(self.menus["import"], self.menus["export"])
-        self._build_status_bar()
-        self._connect()
-        self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
-        self._update_title()
-        self._update_enabled()
-        self.training = TrainingController(self)  # Train menu, Training dock, closing while training
-        self.review = install_review(self)  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
+
+    def _build_training(self) -> None:
+        self.training = TrainingController(self.workspace, self.canvas, parent=self)
+        self.training.fill_menu(self.menus["train"])
+        self._place_dock(self.training.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.training.dock.hide()  # until a run starts or runs are asked for
+        # The right-hand panels (classes, shapes, review) keep the full height; the
+        # Training dock shares its height with the canvas only.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _build_review(self) -> None:
+        self.review = Review(self.workspace, self.canvas, self.editor, self.image_list.selected_ids, self)
+        self.add_dock(self.review.panel, Qt.DockWidgetArea.RightDockWidgetArea, name="review")
+        self.addActions(list(self.review.actions.values()))
+        self.review.fill_menu(self.menus["train"])
         # Review tabbed with the shape list, so the class list keeps its height.
         self.tabifyDockWidget(self.findChild(QDockWidget, "dock_shapes"), self.findChild(QDockWidget, "dock_review"))
         self.findChild(QDockWidget, "dock_shapes").raise_()
         self.resizeDocks([self.findChild(QDockWidget, "dock_classes"), self.findChild(QDockWidget, "dock_shapes")],
                          [3, 2], Qt.Orientation.Vertical)
-        if store is not None:
-            self.set_store(store, owns=False)
 
-    # ------------------------------------------------------------ layout
     def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str = "", name: str = "") -> QDockWidget:
-        """Add a panel (the training and review panels come in this way)."""
+        """Put a panel in a dock of its own (listed under View > Panels)."""
         dock = QDockWidget(title or widget.windowTitle(), self)
         dock.setObjectName(f"dock_{name or widget.__class__.__name__}")
         dock.setWidget(widget)
+        self._place_dock(dock, area)
+        return dock
+
+    def _place_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         self.addDockWidget(area, dock)
         if hasattr(self, "menus"):
             self.menus["docks"].addAction(dock.toggleViewAction())
-        return dock
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -116,6 +140,13 @@ class MainWindow(QMainWindow):
             sb.addPermanentWidget(w)
 
     def _connect(self) -> None:
+        ws = self.workspace
+        ws.imageRequested.connect(self.go_to_image)
+        ws.statusMessage.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        ws.errorRaised.connect(self.show_error)
+        self.editor.previewDropped.connect(self.reload_shapes)
+        self.review.session.activeChanged.connect(lambda _: self.reload_shapes())
+        self.training.stoppedForClose.connect(self.close)
         cv = self.canvas
         cv.shapeCreated.connect(self.editor.on_shape_created)
         cv.shapesEdited.connect(self.editor.on_shapes_edited)
@@ -141,9 +172,17 @@ class MainWindow(QMainWindow):
         st.canRedoChanged.connect(self.actions.redo.setEnabled)
 
     def _tool_changed(self, name: str) -> None:
-        getattr(self.actions, f"tool_{name}").setChecked(True)
+        self.actions.tool(name).setChecked(True)
 
     # ----------------------------------------------------------- project
+    @property
+    def store(self) -> ProjectStore | None:
+        return self.workspace.store
+
+    @property
+    def bridge(self) -> StoreBridge | None:
+        return self.workspace.bridge
+
     def ask_open_folder(self) -> None:
         start = str(self.store.root) if self.store else str(Path.home())
         folder = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of images"), start)
@@ -174,60 +213,58 @@ class MainWindow(QMainWindow):
 
     def set_store(self, store: ProjectStore, owns: bool = False) -> None:
         self.close_project()
-        self.store, self._owns_store = store, owns
-        self.bridge = StoreBridge(store, self)
-        self.bridge.imageShapesChanged.connect(self._store_image_changed)
-        self.bridge.imagesChanged.connect(self._store_images_changed)
-        self.bridge.classesChanged.connect(self._classes_changed)
+        self._owns_store = owns
+        bridge = StoreBridge(store, self)
+        self.workspace.set_project(store, bridge)
+        bridge.imageShapesChanged.connect(self._store_image_changed)
+        bridge.imagesChanged.connect(self._store_images_changed)
+        bridge.classesChanged.connect(self._classes_changed)
         self.canvas.editable = not store.readonly
         self.image_list.model.set_store(store)
         self.label_panel.set_store(store)
         self._classes_changed()
         self._update_title()
         self._update_enabled()
-        self.projectOpened.emit(store)
+        self.workspace.projectOpened.emit(store)
         if self.image_list.model.rowCount():
             self.go_to_image(self.image_list.model.item(0).id)
 
     def close_project(self) -> None:
-        if self.bridge is not None:
-            self.bridge.detach()
-            self.bridge.deleteLater()
-            self.bridge = None
+        store, bridge = self.workspace.store, self.workspace.bridge
+        self.workspace.set_project(None, None)
+        if bridge is not None:
+            bridge.detach()
+            bridge.deleteLater()
         self.editor.stack.clear()
         self.cache.clear()
-        self._current = None
-        if self.store is not None and self._owns_store:
-            self.store.close()
-        self.store = None
+        if store is not None and self._owns_store:
+            store.close()
         self.image_list.model.set_store(None)
         self.label_panel.set_store(None)
         self.canvas.canvas_scene.set_shapes([])
         self.canvas.set_overlay([])
         self.canvas.set_image(0, 0)
 
+    def showEvent(self, ev: QShowEvent) -> None:
+        super().showEvent(ev)
+        if not self._shown_before:
+            self._shown_before = True
+            self.training.schedule_preload()
+
     def closeEvent(self, ev: QCloseEvent) -> None:
+        if not self.training.may_close():  # a run goes on: closed again once it has stopped
+            ev.ignore()
+            return
         self.close_project()
         self.cache.shutdown()
         super().closeEvent(ev)
 
     # -------------------------------------------------------- navigation
     def current_image(self) -> ImageItem | None:
-        return self._current
-
-    def neighbour_id(self, step: int) -> int | None:
-        """The image ``step`` rows away in the (filtered) list, or None."""
-        model = self.image_list.model
-        if self._current is None:
-            return model.item(0).id if model.rowCount() else None
-        row = model.row_of(self._current.id)
-        if row is None:
-            return model.item(0).id if model.rowCount() else None
-        r = row + step
-        return model.item(r).id if 0 <= r < model.rowCount() else None
+        return self.workspace.current_image()
 
     def step_image(self, step: int) -> bool:
-        nid = self.neighbour_id(step)
+        nid = self.workspace.neighbour_id(step)
         if nid is None:
             self.statusBar().showMessage(self.tr("This is the last image.") if step > 0
                                          else self.tr("This is the first image."), 3000)
@@ -242,7 +279,7 @@ class MainWindow(QMainWindow):
             item = self.store.image(image_id)
         except KeyError:
             return
-        self._current = item
+        self.workspace.set_current(item)
         self.canvas.canvas_scene.select([])
         path = self.store.abspath(item)
         error = self.cache.error(item.id)
@@ -276,10 +313,10 @@ class MainWindow(QMainWindow):
         self.image_list.set_current(item.id)
         self._update_status()
         self._update_enabled()
-        self.imageChanged.emit(item.id)
+        self.workspace.imageChanged.emit(item.id)
 
     def _want_full(self) -> None:
-        item = self._current
+        item = self.current_image()
         if item is None or self.store is None or not item.width:
             return
         img = self.cache.get(item.id, FULL)
@@ -289,14 +326,14 @@ class MainWindow(QMainWindow):
             self.cache.request(item.id, self.store.abspath(item), FULL, priority=0)
 
     def _image_loaded(self, image_id: int, level: str, image: QImage) -> None:
-        if self._current is not None and image_id == self._current.id:
+        if self._is_current(image_id):
             self.canvas.set_pixels(image, full=(level == FULL))
             if level == PREVIEW and self.canvas.canvas_scene.image.wants_full(self.canvas.scale_factor()):
                 self._want_full()
 
     def _image_failed(self, image_id: int, message: str) -> None:
         self.image_list.model.mark_error(image_id, message)
-        if self._current is not None and image_id == self._current.id:
+        if self._is_current(image_id):
             self.canvas.set_message(self.tr("This image cannot be shown:") + "\n" + message)
 
     def mark_done_and_next(self) -> None:
@@ -306,27 +343,37 @@ class MainWindow(QMainWindow):
         self._mark_and_next(ImageStatus.SKIPPED)
 
     def _mark_and_next(self, status: ImageStatus) -> None:
-        if self._current is None or self.store is None:
+        item = self.current_image()
+        if item is None or self.store is None:
             return
         if not self.store.readonly:
             try:
-                self.store.set_status(self._current.id, status)
+                self.store.set_status(item.id, status)
             except StoreError as e:
                 self.show_error(str(e))
                 return
         self.step_image(1)
 
     # ------------------------------------------------------------ shapes
+    def _is_current(self, image_id: int) -> bool:
+        item = self.current_image()
+        return item is not None and item.id == image_id
+
+    def _shows_stored_predictions(self) -> bool:
+        """View > Show predictions, unless review draws them itself."""
+        return self.actions.show_predictions.isChecked() and not self.review.session.active
+
     def reload_shapes(self) -> None:
         """Re-read the current image's shapes from the store and show them."""
         scene = self.canvas.canvas_scene
-        if self._current is None or self.store is None:
+        item = self.current_image()
+        if item is None or self.store is None:
             scene.set_shapes([])
             self.shape_list.set_shapes([], {}, set())
             self.tag_bar.set_tags(set())
             return
-        shapes = self.store.shapes(self._current.id)
-        if not self.actions.show_predictions.isChecked():
+        shapes = self.store.shapes(item.id)
+        if not self._shows_stored_predictions():
             shapes = [s for s in shapes if not s.source.is_model]
         scene.set_shapes(shapes)
         colors = {c.name: c.color for c in self.store.classes()}
@@ -336,13 +383,14 @@ class MainWindow(QMainWindow):
 
     def _store_image_changed(self, image_id: int) -> None:
         self.image_list.model.refresh(image_id)  # the first shape makes it "in progress"
-        if self._current is not None and image_id == self._current.id:
+        if self._is_current(image_id):
             self.reload_shapes()
         self.label_panel.schedule_refresh()
 
     def _store_images_changed(self) -> None:
         self.image_list.model.reload()
-        self.image_list.set_current(self._current.id if self._current else None)
+        item = self.current_image()
+        self.image_list.set_current(item.id if item else None)
         self.reload_shapes()
         self.label_panel.schedule_refresh()
         self._update_status()
@@ -375,7 +423,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------- chrome
     def _update_status(self) -> None:
-        item, model = self._current, self.image_list.model
+        item, model = self.current_image(), self.image_list.model
         if item is None:
             self.status_position.setText("")
             self.status_size.setText("")
@@ -396,7 +444,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def _update_enabled(self) -> None:
-        editable = self.store is not None and not self.store.readonly and self._current is not None
+        editable = self.store is not None and not self.store.readonly and self.current_image() is not None
         has_sel = bool(self.canvas.canvas_scene.selected)
         A = self.actions
         for a in (A.tool_box, A.tool_polygon, A.tool_brush, A.tool_text, A.paste, A.copy_previous):

@@ -4,12 +4,12 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="28"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="32"/>
         <source>false alarm?</source>
         <translation>误报？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="30"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="34"/>
         <source>other class</source>
         <translation>类别不同</translation>
     </message>
@@ -17,252 +17,252 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="46"/>
+        <location filename="../../labeltool/gui/actions.py" line="97"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="47"/>
+        <location filename="../../labeltool/gui/actions.py" line="98"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="48"/>
+        <location filename="../../labeltool/gui/actions.py" line="99"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="49"/>
+        <location filename="../../labeltool/gui/actions.py" line="100"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="50"/>
+        <location filename="../../labeltool/gui/actions.py" line="101"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="51"/>
+        <location filename="../../labeltool/gui/actions.py" line="102"/>
         <source>&amp;Paste</source>
         <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="52"/>
+        <location filename="../../labeltool/gui/actions.py" line="103"/>
         <source>D&amp;uplicate</source>
         <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="53"/>
+        <location filename="../../labeltool/gui/actions.py" line="104"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="54"/>
+        <location filename="../../labeltool/gui/actions.py" line="105"/>
         <source>Select &amp;all</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="55"/>
+        <location filename="../../labeltool/gui/actions.py" line="106"/>
         <source>Change &amp;label…</source>
         <translation>修改标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="56"/>
+        <location filename="../../labeltool/gui/actions.py" line="107"/>
         <source>Edit &amp;transcription…</source>
         <translation>编辑转写文本(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="57"/>
+        <location filename="../../labeltool/gui/actions.py" line="108"/>
         <source>&amp;Hide selected shapes</source>
         <translation>隐藏选中的形状(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="58"/>
+        <location filename="../../labeltool/gui/actions.py" line="109"/>
         <source>&amp;Show all shapes</source>
         <translation>显示全部形状(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="61"/>
+        <location filename="../../labeltool/gui/actions.py" line="119"/>
         <source>&amp;Select and edit</source>
         <translation>选择与编辑(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="61"/>
+        <location filename="../../labeltool/gui/actions.py" line="120"/>
         <source>&amp;Box</source>
         <translation>矩形框(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="62"/>
+        <location filename="../../labeltool/gui/actions.py" line="121"/>
         <source>&amp;Polygon</source>
         <translation>多边形(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="62"/>
+        <location filename="../../labeltool/gui/actions.py" line="122"/>
         <source>B&amp;rush mask</source>
         <translation>画笔掩码(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="63"/>
+        <location filename="../../labeltool/gui/actions.py" line="123"/>
         <source>&amp;Text region</source>
         <translation>文本区域(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="67"/>
+        <location filename="../../labeltool/gui/actions.py" line="125"/>
         <source>Brush smaller</source>
         <translation>画笔变小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="68"/>
+        <location filename="../../labeltool/gui/actions.py" line="126"/>
         <source>Brush larger</source>
         <translation>画笔变大</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="69"/>
+        <location filename="../../labeltool/gui/actions.py" line="127"/>
         <source>&amp;GrabCut: box to mask</source>
         <translation>GrabCut：框转掩码(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="70"/>
+        <location filename="../../labeltool/gui/actions.py" line="128"/>
         <source>Segment the object in the selected box (OpenCV GrabCut, no model)</source>
         <translation>分割选中框内的目标（OpenCV GrabCut，无需模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="71"/>
+        <location filename="../../labeltool/gui/actions.py" line="129"/>
         <source>Convert to &amp;mask</source>
         <translation>转为掩码(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="72"/>
+        <location filename="../../labeltool/gui/actions.py" line="130"/>
         <source>Convert mask to p&amp;olygons</source>
         <translation>掩码转多边形(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="73"/>
+        <location filename="../../labeltool/gui/actions.py" line="131"/>
         <source>Copy shapes from previous &amp;image</source>
         <translation>从上一张图像复制形状(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="75"/>
+        <location filename="../../labeltool/gui/actions.py" line="134"/>
         <source>&amp;Next image</source>
         <translation>下一张(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="76"/>
+        <location filename="../../labeltool/gui/actions.py" line="135"/>
         <source>&amp;Previous image</source>
         <translation>上一张(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="77"/>
+        <location filename="../../labeltool/gui/actions.py" line="136"/>
         <source>Mark &amp;done and next</source>
         <translation>标记完成并下一张(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="78"/>
+        <location filename="../../labeltool/gui/actions.py" line="137"/>
         <source>Mark &amp;skipped and next</source>
         <translation>标记跳过并下一张(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="80"/>
+        <location filename="../../labeltool/gui/actions.py" line="138"/>
         <source>Toggle image class %1</source>
         <translation>切换图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="83"/>
+        <location filename="../../labeltool/gui/actions.py" line="141"/>
         <source>&amp;Fit window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="84"/>
+        <location filename="../../labeltool/gui/actions.py" line="142"/>
         <source>Fit &amp;width</source>
         <translation>适应宽度(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="85"/>
+        <location filename="../../labeltool/gui/actions.py" line="143"/>
         <source>&amp;Actual size (1:1)</source>
         <translation>实际大小 1:1(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="86"/>
+        <location filename="../../labeltool/gui/actions.py" line="144"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="87"/>
+        <location filename="../../labeltool/gui/actions.py" line="145"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="88"/>
+        <location filename="../../labeltool/gui/actions.py" line="146"/>
         <source>Show &amp;predictions</source>
         <translation>显示预测结果(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="89"/>
+        <location filename="../../labeltool/gui/actions.py" line="148"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="90"/>
+        <location filename="../../labeltool/gui/actions.py" line="149"/>
         <source>&amp;About labeltool</source>
         <translation>关于 labeltool(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="96"/>
+        <location filename="../../labeltool/gui/actions.py" line="166"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="98"/>
+        <location filename="../../labeltool/gui/actions.py" line="168"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="99"/>
+        <location filename="../../labeltool/gui/actions.py" line="169"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="102"/>
+        <location filename="../../labeltool/gui/actions.py" line="171"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="106"/>
+        <location filename="../../labeltool/gui/actions.py" line="174"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="112"/>
+        <location filename="../../labeltool/gui/actions.py" line="177"/>
         <source>&amp;Image</source>
         <translation>图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="115"/>
+        <location filename="../../labeltool/gui/actions.py" line="179"/>
         <source>Image &amp;classes</source>
         <translation>图像类别(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="118"/>
+        <location filename="../../labeltool/gui/actions.py" line="180"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="122"/>
+        <location filename="../../labeltool/gui/actions.py" line="183"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="123"/>
+        <location filename="../../labeltool/gui/actions.py" line="184"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="133"/>
+        <location filename="../../labeltool/gui/actions.py" line="187"/>
         <source>T&amp;rain</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <location filename="../../labeltool/gui/actions.py" line="188"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -270,87 +270,87 @@
 <context>
     <name>Editor</name>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="57"/>
+        <location filename="../../labeltool/gui/editing.py" line="67"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：修改不会保存。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="122"/>
+        <location filename="../../labeltool/gui/editing.py" line="143"/>
         <source>Add %1</source>
         <translation>添加 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="138"/>
+        <location filename="../../labeltool/gui/editing.py" line="159"/>
         <source>Edit %1</source>
         <translation>编辑 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="142"/>
+        <location filename="../../labeltool/gui/editing.py" line="163"/>
         <source>Edit shapes</source>
         <translation>编辑形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="152"/>
+        <location filename="../../labeltool/gui/editing.py" line="173"/>
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="153"/>
+        <location filename="../../labeltool/gui/editing.py" line="174"/>
         <source>Delete shapes</source>
         <translation>删除形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="198"/>
+        <location filename="../../labeltool/gui/editing.py" line="216"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="201"/>
+        <location filename="../../labeltool/gui/editing.py" line="219"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="208"/>
+        <location filename="../../labeltool/gui/editing.py" line="226"/>
         <source>Copy from previous image</source>
         <translation>从上一张图像复制</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="237"/>
+        <location filename="../../labeltool/gui/editing.py" line="255"/>
         <source>Image class %1</source>
         <translation>图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="239"/>
+        <location filename="../../labeltool/gui/editing.py" line="257"/>
         <source>Remove image class %1</source>
         <translation>移除图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="240"/>
+        <location filename="../../labeltool/gui/editing.py" line="258"/>
         <source>Remove image class</source>
         <translation>移除图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="260"/>
+        <location filename="../../labeltool/gui/editing.py" line="278"/>
         <source>Convert to mask</source>
         <translation>转为掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="267"/>
+        <location filename="../../labeltool/gui/editing.py" line="285"/>
         <source>Convert to polygons</source>
         <translation>转为多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="286"/>
+        <location filename="../../labeltool/gui/editing.py" line="304"/>
         <source>Select one box for GrabCut.</source>
         <translation>请为 GrabCut 选择一个矩形框。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="299"/>
+        <location filename="../../labeltool/gui/editing.py" line="317"/>
         <source>GrabCut found no object in the box.</source>
         <translation>GrabCut 未在框内找到目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="302"/>
+        <location filename="../../labeltool/gui/editing.py" line="320"/>
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
@@ -358,22 +358,22 @@
 <context>
     <name>ExportOptions</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="25"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="28"/>
         <source>Export options</source>
         <translation>导出选项</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="30"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="33"/>
         <source>no split</source>
         <translation>不划分</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="31"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="34"/>
         <source>Only images marked done</source>
         <translation>仅导出已完成的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="33"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="36"/>
         <source>Train share (rest is val)</source>
         <translation>训练集比例（其余为验证集）</translation>
     </message>
@@ -509,42 +509,42 @@
 <context>
     <name>IOMenus</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="64"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="70"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="80"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="87"/>
         <source>Open a writable project first.</source>
         <translation>请先打开一个可写的项目。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="82"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="89"/>
         <source>Import %1 from folder</source>
         <translation>从文件夹导入 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="89"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="96"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="98"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="105"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="108"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="116"/>
         <source>Export %1 to folder</source>
         <translation>导出 %1 到文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="115"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="123"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="124"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="131"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
@@ -739,87 +739,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="68"/>
+        <location filename="../../labeltool/gui/main_window.py" line="84"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="69"/>
+        <location filename="../../labeltool/gui/main_window.py" line="85"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="70"/>
+        <location filename="../../labeltool/gui/main_window.py" line="86"/>
         <source>Shapes</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="148"/>
+        <location filename="../../labeltool/gui/main_window.py" line="188"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="158"/>
+        <location filename="../../labeltool/gui/main_window.py" line="198"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="159"/>
+        <location filename="../../labeltool/gui/main_window.py" line="199"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="231"/>
+        <location filename="../../labeltool/gui/main_window.py" line="269"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="232"/>
+        <location filename="../../labeltool/gui/main_window.py" line="270"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="257"/>
+        <location filename="../../labeltool/gui/main_window.py" line="295"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="299"/>
+        <location filename="../../labeltool/gui/main_window.py" line="337"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="385"/>
+        <location filename="../../labeltool/gui/main_window.py" line="434"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="394"/>
+        <location filename="../../labeltool/gui/main_window.py" line="443"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="414"/>
+        <location filename="../../labeltool/gui/main_window.py" line="463"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="420"/>
+        <location filename="../../labeltool/gui/main_window.py" line="470"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="421"/>
+        <location filename="../../labeltool/gui/main_window.py" line="471"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="425"/>
+        <location filename="../../labeltool/gui/main_window.py" line="475"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="426"/>
+        <location filename="../../labeltool/gui/main_window.py" line="476"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
     </message>
@@ -827,7 +827,7 @@
 <context>
     <name>PredictionOverlay</name>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="66"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="70"/>
         <source>missed: %1</source>
         <translation>漏检：%1</translation>
     </message>
@@ -835,47 +835,47 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="139"/>
+        <location filename="../../labeltool/gui/review/report.py" line="142"/>
         <source>Model report — %1</source>
         <translation>模型报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="146"/>
+        <location filename="../../labeltool/gui/review/report.py" line="149"/>
         <source>Predicting the validation images…</source>
         <translation>正在预测验证集图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="148"/>
+        <location filename="../../labeltool/gui/review/report.py" line="151"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="150"/>
+        <location filename="../../labeltool/gui/review/report.py" line="153"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="181"/>
+        <location filename="../../labeltool/gui/review/report.py" line="184"/>
         <source>The report could not be made: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="185"/>
+        <location filename="../../labeltool/gui/review/report.py" line="188"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="191"/>
+        <location filename="../../labeltool/gui/review/report.py" line="194"/>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="192"/>
+        <location filename="../../labeltool/gui/review/report.py" line="195"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="194"/>
+        <location filename="../../labeltool/gui/review/report.py" line="197"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -883,266 +883,319 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <location filename="../../labeltool/gui/review/report.py" line="42"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <location filename="../../labeltool/gui/review/report.py" line="42"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="39"/>
+        <location filename="../../labeltool/gui/review/report.py" line="42"/>
         <source>Predicted</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <location filename="../../labeltool/gui/review/report.py" line="43"/>
         <source>AP@0.5</source>
         <translation>AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <location filename="../../labeltool/gui/review/report.py" line="43"/>
         <source>Precision</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="40"/>
+        <location filename="../../labeltool/gui/review/report.py" line="43"/>
         <source>Recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="44"/>
+        <location filename="../../labeltool/gui/review/report.py" line="47"/>
         <source>AP@0.5 per class</source>
         <translation>各类别 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="45"/>
+        <location filename="../../labeltool/gui/review/report.py" line="48"/>
         <source>Precision / recall</source>
         <translation>精确率 / 召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="49"/>
         <source>Confusion (rows: labels, columns: model)</source>
         <translation>混淆矩阵（行：标注，列：模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="62"/>
+        <location filename="../../labeltool/gui/review/report.py" line="65"/>
         <source>Model report: %1</source>
         <translation>模型报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="63"/>
+        <location filename="../../labeltool/gui/review/report.py" line="66"/>
         <source>Evaluated on %1, score threshold %2.</source>
         <translation>评估数据：%1，分数阈值 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="102"/>
+        <location filename="../../labeltool/gui/review/report.py" line="105"/>
         <source>recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="103"/>
+        <location filename="../../labeltool/gui/review/report.py" line="106"/>
         <source>precision</source>
         <translation>精确率</translation>
     </message>
 </context>
 <context>
-    <name>ReviewPanel</name>
+    <name>Review</name>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="46"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="103"/>
-        <source>Review</source>
-        <translation>审核</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="42"/>
+        <source>Accept prediction</source>
+        <translation>接受预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="50"/>
-        <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
-        <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="43"/>
+        <source>Reject prediction</source>
+        <translation>拒绝预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="52"/>
-        <source>Other…</source>
-        <translation>其他…</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="44"/>
+        <source>Next prediction</source>
+        <translation>下一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="53"/>
-        <source>Predict with a run or exported model kept elsewhere</source>
-        <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="45"/>
+        <source>Previous prediction</source>
+        <translation>上一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="59"/>
-        <source>This image</source>
-        <translation>当前图像</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="46"/>
+        <source>Accept all shown predictions</source>
+        <translation>接受所有显示的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="60"/>
-        <source>Selected</source>
-        <translation>所选图像</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="65"/>
+        <source>&amp;Review predictions</source>
+        <translation>审核预测(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="61"/>
-        <source>All unlabelled</source>
-        <translation>全部未标注</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="68"/>
+        <source>Pre-label this image</source>
+        <translation>预标注当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="62"/>
-        <source>Images with no labels that are not marked done or skipped</source>
-        <translation>没有标注、且未标记为完成或跳过的图像</translation>
+        <location filename="../../labeltool/gui/review/wiring.py" line="69"/>
+        <source>Pre-label all unlabelled images</source>
+        <translation>预标注所有未标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="65"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="69"/>
-        <source>Pre-label with the model</source>
-        <translation>用模型预标注</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="83"/>
-        <source>Review predictions on the canvas</source>
-        <translation>在画布上审核预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="84"/>
-        <source>Compare with labels</source>
-        <translation>与标注对比</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="86"/>
-        <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
-        <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="95"/>
-        <source>Accept (Y)</source>
-        <translation>接受 (Y)</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="96"/>
-        <source>Reject (N)</source>
-        <translation>拒绝 (N)</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="97"/>
-        <source>Next (Tab)</source>
-        <translation>下一个 (Tab)</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="98"/>
-        <source>Edit…</source>
-        <translation>编辑…</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="99"/>
-        <source>Accept and select it to move its corners or change its class</source>
-        <translation>接受并选中，以便调整角点或修改类别</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="100"/>
-        <source>Accept all shown</source>
-        <translation>全部接受</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="101"/>
-        <source>Accept every prediction at or above the threshold and drop the ones below it</source>
-        <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="108"/>
-        <source>Score ≥</source>
-        <translation>分数 ≥</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="70"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="125"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="71"/>
+        <source>Export model…</source>
+        <translation>导出模型…</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="82"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="97"/>
+        <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
+        <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="99"/>
+        <source>Other…</source>
+        <translation>其他…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="100"/>
+        <source>Predict with a run or exported model kept elsewhere</source>
+        <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="108"/>
+        <source>This image</source>
+        <translation>当前图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="109"/>
+        <source>Selected</source>
+        <translation>所选图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
+        <source>All unlabelled</source>
+        <translation>全部未标注</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="111"/>
+        <source>Images with no labels that are not marked done or skipped</source>
+        <translation>没有标注、且未标记为完成或跳过的图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="114"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="118"/>
+        <source>Pre-label with the model</source>
+        <translation>用模型预标注</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="134"/>
+        <source>Review predictions on the canvas</source>
+        <translation>在画布上审核预测</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="135"/>
+        <source>Compare with labels</source>
+        <translation>与标注对比</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="137"/>
+        <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
+        <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="146"/>
+        <source>Accept (Y)</source>
+        <translation>接受 (Y)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="147"/>
+        <source>Reject (N)</source>
+        <translation>拒绝 (N)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="148"/>
+        <source>Next (Tab)</source>
+        <translation>下一个 (Tab)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="149"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
+        <source>Accept and select it to move its corners or change its class</source>
+        <translation>接受并选中，以便调整角点或修改类别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="151"/>
+        <source>Accept all shown</source>
+        <translation>全部接受</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="152"/>
+        <source>Accept every prediction at or above the threshold and drop the ones below it</source>
+        <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="159"/>
+        <source>Score ≥</source>
+        <translation>分数 ≥</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="180"/>
+        <source>Model report…</source>
+        <translation>模型报告…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="181"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="205"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="252"/>
         <source>A run folder or an exported model folder</source>
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="243"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="285"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="246"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="288"/>
         <source>No model yet: train one (Train menu) or choose a run or exported model (Other…).</source>
         <translation>还没有模型：请先训练一个（训练菜单），或选择一次训练或已导出的模型（其他…）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="250"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="292"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="256"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="298"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="262"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="304"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="270"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="312"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="290"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="299"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="339"/>
         <source>Predicted %1 image(s).</source>
         <translation>已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="301"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="341"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="326"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
         <source>Export the model into…</source>
         <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="344"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="377"/>
         <source>This model is already an export.</source>
         <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="345"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="379"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="348"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="382"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="386"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="420"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="390"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="424"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
@@ -1213,26 +1266,26 @@
 <context>
     <name>ReviewSession</name>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="161"/>
+        <location filename="../../labeltool/gui/review/session.py" line="151"/>
         <source>No predictions shown on this image.</source>
         <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="187"/>
-        <location filename="../../labeltool/gui/review/session.py" line="188"/>
-        <location filename="../../labeltool/gui/review/session.py" line="203"/>
+        <location filename="../../labeltool/gui/review/session.py" line="177"/>
+        <location filename="../../labeltool/gui/review/session.py" line="178"/>
+        <location filename="../../labeltool/gui/review/session.py" line="193"/>
         <source>Accept %1</source>
         <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="211"/>
-        <location filename="../../labeltool/gui/review/session.py" line="213"/>
-        <location filename="../../labeltool/gui/review/session.py" line="238"/>
+        <location filename="../../labeltool/gui/review/session.py" line="202"/>
+        <location filename="../../labeltool/gui/review/session.py" line="203"/>
+        <location filename="../../labeltool/gui/review/session.py" line="228"/>
         <source>Reject %1</source>
         <translation>拒绝 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="239"/>
+        <location filename="../../labeltool/gui/review/session.py" line="229"/>
         <source>Accept %1 predictions</source>
         <translation>接受 %1 个预测</translation>
     </message>
@@ -1240,68 +1293,68 @@
 <context>
     <name>RunsBrowser</name>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
         <source>Best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="75"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="86"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="66"/>
         <source>Show curves</source>
         <translation>显示曲线</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="87"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="67"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="88"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Use for review</source>
         <translation>用于审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="89"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="69"/>
         <source>Make this run the model that reviews and pre-labels images</source>
         <translation>将此次训练的模型用于审核和预标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="90"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="70"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="192"/>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="202"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="172"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="182"/>
         <source>Delete run</source>
         <translation>删除训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="193"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="173"/>
         <source>Delete the run {name} with its checkpoints? This cannot be undone; your labels are not touched.</source>
         <translation>删除训练 {name} 及其检查点？此操作无法撤销；你的标注不受影响。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="203"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="183"/>
         <source>Could not delete {name}: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
@@ -1350,132 +1403,132 @@
 <context>
     <name>TrainDialog</name>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="48"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="71"/>
         <source>Train a model</source>
         <translation>训练模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="52"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="89"/>
         <source>Detect objects (boxes)</source>
         <translation>目标检测（矩形框）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="53"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="90"/>
         <source>Segment (polygons, masks)</source>
         <translation>分割（多边形、掩码）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="54"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="91"/>
         <source>Classify images (image classes)</source>
         <translation>图像分类（图像类别）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="59"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="95"/>
         <source>{task} - {n} labelled images</source>
         <translation>{task} - {n} 张已标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="69"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="105"/>
         <source>Automatic ({best})</source>
         <translation>自动（{best}）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="72"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="108"/>
         <source>Start from pretrained weights (ImageNet/COCO)</source>
         <translation>从预训练权重开始（ImageNet/COCO）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="115"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="80"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="116"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="82"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="118"/>
         <source>Epochs</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="83"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="119"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="104"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="151"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="107"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="154"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="110"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="157"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="111"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="158"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="112"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="159"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="113"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="160"/>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="114"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="161"/>
         <source>Stop after steps</source>
         <translation>最大步数</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="115"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="162"/>
         <source>Early stop after epochs without gain</source>
         <translation>早停（无提升轮次）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="118"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="126"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="130"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="175"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="140"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
         <source>Project check</source>
         <translation>项目检查</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="203"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="242"/>
         <source>From scratch: needs more labels and more epochs.</source>
         <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="206"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="245"/>
         <source>Pretrained weights are on this computer.</source>
         <translation>预训练权重已在本机。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="209"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="248"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
         <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="224"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="263"/>
         <source>Ready to train.</source>
         <translation>可以开始训练。</translation>
     </message>
@@ -1483,72 +1536,72 @@
 <context>
     <name>TrainingChecks</name>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="34"/>
+        <location filename="../../engine/checks.py" line="31"/>
         <source>boxes or text regions</source>
         <translation>框或文本区域</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="35"/>
+        <location filename="../../engine/checks.py" line="32"/>
         <source>polygons or masks</source>
         <translation>多边形或掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="36"/>
+        <location filename="../../engine/checks.py" line="33"/>
         <source>image classes</source>
         <translation>图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="105"/>
+        <location filename="../../engine/checks.py" line="102"/>
         <source>The project has no images. Add images to the project folder first.</source>
         <translation>项目中没有图像。请先把图像放进项目文件夹。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="110"/>
+        <location filename="../../engine/checks.py" line="107"/>
         <source>{n} labelled image(s) are missing on disk and will be left out. Put the files back where they were, or remove those images from the project.</source>
         <translation>有 {n} 张已标注的图像在磁盘上找不到，训练时将被跳过。请把文件放回原处，或从项目中移除这些图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="118"/>
+        <location filename="../../engine/checks.py" line="115"/>
         <source>No image has {words} yet, but the project has {other}: choose that task, or label some images with {words} first.</source>
         <translation>还没有任何图像带有{words}，但项目中有{other}：请选择那个任务，或先给一些图像标注{words}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="121"/>
+        <location filename="../../engine/checks.py" line="118"/>
         <source>No image has {words} yet: label some images first.</source>
         <translation>还没有任何图像带有{words}：请先标注一些图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="127"/>
+        <location filename="../../engine/checks.py" line="124"/>
         <source>Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).</source>
         <translation>只有 {n} 张图像带有{words}：训练至少需要 2 张（一张用于学习，一张用于验证）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="132"/>
+        <location filename="../../engine/checks.py" line="129"/>
         <source>All labelled images are of the one class &quot;{name}&quot;: a classifier needs at least two classes.</source>
         <translation>所有已标注图像都属于同一个类别“{name}”：分类器至少需要两个类别。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="138"/>
+        <location filename="../../engine/checks.py" line="135"/>
         <source>Class(es) with only one example: {names}. The model cannot learn them and validation may not see them; label a few more, or merge them into another class.</source>
         <translation>只有一个样本的类别：{names}。模型学不会它们，验证集也可能看不到它们；请再多标注几个，或把它们合并到其他类别。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="144"/>
+        <location filename="../../engine/checks.py" line="141"/>
         <source>{n} image(s) have more than one class; training uses the first class of each.</source>
         <translation>有 {n} 张图像带有多个类别；训练时每张只使用第一个类别。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="149"/>
+        <location filename="../../engine/checks.py" line="146"/>
         <source>The validation share is 0: no image is kept aside, so there will be no metrics and no predictions to watch. Set it to 10-20%.</source>
         <translation>验证集比例为 0：没有留出图像，因此不会有指标，也看不到预测。请设为 10-20%。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="154"/>
+        <location filename="../../engine/checks.py" line="151"/>
         <source>Only {n} labelled images: training will run, but expect a weak model. Around 50 or more per class give useful results.</source>
         <translation>只有 {n} 张已标注图像：可以训练，但模型会比较弱。每个类别约 50 张或更多才会有实用的效果。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/checks.py" line="159"/>
+        <location filename="../../engine/checks.py" line="156"/>
         <source>{n} image(s) without {words} are not used for training.</source>
         <translation>有 {n} 张图像没有{words}，不会用于训练。</translation>
     </message>
@@ -1556,92 +1609,87 @@
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="81"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="53"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="94"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="68"/>
         <source>&amp;Train a model…</source>
         <translation>训练模型(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="97"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="70"/>
         <source>&amp;Cancel training</source>
         <translation>取消训练(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="99"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="71"/>
         <source>&amp;Resume last run</source>
         <translation>继续上次训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="101"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="72"/>
         <source>Show &amp;runs</source>
         <translation>显示训练记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="103"/>
-        <source>T&amp;rain</source>
-        <translation>训练(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="198"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="172"/>
         <source>Resuming {run}…</source>
         <translation>正在继续 {run}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="199"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="173"/>
         <source>Starting {model}…</source>
         <translation>正在启动 {model}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="214"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="188"/>
         <source>Stopping after this step…</source>
         <translation>本步完成后停止…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="225"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="200"/>
         <source>Cannot resume {run}: {error}</source>
         <translation>无法继续 {run}：{error}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="236"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="209"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="237"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="210"/>
         <source>The run finished its {n} epochs. Train how many more?</source>
         <translation>该训练已完成 {n} 个轮次。再训练多少轮？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="311"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="278"/>
         <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
         <translation>正在训练，显示的是其曲线。结束后可查看以往的训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="315"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="282"/>
         <source>Run {name}</source>
         <translation>训练 {name}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="349"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="309"/>
         <source>{path} is not in the open project.</source>
         <translation>{path} 不在当前打开的项目中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="361"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="321"/>
         <source>The model says: {label}{score}</source>
         <translation>模型预测：{label}{score}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="377"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="345"/>
         <source>Training in progress</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="378"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="346"/>
         <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
         <translation>模型正在训练。停止并关闭？最近的检查点会保留，之后可以继续训练。</translation>
     </message>
@@ -1673,202 +1721,144 @@
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="52"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="55"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
         <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="54"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="57"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
         <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="56"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="59"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
         <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="113"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="155"/>
         <source>No training run yet. Press Train to start one.</source>
         <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="123"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="158"/>
         <source>Train…</source>
         <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="124"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="159"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="125"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="160"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="139"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="192"/>
         <source>Train from scratch instead</source>
         <translation>改为从头训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="144"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="227"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
         <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="159"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="212"/>
         <source>Rows: true class; columns: predicted class</source>
         <translation>行：真实类别；列：预测类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="165"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="218"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="166"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="219"/>
         <source>Per class</source>
         <translation>各类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="167"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="220"/>
         <source>Confusion</source>
         <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="168"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="221"/>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="169"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="222"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="244"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="297"/>
         <source>, resumed at step {n}</source>
         <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="246"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="299"/>
         <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
         <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="293"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="346"/>
         <source>Training cancelled at step {n}; the last checkpoint is kept. Press Resume to go on from there.</source>
         <translation>训练在第 {n} 步取消；最近的检查点已保留。按“继续训练”从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="265"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="318"/>
         <source>epoch {n}: {metrics}{best}</source>
         <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="266"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="319"/>
         <source> (best so far)</source>
         <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="271"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="324"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
         <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="276"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="329"/>
         <source>saved best model (epoch {n})</source>
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="288"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="341"/>
         <source> Best validation score: {v:.3f}.</source>
         <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="290"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="343"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="297"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="350"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="313"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="366"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="319"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="372"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="325"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="378"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
-    </message>
-</context>
-<context>
-    <name>panel</name>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="29"/>
-        <source>Review</source>
-        <translation>审核</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="41"/>
-        <source>Accept prediction</source>
-        <translation>接受预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="42"/>
-        <source>Reject prediction</source>
-        <translation>拒绝预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="43"/>
-        <source>Next prediction</source>
-        <translation>下一个预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="44"/>
-        <source>Previous prediction</source>
-        <translation>上一个预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="45"/>
-        <source>Accept all shown predictions</source>
-        <translation>接受所有显示的预测</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="57"/>
-        <source>&amp;Review predictions</source>
-        <translation>审核预测(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="61"/>
-        <source>Pre-label this image</source>
-        <translation>预标注当前图像</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="62"/>
-        <source>Pre-label all unlabelled images</source>
-        <translation>预标注所有未标注图像</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="63"/>
-        <source>Model report…</source>
-        <translation>模型报告…</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/install.py" line="64"/>
-        <source>Export model…</source>
-        <translation>导出模型…</translation>
     </message>
 </context>
 </TS>

@@ -42,6 +42,7 @@ def test_the_ts_covers_the_training_and_review_panels():
     files = {loc.get("filename", "") for _, _, m in _messages() for loc in m.findall("location")}
     assert any("/training/" in f for f in files)
     assert any("/review/" in f for f in files)
+    assert any(f.endswith("engine/checks.py") for f in files)  # the Train dialog's checks, marked Qt-free
     assert len(_messages()) > 300
 
 
@@ -111,7 +112,7 @@ def test_project_check_messages_are_translated_with_their_label_words(qapp):
     from PySide6.QtCore import QCoreApplication, QTranslator
 
     from labeltool.core.store import Snapshot
-    from labeltool.gui.training.checks import Problem, check_project
+    from engine.checks import Problem, check_project
     from labeltool.gui.training.dialog import translate_problem
 
     t = QTranslator()

@@ -265,6 +265,9 @@ def test_zh_cn_translation_loads(qtbot):
         titles = [a.text() for a in w.menuBar().actions()]
         assert "文件(&F)" in titles and "编辑(&E)" in titles
         assert w.actions.tool_box.text() == "矩形框(&B)"
+        # Review's actions and menu are translated in the context they are made in.
+        assert w.review.actions["accept"].text() == "接受预测"
+        assert "审核预测(&R)" in [a.text() for a in w.menus["train"].actions()]
         w.close()
     finally:
         QCoreApplication.removeTranslator(t)

@@ -23,7 +23,7 @@ from engine.events import (
     dispatch,
 )
 from labeltool.core import Box, ImageTag, Source
-from labeltool.gui.training.runner import TrainingRunner
+from labeltool.gui.jobs.training import TrainingRunner
 from labeltool.gui.training.thumbnails import RIGHT_COLOR, WRONG_COLOR, render_thumbnail
 from tests.conftest import write_image
 

@@ -19,10 +19,9 @@ WAIT_MS = 120_000
 
 def open_window(qtbot, store):
     from labeltool.gui.main_window import MainWindow
-    from labeltool.gui.review import install
 
     w = MainWindow(store)
-    review = getattr(w, "review", None) or install(w)  # the window installs it itself once wired in
+    review = w.review
     qtbot.addWidget(w)
     w.resize(1300, 850)
     w.show()
@@ -176,13 +175,16 @@ def test_threshold_slider_changes_what_is_drawn(handmade):
     drawn = lambda: sum(1 for it in scene.items() if it in session.overlay.items.values())  # noqa: E731
     panel.slider.setValue(50)
     assert drawn() == session.shown_count == 2 and panel.list.count() == 2
+    stored = {p.id for p in store.shapes(items[5].id, source="model")}
+    # Review draws them, not the window; View > Show predictions is left as the person set it.
+    assert not stored & set(scene.items_by_id) and w.actions.show_predictions.isChecked()
     assert "2 of 4" in panel.count_label.text()
     panel.slider.setValue(30)
     assert drawn() == 3
     panel.slider.setValue(95)
     assert drawn() == 0 and not panel.accept_button.isEnabled()
     panel.review_check.setChecked(False)  # leaving review clears the overlay, the window shows predictions again
-    assert drawn() == 0 and w.actions.show_predictions.isChecked()
+    assert drawn() == 0 and w.actions.show_predictions.isChecked() and stored <= set(scene.items_by_id)
 
 
 def test_accept_all_shown_keeps_what_is_seen(handmade):
@@ -239,8 +241,8 @@ def test_review_queue_puts_the_mislabelled_image_first(qtbot, handmade):
 
 @pytest.mark.parametrize("which,unit", [("classification_run", "images"), ("segmentation_run", "shapes")])
 def test_report_of_classifier_and_unet(qtbot, request, which, unit):
-    from labeltool.gui.review.report_job import ReportJob
-    from labeltool.gui.review.worker import ModelRef
+    from labeltool.gui.jobs.predict import ModelRef
+    from labeltool.gui.jobs.report import ReportJob
 
     from .conftest import project_of
 
@@ -296,3 +298,48 @@ def test_clicking_a_prediction_picks_it_for_y_and_n(qtbot, handmade):
     w.canvas.set_tool("box")
     drive.click(15, 30)
     assert session.current_id != by_x[10]
+
+
+def test_review_needs_the_workspace_canvas_and_editor_not_the_window(qtbot, tmp_path):
+    """Review is built from the parts it uses; with no MainWindow at all it
+    draws an image's predictions, accepts one into the store, and asks the
+    workspace (not a window) to show the images its queue lists."""
+    from labeltool.gui.canvas import CanvasView
+    from labeltool.gui.editing import Editor
+    from labeltool.gui.image_list import ImageListModel
+    from labeltool.gui.label_panel import LabelPanel
+    from labeltool.gui.review import Review
+    from labeltool.gui.store_bridge import StoreBridge
+    from labeltool.gui.workspace import Workspace
+
+    write_image(tmp_path / "p" / "a.png", 200, 150)
+    store = ProjectStore.open(tmp_path / "p")
+    (item,) = store.images()
+    store.add_shape(item.id, pred("cat", 0.9, 10, 10, 60, 60))
+    images = ImageListModel()
+    images.set_store(store)
+    workspace = Workspace(images)
+    canvas, classes = CanvasView(), LabelPanel()
+    qtbot.addWidget(canvas)
+    qtbot.addWidget(classes)
+    editor = Editor(workspace, canvas.canvas_scene, classes)
+    review = Review(workspace, canvas, editor, selected_images=lambda: [])
+    qtbot.addWidget(review.panel)
+    asked: list[int] = []
+    workspace.imageRequested.connect(asked.append)
+
+    workspace.set_project(store, StoreBridge(store))
+    workspace.projectOpened.emit(store)
+    workspace.set_current(store.image(item.id))
+    workspace.imageChanged.emit(item.id)
+    review.panel.review_check.setChecked(True)
+    assert review.session.shown_count == 1
+    (prediction,) = review.session.predictions
+    assert review.session.accept() == prediction.id
+    assert [s.id for s in store.shapes(item.id, source="human")] == [prediction.id]
+
+    store.add_shape(item.id, pred("dog", 0.3, 100, 10, 150, 60))
+    review.panel.queue.build_button.click()
+    review.panel.queue.list.itemClicked.emit(review.panel.queue.list.item(0))
+    assert asked == [item.id]
+    store.close()

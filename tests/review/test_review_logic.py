@@ -6,8 +6,8 @@ import pytest
 
 from engine.evaluation import average_precision
 from engine.review import (NONE_CLASS, ReviewEntry, compare_image, evaluate, iou_matrix, rank_review_queue,
-                           summary_text, uncertainty)
-from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Source
+                           summary_text, truths_for, uncertainty)
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Source, TextRegion
 from tests.coco_reference import cocoeval, random_scene
 
 
@@ -178,3 +178,17 @@ def test_summary_names_the_weak_class_and_why():
     assert text.startswith("mAP@0.50 0.50: person AP 1.00; car AP 0.00")
     assert "car has only 9 training boxes" in text
     assert "only" not in summary_text(evaluate(samples, ["person", "car"]), {"person": 120, "car": 100})
+
+
+def test_predictions_are_judged_against_the_human_shapes_of_their_kind():
+    box, poly = Box(label="cat", x1=0, y1=0, x2=5, y2=5), Polygon(label="cat", points=[(0, 0), (5, 0), (5, 5)])
+    tag, text = ImageTag(label="cat"), TextRegion(label="word", points=[(0, 0), (9, 0), (9, 3), (0, 3)])
+    predicted_box = Box(label="cat", x1=1, y1=1, x2=5, y2=5, source=Source.from_model("m", 0.9))
+    assert truths_for([predicted_box], [box, poly, tag, text]) == [box, text]
+    predicted_tag = ImageTag(label="cat", source=Source.from_model("m", 0.9))
+    assert truths_for([predicted_tag], [box, poly, tag]) == [tag]
+    assert truths_for([], [box, tag]) == []
+    # A text detector predicts one "text" class: the labelled regions are judged as that class.
+    predicted_text = TextRegion(label="text", points=text.points, source=Source.from_model("m", 0.9))
+    judged = truths_for([predicted_text], [box, text])
+    assert [(s.id, s.label) for s in judged] == [(box.id, "cat"), (text.id, "text")]

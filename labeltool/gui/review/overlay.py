@@ -7,14 +7,18 @@ added to its scene and owned here; the stored shapes the window draws are
 left alone."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
-from engine.review import ImageComparison
 from labeltool.core.shapes import Shape
 from labeltool.gui.canvas.items import Z_OVERLAY, ShapeItem, make_item
 from labeltool.gui.canvas.scene import CanvasScene
+
+if TYPE_CHECKING:  # pragma: no cover
+    from labeltool.gui.jobs.review import ImageComparison
 
 VERDICT_COLORS = {"tp": "#34c759", "fp": "#ff3b30", "wrong_class": "#d633ff", "fn": "#ff9500"}
 

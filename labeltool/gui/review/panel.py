@@ -3,10 +3,11 @@ worker thread, then judge its predictions one by one on the canvas.
 
 The loop it serves: train on 50 images, predict the next 500, fix only the
 model's mistakes. Accept (Y), Reject (N) and Next (Tab) are window actions
-(see :mod:`.install`); the buttons here trigger the same actions.
+(see :mod:`.wiring`); the buttons here do the same to the session.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,14 +20,16 @@ from PySide6.QtWidgets import (
 
 from labeltool.core.errors import StoreError
 from labeltool.core.project import ImageStatus
+from labeltool.gui.jobs.export import ExportJob
+from labeltool.gui.jobs.predict import MIN_SCORE, ModelRef, PredictJob
+from labeltool.gui.jobs.runs import active_run, predictable_runs, set_active_run
 
 from .overlay import VERDICT_COLORS, verdict_caption
 from .queue_view import ReviewQueue
 from .session import ReviewSession
-from .worker import MIN_SCORE, CallJob, ModelRef, PredictJob
 
 if TYPE_CHECKING:  # pragma: no cover
-    from labeltool.gui.main_window import MainWindow
+    from labeltool.gui.workspace import Workspace
 
     from .report import ReportDialog
 
@@ -36,26 +39,72 @@ PREDICT_CURRENT, PREDICT_SELECTED, PREDICT_UNLABELLED = "current", "selected", "
 class ReviewPanel(QWidget):
     predictionFinished = Signal(int, bool)  # images predicted, cancelled
 
-    def __init__(self, window: "MainWindow", session: ReviewSession):
-        super().__init__()
-        self.w = window
+    # The model and pre-labelling
+    run_combo: QComboBox
+    browse_button: QPushButton
+    predict_current: QPushButton
+    predict_selected: QPushButton
+    predict_unlabelled: QPushButton
+    progress: QProgressBar
+    cancel_button: QPushButton
+    status: QLabel
+    # Reviewing the current image
+    review_check: QCheckBox
+    compare_check: QCheckBox
+    slider: QSlider  # the score threshold, in hundredths
+    threshold_label: QLabel
+    count_label: QLabel
+    list: QListWidget  # the predictions shown, best first
+    accept_button: QPushButton
+    reject_button: QPushButton
+    next_button: QPushButton
+    edit_button: QPushButton
+    accept_all_button: QPushButton
+    # Across images, and the model itself
+    queue: ReviewQueue
+    report_button: QPushButton
+    export_button: QPushButton
+    # Work in progress
+    job: PredictJob | None
+    export_job: ExportJob | None
+
+    def __init__(self, workspace: "Workspace", session: ReviewSession,
+                 selected_images: Callable[[], list[int]] = lambda: [], parent: QWidget | None = None):
+        """``selected_images`` gives the ids of the images selected in the
+        image list (for "Selected")."""
+        super().__init__(parent)
+        self.workspace = workspace
         self.session = session
-        self.job: PredictJob | None = None
-        self.export_job: CallJob | None = None
+        self.selected_images = selected_images
+        self.job = None
+        self.export_job = None
         self._runs_loaded = False
         self.setWindowTitle(self.tr("Review"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self._build_predict_box())
+        lay.addWidget(self._build_review_box(), 2)
+        lay.addWidget(self._build_queue(), 1)
+        lay.addLayout(self._build_tools())
+        self._connect()
+        self._threshold_moved(self.slider.value())
+        self._show_session()
 
-        # Model
+    # ------------------------------------------------------------ building
+    def _build_model_row(self) -> QHBoxLayout:
+        """The model that predicts: a run of this project, or a folder chosen elsewhere."""
         self.run_combo = QComboBox()
         self.run_combo.setToolTip(self.tr("The model that predicts: a training run of this project (the active "
                                           "run is chosen), or an exported model folder"))
         self.browse_button = QPushButton(self.tr("Other…"))
         self.browse_button.setToolTip(self.tr("Predict with a run or exported model kept elsewhere"))
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.run_combo, 1)
-        model_row.addWidget(self.browse_button)
+        row = QHBoxLayout()
+        row.addWidget(self.run_combo, 1)
+        row.addWidget(self.browse_button)
+        return row
 
-        # Predict
+    def _build_predict_box(self) -> QGroupBox:
+        """The model, which images to pre-label, progress and Cancel."""
         self.predict_current = QPushButton(self.tr("This image"))
         self.predict_selected = QPushButton(self.tr("Selected"))
         self.predict_unlabelled = QPushButton(self.tr("All unlabelled"))
@@ -66,9 +115,9 @@ class ReviewPanel(QWidget):
         self.cancel_button.setVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        predict_box = QGroupBox(self.tr("Pre-label with the model"))
-        pl = QVBoxLayout(predict_box)
-        pl.addLayout(model_row)
+        box = QGroupBox(self.tr("Pre-label with the model"))
+        pl = QVBoxLayout(box)
+        pl.addLayout(self._build_model_row())
         row = QHBoxLayout()
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
             row.addWidget(b)
@@ -78,8 +127,10 @@ class ReviewPanel(QWidget):
         prow.addWidget(self.cancel_button)
         pl.addLayout(prow)
         pl.addWidget(self.status)
+        return box
 
-        # Review
+    def _build_review_box(self) -> QGroupBox:
+        """Review mode, the threshold, the predictions shown and what to do with them."""
         self.review_check = QCheckBox(self.tr("Review predictions on the canvas"))
         self.compare_check = QCheckBox(self.tr("Compare with labels"))
         self.compare_check.setChecked(True)
@@ -100,8 +151,8 @@ class ReviewPanel(QWidget):
         self.accept_all_button = QPushButton(self.tr("Accept all shown"))
         self.accept_all_button.setToolTip(self.tr("Accept every prediction at or above the threshold and drop "
                                                   "the ones below it"))
-        review_box = QGroupBox(self.tr("Review"))
-        rl = QVBoxLayout(review_box)
+        box = QGroupBox(self.tr("Review"))
+        rl = QVBoxLayout(box)
         rl.addWidget(self.review_check)
         rl.addWidget(self.compare_check)
         srow = QHBoxLayout()
@@ -118,22 +169,23 @@ class ReviewPanel(QWidget):
         grid.addWidget(self.edit_button, 1, 0)
         grid.addWidget(self.accept_all_button, 1, 1, 1, 2)
         rl.addLayout(grid)
+        return box
 
-        # Queue, report, export
-        self.queue = ReviewQueue(window, session)
+    def _build_queue(self) -> ReviewQueue:
+        self.queue = ReviewQueue(self.workspace, self.session)
+        return self.queue
+
+    def _build_tools(self) -> QHBoxLayout:
+        """Model report and export."""
         self.report_button = QPushButton(self.tr("Model report…"))
         self.export_button = QPushButton(self.tr("Export model…"))
         tools = QHBoxLayout()
         tools.addWidget(self.report_button)
         tools.addWidget(self.export_button)
+        return tools
 
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(predict_box)
-        lay.addWidget(review_box, 2)
-        lay.addWidget(self.queue, 1)
-        lay.addLayout(tools)
-
+    def _connect(self) -> None:
+        session = self.session
         self.predict_current.clicked.connect(lambda: self.predict(PREDICT_CURRENT))
         self.predict_selected.clicked.connect(lambda: self.predict(PREDICT_SELECTED))
         self.predict_unlabelled.clicked.connect(lambda: self.predict(PREDICT_UNLABELLED))
@@ -153,9 +205,7 @@ class ReviewPanel(QWidget):
         self.report_button.clicked.connect(self.open_report)
         self.export_button.clicked.connect(self.ask_export)
         session.changed.connect(self._show_session)
-        window.projectOpened.connect(lambda _: self.load_runs())
-        self._threshold_moved(self.slider.value())
-        self._show_session()
+        self.workspace.projectOpened.connect(lambda _: self.load_runs())
 
     # ------------------------------------------------------------ models
     def showEvent(self, ev) -> None:
@@ -167,18 +217,14 @@ class ReviewPanel(QWidget):
 
     def load_runs(self) -> None:
         """Fill the model list with the project's runs, the active one chosen."""
-        store = self.w.store
+        store = self.workspace.store
         keep = self.model_ref()
         self.run_combo.clear()
         if store is None:
             return
         self._runs_loaded = True
-        from engine.runs import active_run, list_runs
-
         active = active_run(store)
-        for info in list_runs(store.root):
-            if not info.folder.has_checkpoint():
-                continue  # nothing to predict with yet
+        for info in predictable_runs(store.root):
             metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
             self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
             self.run_combo.setItemData(self.run_combo.count() - 1, f"{info.run_dir}\n{info.model}, {info.status}",
@@ -201,18 +247,17 @@ class ReviewPanel(QWidget):
         return ModelRef(Path(data)) if data else None
 
     def browse_model(self) -> None:
-        start = str(self.w.store.root) if self.w.store else ""
+        store = self.workspace.store
+        start = str(store.root) if store else ""
         folder = QFileDialog.getExistingDirectory(self, self.tr("A run folder or an exported model folder"), start)
         if folder:
             self.add_model(Path(folder))
             self._run_chosen()
 
     def _run_chosen(self, *_: object) -> None:
-        ref, store = self.model_ref(), self.w.store
+        ref, store = self.model_ref(), self.workspace.store
         if ref is None or store is None or store.readonly:
             return
-        from engine.runs import set_active_run
-
         try:
             set_active_run(store, ref.path)
         except StoreError:
@@ -220,23 +265,20 @@ class ReviewPanel(QWidget):
 
     # ----------------------------------------------------------- predict
     def target_images(self, which: str) -> list[int]:
-        store, w = self.w.store, self.w
+        store, item = self.workspace.store, self.workspace.current_image()
         if store is None:
             return []
         if which == PREDICT_CURRENT:
-            item = w.current_image()
             return [item.id] if item is not None else []
         if which == PREDICT_SELECTED:
-            ids = w.image_list.selected_ids()
-            item = w.current_image()
-            return ids or ([item.id] if item is not None else [])
+            return self.selected_images() or ([item.id] if item is not None else [])
         labelled = store.image_ids_with_shapes(source="human")
         return [i.id for i in store.images() if i.id not in labelled and not i.missing
                 and i.status not in (ImageStatus.DONE, ImageStatus.SKIPPED)]
 
     def predict(self, which: str) -> bool:
         """Start predicting ``which`` images; False (with a message) if it cannot start."""
-        store, ref = self.w.store, self.model_ref()
+        store, ref = self.workspace.store, self.model_ref()
         if self.job is not None:
             return False
         if store is None or store.readonly:
@@ -276,7 +318,7 @@ class ReviewPanel(QWidget):
 
     def _store_predictions(self, image_id: int, shapes: list) -> None:
         """Replace the image's old predictions by the new ones, in one transaction."""
-        store = self.w.store
+        store = self.workspace.store
         if store is None:
             return
         try:
@@ -285,7 +327,7 @@ class ReviewPanel(QWidget):
             self._say(str(e))
 
     def _failed(self, message: str) -> None:
-        self.w.show_error(self.tr("Prediction failed: %1").replace("%1", message))
+        self.workspace.show_error(self.tr("Prediction failed: %1").replace("%1", message))
 
     def _finished(self, done: int, cancelled: bool) -> None:
         job, self.job = self.job, None
@@ -308,11 +350,11 @@ class ReviewPanel(QWidget):
     def open_report(self) -> "ReportDialog | None":
         from .report import ReportDialog
 
-        ref, store = self.model_ref(), self.w.store
+        ref, store = self.model_ref(), self.workspace.store
         if ref is None or store is None:
             return None
         colors = {c.name: c.color for c in store.classes()}
-        dlg = ReportDialog(ref, store.snapshot(), self.session.threshold, colors, self.w)
+        dlg = ReportDialog(ref, store.snapshot(), self.session.threshold, colors, self.window())
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         return dlg
@@ -325,22 +367,16 @@ class ReviewPanel(QWidget):
         if folder:
             self.export_model(Path(folder))
 
-    def export_model(self, folder: Path) -> CallJob | None:
+    def export_model(self, folder: Path) -> ExportJob | None:
         """Export the chosen run into ``folder`` in a worker thread."""
         ref = self.model_ref()
         if ref is None or self.export_job is not None:
             return None
-
-        def work():
-            # engine.export imports torch (seconds): here, on the worker thread.
-            from engine.export import export_run, is_export_folder
-
-            return None if is_export_folder(ref.path) else export_run(ref.path, folder)
-
-        self.export_job = CallJob(work, self)
+        self.export_job = ExportJob(ref, folder, self)
         self.export_job.succeeded.connect(
-            lambda r: self._say(self.tr("This model is already an export.") if r is None else r.message()))
-        self.export_job.failed.connect(lambda t: self.w.show_error(self.tr("Export failed: %1").replace("%1", t)))
+            lambda text: self._say(self.tr("This model is already an export.") if text is None else text))
+        self.export_job.failed.connect(
+            lambda t: self.workspace.show_error(self.tr("Export failed: %1").replace("%1", t)))
         self.export_job.finished.connect(self._export_ended)
         self.export_button.setEnabled(False)
         self._say(self.tr("Exporting %1…").replace("%1", ref.name))
@@ -394,7 +430,7 @@ class ReviewPanel(QWidget):
         idle = self.job is None
         has_model = self.run_combo.count() > 0
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
-            b.setEnabled(idle and has_model and self.w.store is not None)
+            b.setEnabled(idle and has_model and self.workspace.store is not None)
         has = bool(self.session.predictions)
         for b in (self.accept_button, self.reject_button, self.next_button, self.edit_button):
             b.setEnabled(has)

@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
-from engine.review import ReviewEntry, ReviewItem, rank_review_queue
 from labeltool.core.shapes import Mask
+from labeltool.gui.jobs.review import ReviewEntry, ReviewItem, rank_review_queue, truths_for
 
-from .session import ReviewSession, truths_for
+from .session import ReviewSession
 
 if TYPE_CHECKING:  # pragma: no cover
-    from labeltool.gui.main_window import MainWindow
+    from labeltool.gui.workspace import Workspace
 
 
 class ReviewQueue(QGroupBox):
-    def __init__(self, window: "MainWindow", session: ReviewSession):
+    def __init__(self, workspace: "Workspace", session: ReviewSession):
         super().__init__()
         self.setTitle(self.tr("Review queue"))
-        self.w = window
+        self.workspace = workspace
         self.session = session
         self.items: list[ReviewItem] = []
         self.mode = QComboBox()
@@ -45,7 +45,7 @@ class ReviewQueue(QGroupBox):
         """Every image with predictions, with the predictions a person sees
         (at the threshold) when it is labelled, all of them when it is not
         (uncertainty lives in the unsure scores)."""
-        store = self.w.store
+        store = self.workspace.store
         if store is None:
             return []
         out = []
@@ -62,7 +62,7 @@ class ReviewQueue(QGroupBox):
         return out
 
     def build(self) -> list[ReviewItem]:
-        store = self.w.store
+        store = self.workspace.store
         self.list.clear()
         if store is None:
             return []
@@ -95,4 +95,4 @@ class ReviewQueue(QGroupBox):
     def _go(self, li: QListWidgetItem) -> None:
         image_id = li.data(Qt.ItemDataRole.UserRole)
         if image_id is not None:
-            self.w.go_to_image(int(image_id))
+            self.workspace.go_to_image(int(image_id))

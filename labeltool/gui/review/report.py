@@ -3,6 +3,8 @@ per class, precision/recall curves and the confusion matrix (pyqtgraph),
 saved as one PNG with "Save as PNG…"."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -12,12 +14,13 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from engine.review import ModelReport
 from labeltool.core.project import default_color
 from labeltool.core.store import Snapshot
+from labeltool.gui.jobs.predict import ModelRef
+from labeltool.gui.jobs.report import ReportJob, ReportResult
 
-from .report_job import ReportJob, ReportResult
-from .worker import ModelRef
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.review import ModelReport
 
 
 def _fmt(v: float | None) -> str:

@@ -11,37 +11,31 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 
-from engine.review import ImageComparison, compare_image
 from labeltool.core.errors import StoreError
-from labeltool.core.shapes import HUMAN, ImageTag, Mask, Shape, TextRegion
+from labeltool.core.shapes import HUMAN, ImageTag, Mask, Shape
 from labeltool.gui.commands import DeleteShape, StoreCommand, UpdateShape
+from labeltool.gui.jobs.review import compare_image, truths_for
 
 from .overlay import PredictionOverlay
 
 if TYPE_CHECKING:  # pragma: no cover
-    from labeltool.gui.main_window import MainWindow
-
-TEXT_CLASS = "text"  # the class text regions train and predict as (engine.data.TEXT_CLASS)
-# Which human shapes a prediction of each kind is judged against.
-TRUTH_KINDS = {"box": ("box", "text"), "text": ("box", "text"), "mask": ("polygon", "mask"), "tag": ("tag",)}
-
-
-def truths_for(predictions: list[Shape], humans: list[Shape]) -> list[Shape]:
-    """The human shapes the model's kind of prediction can be compared with."""
-    kinds = {k for p in predictions for k in TRUTH_KINDS.get(p.kind, ())}
-    out = [h for h in humans if h.kind in kinds]
-    if any(isinstance(p, TextRegion) for p in predictions):
-        out = [replace(h, label=TEXT_CLASS) if isinstance(h, TextRegion) else h for h in out]
-    return out
+    from labeltool.gui.canvas import CanvasView
+    from labeltool.gui.editing import Editor
+    from labeltool.gui.jobs.review import ImageComparison
+    from labeltool.gui.workspace import Workspace
 
 
 class ReviewSession(QObject):
     changed = Signal()  # what is shown or current changed; panels re-read
+    activeChanged = Signal(bool)  # review mode on/off: the canvas draws stored predictions only when off
 
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.w = window
-        self.overlay = PredictionOverlay(window.canvas.canvas_scene, self.tr)
+    def __init__(self, workspace: "Workspace", canvas: "CanvasView", editor: "Editor",
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.canvas = canvas
+        self.editor = editor
+        self.overlay = PredictionOverlay(canvas.canvas_scene, self.tr)
         self.active = False
         self.threshold = 0.5
         self.compare = True
@@ -50,38 +44,34 @@ class ReviewSession(QObject):
         self.predictions: list[Shape] = []  # those at or above the threshold
         self.truths: list[Shape] = []
         self.comparison: ImageComparison | None = None
-        self._show_predictions_before: bool | None = None
-        window.imageChanged.connect(lambda _: self.refresh())
-        window.projectOpened.connect(self._project_opened)
-        window.canvas.viewport().installEventFilter(self)  # a click on a prediction picks it
-        if window.store is not None:
-            self._project_opened(window.store)
+        workspace.imageChanged.connect(lambda _: self.refresh())
+        workspace.projectOpened.connect(self._project_opened)
+        canvas.viewport().installEventFilter(self)  # a click on a prediction picks it
+        if workspace.store is not None:
+            self._project_opened(workspace.store)
 
     def _project_opened(self, store) -> None:
-        if self.w.bridge is not None:
-            self.w.bridge.imageShapesChanged.connect(self._image_shapes_changed)
-            self.w.bridge.classesChanged.connect(self.refresh)
+        bridge = self.workspace.bridge
+        if bridge is not None:
+            bridge.imageShapesChanged.connect(self._image_shapes_changed)
+            bridge.classesChanged.connect(self.refresh)
         self.refresh()
 
     def _image_shapes_changed(self, image_id: int) -> None:
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         if item is not None and item.id == image_id:
             self.refresh()
 
     # ------------------------------------------------------------ state
     def set_active(self, on: bool) -> None:
-        """Review mode: the window stops drawing stored predictions itself
-        (all of them, at any score) and this overlay draws those shown."""
+        """Review mode: this overlay draws the predictions shown (at or above
+        the threshold); the window, told by :attr:`activeChanged`, stops
+        drawing stored predictions itself (all of them, at any score) while
+        :attr:`active`, whatever its "Show predictions" says."""
         if on == self.active:
             return
         self.active = on
-        action = self.w.actions.show_predictions
-        if on:
-            self._show_predictions_before = action.isChecked()
-            action.setChecked(False)
-        elif self._show_predictions_before is not None:
-            action.setChecked(self._show_predictions_before)
-        self.w.reload_shapes()
+        self.activeChanged.emit(on)
         self.refresh()
 
     def set_threshold(self, value: float) -> None:
@@ -94,7 +84,7 @@ class ReviewSession(QObject):
 
     def refresh(self) -> None:
         """Re-read the current image's predictions and labels and redraw."""
-        item, store = self.w.current_image(), self.w.store
+        item, store = self.workspace.current_image(), self.workspace.store
         if item is None or store is None:
             shapes: list[Shape] = []
         else:
@@ -142,7 +132,7 @@ class ReviewSession(QObject):
                 or not isinstance(ev, QMouseEvent) or ev.button() != Qt.MouseButton.LeftButton
                 or ev.modifiers() != Qt.KeyboardModifier.NoModifier):
             return False
-        view = self.w.canvas
+        view = self.canvas
         if view.tool.name != "edit" or view.space_down:
             return False
         p = view.to_image(ev.position().toPoint())
@@ -158,17 +148,17 @@ class ReviewSession(QObject):
         """The next prediction shown (Tab), wrapping; none left: say so."""
         ids = [p.id for p in self.predictions]
         if not ids:
-            self.w.statusBar().showMessage(self.tr("No predictions shown on this image."), 3000)
+            self.workspace.show_status(self.tr("No predictions shown on this image."), 3000)
             return
         i = ids.index(self.current_id) if self.current_id in ids else -step
         self.select(ids[(i + step) % len(ids)])
 
     # ------------------------------------------------------------ edits
     def _error(self, e: Exception) -> None:
-        self.w.show_error(str(e))
+        self.workspace.show_error(str(e))
 
     def _writable(self) -> bool:
-        return self.w.editor.writable()
+        return self.editor.writable()
 
     def _after(self, shape_id: str) -> str | None:
         """The prediction to make current once ``shape_id`` is dealt with."""
@@ -180,7 +170,7 @@ class ReviewSession(QObject):
         return rest[0] if rest else None
 
     def _accept_command(self, shape: Shape) -> StoreCommand:
-        store = self.w.store
+        store = self.workspace.store
         if isinstance(shape, ImageTag) and any(
                 isinstance(h, ImageTag) and h.label == shape.label for h in store.shapes(self._image_id(), "human")):
             # The image already has this class: accepting adds nothing but a duplicate.
@@ -189,7 +179,7 @@ class ReviewSession(QObject):
                            self._error)
 
     def _image_id(self) -> int:
-        item = self.w.current_image()
+        item = self.workspace.current_image()
         assert item is not None
         return item.id
 
@@ -200,7 +190,7 @@ class ReviewSession(QObject):
         if shape is None or not self._writable():
             return None
         self.current_id = self._after(shape.id)
-        self.w.editor.push([self._accept_command(shape)], self.tr("Accept %1").replace("%1", shape.label))
+        self.editor.push([self._accept_command(shape)], self.tr("Accept %1").replace("%1", shape.label))
         return shape.id
 
     def reject(self, shape_id: str | None = None) -> str | None:
@@ -208,9 +198,9 @@ class ReviewSession(QObject):
         if shape is None or not self._writable():
             return None
         self.current_id = self._after(shape.id)
-        self.w.editor.push([DeleteShape(self.w.store, shape.id, self.tr("Reject %1").replace("%1", shape.label),
-                                        self._error)],
-                           self.tr("Reject %1").replace("%1", shape.label))
+        self.editor.push([DeleteShape(self.workspace.store, shape.id,
+                                      self.tr("Reject %1").replace("%1", shape.label), self._error)],
+                         self.tr("Reject %1").replace("%1", shape.label))
         return shape.id
 
     def accept_and_edit(self) -> None:
@@ -219,16 +209,16 @@ class ReviewSession(QObject):
         relabelled (Ctrl+E) — one undo step each."""
         sid = self.accept()
         if sid is not None:
-            self.w.canvas.set_tool("edit")
-            self.w.canvas.canvas_scene.select([sid])
-            self.w.canvas.setFocus()
+            self.canvas.set_tool("edit")
+            self.canvas.canvas_scene.select([sid])
+            self.canvas.setFocus()
 
     def accept_all(self) -> int:
         """Accept every prediction shown and drop the hidden ones (below the
         threshold): what a person sees is what the image keeps. One undo step."""
         if not self.all_predictions or not self._writable():
             return 0
-        store = self.w.store
+        store = self.workspace.store
         shown = {p.id for p in self.predictions}
         cmds: list[StoreCommand] = []
         for p in self.all_predictions:
@@ -236,7 +226,7 @@ class ReviewSession(QObject):
                 cmds.append(self._accept_command(p))
             else:
                 cmds.append(DeleteShape(store, p.id, self.tr("Reject %1").replace("%1", p.label), self._error))
-        self.w.editor.push(cmds, self.tr("Accept %1 predictions").replace("%1", str(len(shown))))
+        self.editor.push(cmds, self.tr("Accept %1 predictions").replace("%1", str(len(shown))))
         return len(shown)
 
     def _find(self, shape_id: str | None) -> Shape | None:

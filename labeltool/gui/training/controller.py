@@ -1,83 +1,58 @@
-"""Wires the Train menu, the Train dialog, the training runner and the
-Training panel into the main window.
+"""Training in the window: the Train menu's actions, the Train dialog, the
+training runner (:mod:`labeltool.gui.jobs.training`) and the Training panel
+in its dock.
 
-The window needs only::
+The window composes it::
 
-    self.training = TrainingController(self)
+    self.training = TrainingController(self.workspace, self.canvas, parent=self)
 
-The controller adds its dock and its actions to ``menus["train"]``, follows
-``projectOpened``, and watches the window's Close event: closing while a
-run goes on asks first, then cancels the run and closes the window once the
-worker thread has really stopped (so the run's last checkpoint is written
-and no thread outlives the window).
+then places :attr:`~TrainingController.dock`, gives
+:meth:`~TrainingController.fill_menu` its Train menu, and asks
+:meth:`~TrainingController.may_close` before it closes: closing while a run
+goes on asks first, then cancels the run, and :attr:`stoppedForClose` tells
+the window to close once the worker thread has really stopped (so the run's
+last checkpoint is written and no thread outlives the window).
 """
 from __future__ import annotations
 
-import importlib
-import json
-import sys
-import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
-from engine.config import TrainConfig
-from engine.errors import ConfigError
-from engine.events import TrainEnd, TrainStart
-from engine.runs import RunFolder
 from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore, Snapshot
 
+from ..jobs.preload import PRELOAD_DELAY_MS, preload_engine
+from ..jobs.runs import ConfigError, RunFolder, saved_events
+from ..jobs.train_setup import available_devices, weights_cached
+from ..jobs.training import PredictionStrip, TrainConfig, TrainFn, TrainingRunner
 from .panel import TrainingPanel
-from .runner import PredictionStrip, TrainFn, TrainingRunner
 from .thumbnails import Thumbnail
 
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.events import TrainEnd, TrainStart
 
-# The Train dialog needs torch and torchvision (devices, model list): ~2 s to
-# import, which froze the window the first time it opened. They are imported
-# on a background thread this long after the window is first shown: late
-# enough that start-up and the first image never wait for them, early enough
-# that the dialog opens at once. Import only: no Qt object is touched there.
-PRELOAD_DELAY_MS = 2500
-PRELOAD_MODULES = ("engine.device", "engine.models", "engine.models.weights", "engine.data")  # data: cv2
-_preload_started = False
-
-
-def preload_engine() -> threading.Thread | None:
-    """Import what the Train dialog needs on a daemon thread (once per process)."""
-    global _preload_started
-    if _preload_started or all(m in sys.modules for m in PRELOAD_MODULES):
-        return None
-    _preload_started = True
-
-    def run() -> None:
-        for name in PRELOAD_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the dialog imports again and shows the error then
-                return
-
-    thread = threading.Thread(target=run, name="labeltool-preload-engine", daemon=True)
-    thread.start()
-    return thread
+    from ..canvas import CanvasView
+    from ..workspace import Workspace
 
 
 class TrainingController(QObject):
-    def __init__(self, window: QMainWindow, train_fn: TrainFn | None = None, runner: QObject | None = None):
-        super().__init__(window)
-        self.window = window
+    stoppedForClose = Signal()  # the run stopped after a close was asked for: close now
+
+    def __init__(self, workspace: "Workspace", canvas: "CanvasView", train_fn: TrainFn | None = None,
+                 runner: QObject | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.canvas = canvas
         self.runner = runner if runner is not None else TrainingRunner(train_fn, self)
         self.panel = TrainingPanel()
-        # Below the canvas: the curves want width. Hidden until a run starts or runs are asked for.
-        self.dock: QDockWidget = window.add_dock(self.panel, Qt.DockWidgetArea.BottomDockWidgetArea,
-                                                 self.tr("Training"), "training")
-        self.dock.hide()
-        # The right-hand panels (classes, shapes, review) keep the full height; the
-        # Training dock shares its height with the canvas only.
-        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The window places it (below the canvas: the curves want width).
+        self.dock = QDockWidget(self.tr("Training"))
+        self.dock.setObjectName("dock_training")
+        self.dock.setWidget(self.panel)
         self.dialog = None  # the open Train dialog, if any
         self.last_config: TrainConfig | None = None
         self.current_run: Path | None = None  # the run shown in the panel (running or last)
@@ -85,22 +60,22 @@ class TrainingController(QObject):
         self.overlay_image: int | None = None
         self._close_after_stop = False
         self._preload_scheduled = False
+        self._build_actions()
+        self._connect()
+        self._project_opened(self.store)
 
+    def _build_actions(self) -> None:
         self.train_action = QAction(self.tr("&Train a model…"), self)
         self.train_action.setShortcut("Ctrl+T")
-        self.train_action.triggered.connect(self.open_dialog)
         self.cancel_action = QAction(self.tr("&Cancel training"), self)
-        self.cancel_action.triggered.connect(self.cancel)
         self.resume_action = QAction(self.tr("&Resume last run"), self)
-        self.resume_action.triggered.connect(self.resume)
         self.runs_action = QAction(self.tr("Show &runs"), self)
-        self.runs_action.triggered.connect(self.show_runs)
-        menu = getattr(window, "menus", {}).get("train") or window.menuBar().addMenu(self.tr("T&rain"))
-        for a in (self.train_action, self.cancel_action, self.resume_action, self.runs_action):
-            menu.addAction(a)
-        menu.addSeparator()
-        menu.addAction(self.dock.toggleViewAction())
 
+    def _connect(self) -> None:
+        self.train_action.triggered.connect(self.open_dialog)
+        self.cancel_action.triggered.connect(self.cancel)
+        self.resume_action.triggered.connect(self.resume)
+        self.runs_action.triggered.connect(self.show_runs)
         p = self.panel
         p.trainRequested.connect(self.open_dialog)
         p.cancelRequested.connect(self.cancel)
@@ -118,17 +93,23 @@ class TrainingController(QObject):
         s.logged.connect(p.on_log)
         s.ended.connect(self._on_ended)
         self.runner.finished.connect(self._on_thread_finished)
-        if hasattr(window, "projectOpened"):
-            window.projectOpened.connect(self._project_opened)
-        if hasattr(window, "imageChanged"):
-            window.imageChanged.connect(self._image_changed)
-        window.installEventFilter(self)
-        self._project_opened(self.store)
+        self.workspace.projectOpened.connect(self._project_opened)
+        self.workspace.imageChanged.connect(self._image_changed)
+
+    def fill_menu(self, menu: QMenu) -> None:
+        """Train a model, Cancel, Resume, Show runs, and the dock's toggle."""
+        menu.addActions([self.train_action, self.cancel_action, self.resume_action, self.runs_action])
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+
+    def _dialog_parent(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
 
     # ------------------------------------------------------------- state
     @property
     def store(self) -> ProjectStore | None:
-        return getattr(self.window, "store", None)
+        return self.workspace.store
 
     @property
     def running(self) -> bool:
@@ -140,7 +121,6 @@ class TrainingController(QObject):
         self.train_action.setEnabled(has_project and not self.running)
         self.cancel_action.setEnabled(self.running)
         self.resume_action.setEnabled(has_project and not self.running and can_resume)
-        self.panel.train_button.setEnabled(has_project and not self.running)
         self.panel.set_running(self.running, can_resume)
         self.panel.train_button.setEnabled(has_project and not self.running)
         self.panel.runs.set_running(self.current_run if self.running else None)
@@ -161,15 +141,13 @@ class TrainingController(QObject):
     # ------------------------------------------------------------ starting
     def open_dialog(self):
         """Show the Train dialog (non-modal in tests, window-modal for people); returns it."""
-        from engine.device import available_devices
-
-        from .dialog import TrainDialog
+        from .dialog import TrainDialog  # not needed until a run is asked for
 
         if self.store is None or self.running:
             return None
         snapshot = self.store.snapshot()
         task = self.last_config.task if self.last_config is not None else None
-        dialog = TrainDialog(snapshot, available_devices(), self.window, task=task)
+        dialog = TrainDialog(snapshot, available_devices(), self._dialog_parent(), task=task)
         if self.last_config is not None and self.last_config.task == dialog.task:
             dialog.set_model(self.last_config.model)
         dialog.accepted.connect(lambda: self.start(dialog.config(), dialog.snapshot))
@@ -228,7 +206,7 @@ class TrainingController(QObject):
             info = folder.info()
             status = info.status if info else None
         if status in ("finished", "early_stop"):
-            more, ok = QInputDialog.getInt(self.window, self.tr("Resume"),
+            more, ok = QInputDialog.getInt(self._dialog_parent(), self.tr("Resume"),
                                            self.tr("The run finished its {n} epochs. Train how many more?").format(
                                                n=config.epochs), 10, 1, 10_000)
             if not ok:
@@ -267,7 +245,7 @@ class TrainingController(QObject):
         # Failed before the first step, asking for weights this computer does not have:
         # offer the one-click way out.
         if e.reason == "error" and e.step == 0 and cfg is not None and cfg.pretrained and not cfg.resume \
-                and not self._weights_cached(cfg.model):
+                and not weights_cached(cfg.model):
             self.panel.scratch_button.setVisible(True)
 
     def _on_thread_finished(self) -> None:
@@ -277,22 +255,16 @@ class TrainingController(QObject):
             self.panel.runs.select_run(self.current_run)
         if self._close_after_stop:
             self._close_after_stop = False
-            self.window.close()
-
-    @staticmethod
-    def _weights_cached(model: str) -> bool:
-        from engine.models import MODELS
-        from engine.models.weights import cached_weights_path
-
-        spec = MODELS.get(model)
-        return spec is None or cached_weights_path(spec.weights).is_file()
+            self.stoppedForClose.emit()
 
     # ------------------------------------------------------------ browsing
     def show_dock(self) -> None:
         if not self.dock.isVisible():
             self.dock.show()
-            # A third of the window: the canvas stays the larger part, labelling goes on.
-            self.window.resizeDocks([self.dock], [max(300, self.window.height() // 3)], Qt.Orientation.Vertical)
+            main = self.dock.parentWidget()
+            if isinstance(main, QMainWindow):
+                # A third of the window: the canvas stays the larger part, labelling goes on.
+                main.resizeDocks([self.dock], [max(300, main.height() // 3)], Qt.Orientation.Vertical)
         self.dock.raise_()
 
     def show_runs(self) -> None:
@@ -312,16 +284,9 @@ class TrainingController(QObject):
         self._update_actions()
 
     def _load_curves(self, run_dir: Path) -> None:
-        from engine.events import event_from_json
-        from engine.runs import read_metrics
-
         p = self.panel
-        for record in read_metrics(run_dir):
-            name = record.pop("event")
-            try:
-                event = event_from_json(json.dumps({"event": name, "data": record}))
-            except (KeyError, TypeError, ValueError):
-                continue  # a line from another engine version: skip it, keep the rest
+        for event in saved_events(run_dir):
+            name = type(event).__name__
             handler: Any = {"TrainStart": p.on_started, "Step": p.on_step, "EpochEnd": p.on_epoch_end}.get(name)
             if handler is not None:
                 handler(event)
@@ -344,43 +309,48 @@ class TrainingController(QObject):
             self.panel.show_message(self.tr("{path} is not in the open project.").format(path=thumb.image_path),
                                     "warning")
             return False
-        self.window.go_to_image(item.id)
+        self.workspace.go_to_image(item.id)
         self.overlay_image = item.id
-        self.window.canvas.set_overlay([s for s in thumb.predictions if not isinstance(s, ImageTag)])
+        self.canvas.set_overlay([s for s in thumb.predictions if not isinstance(s, ImageTag)])
         # Image classes have no outline to draw: say the model's answer in the status bar.
         tags = sorted((s for s in thumb.predictions if isinstance(s, ImageTag)),
                       key=lambda s: -(s.source.score or 0.0))
         if tags:
             score = f" ({tags[0].source.score:.2f})" if tags[0].source.score is not None else ""
-            self.window.statusBar().showMessage(
+            self.workspace.show_status(
                 self.tr("The model says: {label}{score}").format(label=tags[0].label, score=score), 10_000)
         return True
 
     def _image_changed(self, image_id: int) -> None:
         if self.overlay_image is not None and image_id != self.overlay_image:
             self.overlay_image = None
-            self.window.canvas.set_overlay([])
+            self.canvas.set_overlay([])
 
-    # ------------------------------------------------------------- closing
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.window and event.type() == QEvent.Type.Show and not self._preload_scheduled:
+    # ------------------------------------------------------- window life
+    def schedule_preload(self) -> None:
+        """The window is shown: import the Train dialog's engine code a
+        little later (:mod:`labeltool.gui.jobs.preload`), once."""
+        if not self._preload_scheduled:
             self._preload_scheduled = True
             QTimer.singleShot(PRELOAD_DELAY_MS, self, preload_engine)
-        if obj is self.window and event.type() == QEvent.Type.Close and self.running:
-            if not self._close_after_stop:
-                answer = QMessageBox.question(
-                    self.window, self.tr("Training in progress"),
-                    self.tr("A model is training. Stop it and close? The last checkpoint is kept and the run "
-                            "can be resumed later."),
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-                if answer != QMessageBox.StandardButton.Yes:
-                    event.ignore()
-                    return True
-                self._close_after_stop = True
-                self.cancel()
-            event.ignore()  # closed again by _on_thread_finished once the thread is done
+
+    def may_close(self) -> bool:
+        """Whether the window may close now. While a run goes on: asks, and
+        on Yes cancels it; :attr:`stoppedForClose` follows once the thread
+        has stopped."""
+        if not self.running:
             return True
-        return super().eventFilter(obj, event)
+        if not self._close_after_stop:
+            answer = QMessageBox.question(
+                self._dialog_parent(), self.tr("Training in progress"),
+                self.tr("A model is training. Stop it and close? The last checkpoint is kept and the run "
+                        "can be resumed later."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            self._close_after_stop = True
+            self.cancel()
+        return False
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Cancel and wait for the worker (tests, application exit)."""

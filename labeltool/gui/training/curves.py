@@ -20,10 +20,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from engine.events import EpochEnd, Step
-
 if TYPE_CHECKING:  # pragma: no cover
     import pyqtgraph as pg
+
+    from engine.events import EpochEnd, Step
 
 REDRAW_HZ = 10
 EMA_ALPHA = 0.9  # weight of the past in the smoothed curve (TensorBoard's 0.9)

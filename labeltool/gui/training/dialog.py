@@ -1,8 +1,9 @@
 """The Train dialog: task, model (with its speed/accuracy hint), epochs,
 device and pretrained up front; batch size, image size, learning rate,
 validation share and step limit under "Advanced". It checks the project
-(:mod:`.checks`) as it opens and whenever the task changes, and says what is
-wrong in words; Start stays off while something blocks the run.
+(:mod:`engine.checks`, through :mod:`labeltool.gui.jobs.train_setup`) as it
+opens and whenever the task changes, and says what is wrong in words; Start
+stays off while something blocks the run.
 """
 from __future__ import annotations
 
@@ -26,17 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.config import Task, TrainConfig
-from engine.models import MODELS, default_model, models_for
-from engine.models.weights import cached_weights_path
 from labeltool.core.store import Snapshot
 
-from .checks import TASKS, Problem, blocking, check_project, suggest_task, summarize
+from ..jobs.train_setup import (
+    TASKS, Problem, Task, check_project, default_model, model_entry, models_for, suggest_task, summarize,
+    weights_cached,
+)
+from ..jobs.training import TrainConfig
 
 
 def translate_problem(p: Problem) -> str:
     # The kinds of label named inside a message ("boxes or text regions") are
-    # marked for translation in checks.py too.
+    # marked for translation in engine/checks.py too.
     params = {k: QCoreApplication.translate("TrainingChecks", v) if k in ("words", "other") else v
               for k, v in p.params.items()}
     return QCoreApplication.translate("TrainingChecks", p.template).format(**params)
@@ -195,8 +197,10 @@ class TrainDialog(QDialog):
 
     def set_model(self, name: str) -> None:
         """Pick ``name`` (switching the task to the model's task)."""
-        spec = MODELS[name]
-        self.task_combo.setCurrentIndex(TASKS.index(spec.task))
+        entry = model_entry(name)
+        if entry is None:
+            return
+        self.task_combo.setCurrentIndex(TASKS.index(entry.task))
         self.model_combo.setCurrentIndex(self.model_combo.findData(name))
 
     def config(self) -> TrainConfig:
@@ -216,29 +220,28 @@ class TrainDialog(QDialog):
         task = self.task
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
-        for spec in models_for(task):
-            self.model_combo.addItem(spec.name, spec.name)
+        for entry in models_for(task):
+            self.model_combo.addItem(entry.name, entry.name)
         self.model_combo.setCurrentIndex(self.model_combo.findData(default_model(task)))
         self.model_combo.blockSignals(False)
         self._model_changed()
         self._run_checks()
 
     def _model_changed(self) -> None:
-        if not self.model:
+        entry = model_entry(self.model)
+        if entry is None:
             return
-        spec = MODELS[self.model]
-        self.model_hint.setText(spec.hint)
-        self.batch_size.setValue(spec.batch_size)
-        self.img_size.setValue(spec.img_size)
-        self.lr.setValue(spec.lr)
+        self.model_hint.setText(entry.hint)
+        self.batch_size.setValue(entry.batch_size)
+        self.img_size.setValue(entry.img_size)
+        self.lr.setValue(entry.lr)
         self._update_weights_note()
 
     def _update_weights_note(self) -> None:
-        spec = MODELS.get(self.model)
-        if spec is None or not self.pretrained.isChecked():
+        if model_entry(self.model) is None or not self.pretrained.isChecked():
             self.weights_note.setText(self.tr("From scratch: needs more labels and more epochs."))
             return
-        if cached_weights_path(spec.weights).is_file():
+        if weights_cached(self.model):
             self.weights_note.setText(self.tr("Pretrained weights are on this computer."))
         else:
             self.weights_note.setText(self.tr(
@@ -258,4 +261,4 @@ class TrainDialog(QDialog):
             self.checks_list.addItem(QListWidgetItem(
                 self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
                 self.tr("Ready to train.")))
-        self.start_button.setEnabled(not blocking(self.problems))
+        self.start_button.setEnabled(not any(p.blocking for p in self.problems))

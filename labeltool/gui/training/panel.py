@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -39,12 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.events import Checkpoint, EpochEnd, Log, Step, TrainEnd, TrainStart
-
 from .curves import METRIC_NAMES, TrainingCurves
-from .runner import PredictionStrip
 from .runs_browser import RunsBrowser
 from .thumbnails import Thumbnail
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.events import Checkpoint, EpochEnd, Log, Step, TrainEnd, TrainStart
+
+    from ..jobs.training import PredictionStrip
 
 # What a person can do after a run ended badly, when the engine's own
 # message does not already say it.

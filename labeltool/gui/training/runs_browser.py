@@ -3,7 +3,6 @@ curves again, resume it, make it the active model, or delete it."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.runs import RunInfo, active_run, list_runs, runs_root, set_active_run
 from labeltool.core.store import ProjectStore
+
+from ..jobs.runs import RunInfo, active_run, delete_run, list_runs, set_active_run
 
 
 def _date_text(created: Any) -> str:
@@ -36,15 +36,6 @@ def _date_text(created: Any) -> str:
     if isinstance(created, dt.datetime):
         return created.strftime("%Y-%m-%d %H:%M")
     return str(created or "")
-
-
-def delete_run_dir(root: Path, run_dir: Path) -> None:
-    """Delete a run folder, only ever one inside ``<project>/.labeltool/runs``."""
-    runs = runs_root(root).resolve()
-    target = Path(run_dir).resolve()
-    if target.parent != runs:
-        raise ValueError(f"{target} is not a run of this project")
-    shutil.rmtree(target)
 
 
 class RunsBrowser(QWidget):
@@ -186,7 +177,7 @@ class RunsBrowser(QWidget):
             return False
         was_active = active_run(self.store)
         try:
-            delete_run_dir(self.store.root, run)
+            delete_run(self.store.root, run)
         except (OSError, ValueError) as e:
             QMessageBox.warning(self, self.tr("Delete run"),
                                 self.tr("Could not delete {name}: {error}").format(name=run.name, error=e))

@@ -8,15 +8,18 @@ at the bottom: predicted class and score, green when right, red when wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPolygonF
 
-from engine.events import PredictionSample
 from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.project import default_color
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.events import PredictionSample
 
 GROUND_TRUTH_COLOR = QColor(255, 255, 255)
 RIGHT_COLOR = QColor(40, 170, 70)

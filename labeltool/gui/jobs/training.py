@@ -1,4 +1,4 @@
-"""Runs the engine in a worker thread and turns its events into Qt signals.
+"""Training: runs the engine in a worker thread and turns its events into Qt signals.
 
 The shape of labelme's download worker: a pure library function
 (``engine.run.train``) that takes callbacks and a cancel token; a small
@@ -37,7 +37,10 @@ from engine.events import (
 from labeltool.core.store import Snapshot
 
 from ..gui_queue import GuiQueue
-from .thumbnails import Thumbnail, render_thumbnail
+from ..training.thumbnails import Thumbnail, render_thumbnail
+
+# TrainConfig, a plain dataclass, is what the Train dialog and the controller
+# fill in and read: they import it from here.
 
 # train(project_root, config, callbacks=..., cancel=..., snapshot=...) -> result
 TrainFn = Callable[..., Any]

@@ -1,13 +1,12 @@
-"""Prediction in a worker thread (labelme's download-worker shape).
+"""Pre-labelling: prediction in a worker thread (labelme's download-worker shape).
 
 :class:`PredictJob` loads a model (a run folder or an exported folder) and
-predicts image after image on its own thread; each image's shapes come back
-through a signal, which Qt queues to the GUI thread, where they are written
-to the store. Cancel is ``requestInterruption()``, checked between images.
+predicts image after image on its own thread; each image's shapes are posted
+to the GUI thread (gui_queue.py), whose ``predicted`` handler writes them to
+the store. Cancel is ``requestInterruption()``, checked between images.
 """
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from ..gui_queue import PostingThread
+from .failure import failure_text
 
 # Predictions are kept down to this score, so the threshold slider can
 # show less sure ones without predicting again.
@@ -77,34 +77,6 @@ class PredictJob(PostingThread):
                 done += 1
                 self.post(self.progress.emit, done, total)
         except Exception as e:  # noqa: BLE001 - shown to the user; the window must survive any model error
-            from engine.errors import EngineError
-
-            text = str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}"
-            if not isinstance(e, EngineError):
-                traceback.print_exc()
-            self.post(self.failed.emit, text)
+            self.post(self.failed.emit, failure_text(e))
         self.post(self.finishedWork.emit, done, cancelled)
 
-
-class CallJob(PostingThread):
-    """Run ``fn()`` off the GUI thread (an export: scripting a detector
-    takes seconds); its result or error comes back by signal."""
-
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, fn: Any, parent: Any = None):
-        super().__init__(parent)
-        self.fn = fn
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as e:  # noqa: BLE001 - shown to the user
-            from engine.errors import EngineError
-
-            if not isinstance(e, EngineError):
-                traceback.print_exc()
-            self.post(self.failed.emit, str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
-            return
-        self.post(self.succeeded.emit, result)

@@ -1,15 +1,15 @@
-"""The project checks the Train dialog runs before it lets a run start."""
+"""The project checks (engine.checks) the Train dialog runs before it lets a run start."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from labeltool.core import Box, ImageTag, Polygon, ProjectStore
-from labeltool.gui.training.checks import (
+from engine.checks import (
     blocking,
     check_project,
     suggest_task,
     summarize,
 )
+from labeltool.core import Box, ImageTag, Polygon, ProjectStore
 from tests.conftest import write_image
 
 

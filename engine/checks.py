@@ -1,11 +1,13 @@
 """Is this project ready to train? Pure functions over a core Snapshot.
 
-No Qt here, so the checks are unit-testable and the Train dialog can show
-them the moment it opens. Which images and classes count comes from
-``engine.data.collect`` itself, so the dialog and the run never disagree. Each :class:`Problem` carries an
-English ``template`` and its ``params`` apart, so the dialog can translate
-the template (``QCoreApplication.translate("TrainingChecks", template)``)
-before it fills in names and numbers.
+No Qt and no torch here, so the checks are unit-testable and the Train
+dialog can show them the moment it opens. Which images and classes count
+comes from :func:`engine.samples.collect`, as the run reads them, so the
+dialog and the run never disagree.
+Each :class:`Problem` carries an English ``template`` and its ``params``
+apart, so the dialog can translate the template
+(``QCoreApplication.translate("TrainingChecks", template)``) before it fills
+in names and numbers.
 """
 from __future__ import annotations
 
@@ -13,21 +15,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.config import Task
-from engine.data import TASK_KINDS, class_of, collect
 from labeltool.core.shapes import ImageTag
 from labeltool.core.store import Snapshot, SnapshotImage
 
+from .config import Task
+from .i18n import QT_TRANSLATE_NOOP
+from .models.catalog import TASKS
+from .samples import TASK_KINDS, class_of, collect
+
 Severity = Literal["error", "warning", "info"]
 
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
-    """Marks ``text`` for translation without importing Qt: lupdate finds
-    these calls in the source; the dialog translates at display time."""
-    return text
-
-
-TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
 
 # What a person calls each kind of label (used in the messages).
 TASK_LABEL_WORDS: dict[str, str] = {
@@ -59,7 +56,7 @@ class Problem:
 @dataclass
 class TaskSummary:
     """What the project holds for one task, counted the way the engine
-    will read it (``engine.data.collect``: the same images, the same classes)."""
+    will read it (``engine.samples.collect``: the same images, the same classes)."""
 
     task: Task
     labelled_images: int  # images the run will use (negatives included)

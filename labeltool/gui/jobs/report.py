@@ -3,9 +3,8 @@ validated on (its own split, recomputed from its config), predict them,
 and judge the predictions with :func:`engine.review.evaluate`."""
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 
@@ -13,14 +12,18 @@ from engine.runs import RunFolder
 from labeltool.core.store import Snapshot
 
 from ..gui_queue import PostingThread
-from .worker import MIN_SCORE, ModelRef
+from .failure import failure_text
+from .predict import MIN_SCORE, ModelRef
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.review import ModelReport
 
 UNITS = {"detect": "boxes", "segment": "shapes", "classify": "images"}
 
 
 @dataclass
 class ReportResult:
-    report: Any  # engine.review.ModelReport
+    report: ModelReport
     summary: str
     note: str  # which images were evaluated
     task: str
@@ -48,11 +51,7 @@ class ReportJob(PostingThread):
         try:
             result = self._compute()
         except Exception as e:  # noqa: BLE001 - shown in the dialog; the window must survive
-            from engine.errors import EngineError
-
-            if not isinstance(e, EngineError):
-                traceback.print_exc()
-            self.post(self.failed.emit, str(e) if isinstance(e, EngineError) else f"{type(e).__name__}: {e}")
+            self.post(self.failed.emit, failure_text(e))
             return
         if result is not None:
             self.post(self.done.emit, result)

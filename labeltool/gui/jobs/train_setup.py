@@ -1,0 +1,44 @@
+"""What the Train dialog asks the engine before a run: the models of a
+task, the devices, whether pretrained weights are on this computer, and the
+project checks.
+
+The model catalogue and the checks are plain Python (no torch), so they
+come through as they are; devices and cached weights import torch, so they
+are imported when first asked, once the dialog opens (the window preloads
+them: :mod:`.preload`).
+"""
+from __future__ import annotations
+
+from engine.checks import Problem, TaskSummary, check_project, suggest_task, summarize
+from engine.config import Task
+from engine.models.catalog import CATALOG, TASKS, ModelEntry, default_model
+
+__all__ = ["TASKS", "ModelEntry", "Problem", "Task", "TaskSummary", "available_devices", "check_project",
+           "default_model", "model_entry", "models_for", "suggest_task", "summarize", "weights_cached"]
+
+
+def models_for(task: Task) -> list[ModelEntry]:
+    """The catalogue's models of ``task``, in menu order."""
+    return [e for e in CATALOG.values() if e.task == task]
+
+
+def model_entry(name: str | None) -> ModelEntry | None:
+    return CATALOG.get(name) if name else None
+
+
+def available_devices() -> list[tuple[str, str]]:
+    """``(device id, what a person reads)``, the best first."""
+    from engine.device import available_devices as devices
+
+    return devices()
+
+
+def weights_cached(model: str) -> bool:
+    """Whether ``model``'s pretrained weights are on this computer (an
+    unknown model needs none)."""
+    if model not in CATALOG:
+        return True
+    from engine.models import get_spec
+    from engine.models.weights import cached_weights_path
+
+    return cached_weights_path(get_spec(model).weights).is_file()
