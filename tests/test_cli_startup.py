@@ -48,14 +48,18 @@ def test_commands_that_neither_train_nor_predict_import_no_torch(tmp_path: Path)
         ["init", folder], ["stats", folder], ["stats", folder, "--json"],
         ["export", folder, "--format", "coco", tmp_path / "coco"],
         ["import", tmp_path / "again", "--format", "coco", tmp_path / "coco"],
+        ["import", tmp_path / "found", tmp_path / "coco"],  # the format found by looking
+        ["convert", tmp_path / "coco", tmp_path / "as_voc", "--to", "voc"],
     ]
     for argv in commands:
         out = _labeltool(*argv)
         assert out.returncode == 0, (argv, out.stderr[-2000:])
         heavy = next(line for line in out.stderr.splitlines() if line.startswith("HEAVY="))
         assert heavy == "HEAVY=", (argv, heavy)
-    with ProjectStore.open(tmp_path / "again", readonly=True) as store:
-        assert store.stats()["shapes_by_class"] == {"cat": 1}  # the commands did their work
+    for project in ("again", "found"):
+        with ProjectStore.open(tmp_path / project, readonly=True) as store:
+            assert store.stats()["shapes_by_class"] == {"cat": 1}  # the commands did their work
+    assert len(list((tmp_path / "as_voc" / "Annotations").glob("*.xml"))) == 2
 
 
 def test_engine_entry_imports_nothing_of_the_app_or_the_window():

@@ -23,7 +23,7 @@ from labeltool.core.images import ImageLoadError
 # engine; `labeltool FOLDER` opens the window sooner).
 # tests/gui/test_startup.py checks that each module registers its name.
 COMMANDS = {"gui": "gui", "init": "init", "stats": "stats", "import": "imports", "export": "exports",
-            "train": "train", "predict": "predict", "export-model": "export_model"}
+            "convert": "convert", "train": "train", "predict": "predict", "export-model": "export_model"}
 COMMAND_NAMES = frozenset(COMMANDS)
 
 

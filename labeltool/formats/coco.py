@@ -4,22 +4,30 @@ from pycocotools), category ids 1..N in the project's class order (stable
 across exports). Text regions carry COCO-Text's ``utf8_string`` and
 ``legibility``.
 
-Layout written: ``images/<project path>``, ``annotations/instances_default.json``
-and, with a split, ``annotations/instances_{train,val}.json``.
+Layout written: ``images/<project path>`` and
+``annotations/instances_default.json``; with splits
+``annotations/instances_{train,val,test}.json`` instead (and
+``instances_default.json`` for images in no split). Read: any JSON with
+COCO's keys, whatever its name (``person_keypoints_*``, ``stuff_*``,
+Roboflow's ``_annotations.coco.json`` in ``train/ valid/ test/``), the
+split from the file's or its folder's name.
 """
 from __future__ import annotations
 
+from collections import Counter
 from math import isfinite
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, Callable
 
 from pycocotools import mask as mask_utils
 
 from labeltool.core.raster import polygon_rle, polygons_rle
-from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+from labeltool.core.project import SPLITS
+from labeltool.core.shapes import FLAGS, Box, ImageTag, Mask, Polygon, Shape, TextRegion
 
 from .errors import FormatError
-from .fileio import (CopyMode, atomic_writer, dump_json, load_json, number, place_file, reading, side)
+from .fileio import CopyMode, atomic_writer, dump_json, json_kind, load_json, number, place_file, reading, side
+from .layout import clean_relpath, is_absolute_anywhere, iter_files, iter_images, note_split
 from .records import Dataset, ImageRecord, StoredShapes, WriteResult
 
 
@@ -54,12 +62,9 @@ def annotation(shape: Shape, ann_id: int, image_id: int, category_id: int, heigh
         ann["legibility"] = "illegible" if shape.difficult else "legible"
     # The common case (no flags, no extra attributes) builds nothing more:
     # this runs 200,000 times for a big project.
-    if shape.difficult or shape.truncated or attrs:
+    if shape.difficult or shape.truncated or shape.occluded or attrs:
         extra = {k: v for k, v in attrs.items() if k != "iscrowd"}
-        if shape.difficult:
-            extra["difficult"] = True
-        if shape.truncated:
-            extra["truncated"] = True
+        extra.update((f, True) for f, on in shape.flag_fields().items() if on)
         if extra:
             ann["attributes"] = extra
     return ann
@@ -127,7 +132,7 @@ def _json_parts(records: list[ImageRecord], classes: list[str],
             ann = annotation(shape, n + 1, image_id, category_id,  # type: ignore[arg-type]
                              record.height, record.width)  # type: ignore[arg-type]
             if ann is None:
-                result.skipped.append(f"{record.path}: image tag {label!r} has no COCO instance form")
+                result.lose("image tags", f"{record.path}: image tag {label!r} has no COCO instance form")
                 continue
             try:
                 anns.append(dump_json(ann))
@@ -152,14 +157,24 @@ def _json_parts(records: list[ImageRecord], classes: list[str],
 def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: CopyMode = "copy",
           progress: Callable[[int, int], None] | None = None) -> WriteResult:
     out = Path(out)
-    parts, result = _json_parts(records, classes, progress)
-    _write_json(out / "annotations" / "instances_default.json", parts)
-    del parts
-    # With a split both files are written, even if one side is empty.
-    splits = ({"train", "val"} | {r.split for r in records}) - {None} if any(r.split for r in records) else set()
-    for split in sorted(splits):
-        _write_json(out / "annotations" / f"instances_{split}.json",
-                    _json_parts([r for r in records if r.split == split], classes)[0])
+    # Without splits one file holds every image; with splits one file per
+    # split (train and val even if one is empty, as trainers expect both),
+    # and instances_default.json for images in none.
+    splits = sorted(({"train", "val"} | {r.split for r in records}) - {None}, key=SPLITS.index) \
+        if any(r.split for r in records) else []
+    unsplit = [r for r in records if not r.split]
+    result = WriteResult()
+    if unsplit or not splits:
+        parts, result = _json_parts(unsplit, classes, progress)
+        _write_json(out / "annotations" / "instances_default.json", parts)
+        del parts
+    for split in splits:
+        parts, part_result = _json_parts([r for r in records if r.split == split], classes)
+        _write_json(out / "annotations" / f"instances_{split}.json", parts)
+        result.images += part_result.images
+        result.shapes += part_result.shapes
+        result.skipped += part_result.skipped
+        result.lost.update(part_result.lost)
     missing = 0
     for record in records:
         if record.source is not None and not place_file(record.source, out / "images" / record.path, copy_mode):
@@ -168,59 +183,115 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
         result.skipped.append(f"{missing} image files missing on disk; their annotations were written")
     if progress:
         progress(len(records), len(records))
-    result.files = 1 + len(splits) + len(records) - missing
+    result.files = bool(unsplit or not splits) + len(splits) + len(records) - missing
     return result
 
 
 # ------------------------------------------------------------------- reading
+# COCO's own file names say what a file holds: instances_val2017.json,
+# person_keypoints_val2017.json, stuff_val2017.json, captions_val2017.json.
+_PREFIXES = ("instances_", "person_keypoints_", "stuff_", "panoptic_", "captions_", "image_info_")
+
+
+def annotation_files(src: Path) -> list[Path]:
+    """The COCO JSON files of a dataset folder, whatever their names:
+    ``annotations/*.json`` (COCO, CVAT, ours), ``_annotations.coco.json``
+    in each split folder (Roboflow), any JSON with COCO's keys (at most
+    three folders down)."""
+    files = [f for f in iter_files(src, frozenset({".json"}), max_depth=3) if json_kind(f) == "coco"]
+    return sorted(files)
+
+
 def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Dataset:
-    """A COCO JSON file, or a folder holding ``annotations/*.json`` (or
-    ``*.json``): every instances file in it is read."""
+    """A COCO JSON file, or a folder holding such files: every one is read,
+    each image found beside it or in the folders COCO, CVAT and Roboflow
+    put images in; an image in several files is one image."""
     src = Path(src)
     if src.is_file():
         files = [src]
         root = src.parent.parent if src.parent.name == "annotations" else src.parent
     elif src.is_dir():
-        files = sorted((src / "annotations").glob("*.json")) or sorted(src.glob("*.json"))
-        # instances_default holds train and val together; do not read them twice.
-        if any(f.name == "instances_default.json" for f in files):
-            files = [f for f in files if f.name == "instances_default.json"]
-        root = src
+        files, root = annotation_files(src), src
     else:
         raise FormatError(src, "does not exist")
+    ds = Dataset(root=root, looked_for="COCO JSON files (annotations/*.json, _annotations.coco.json in split "
+                                       "folders, any JSON with \"images\") and their images (images/, "
+                                       "images/<split>/, <split>/, beside the JSON)")
     if not files:
-        raise FormatError(src, "no COCO .json file found (expected annotations/instances_*.json)")
-    ds = Dataset(root=root)
+        raise FormatError(src, f"no COCO .json file found; looked for {ds.looked_for}")
+    finder = _ImageFinder(root)
     seen: dict[str, int] = {}
-    for f in files:
+    layouts: set[str] = set()
+    for n, f in enumerate(files, 1):
         try:
             part = read_file(f)
         except FormatError as e:
-            ds.skipped.append(str(e))
+            ds.lose("unreadable files", str(e))
             continue
+        ds.files += 1
         for name in part.classes:
             seen.setdefault(name, len(seen))
         ds.skipped += part.skipped
+        ds.lost.update(part.lost)
+        split = note_split(ds.split_names, f.stem) or \
+            (note_split(ds.split_names, f.parent.name) if f.parent != root and f.parent.name != "annotations" else None)
+        layouts.add("Roboflow: _annotations.coco.json in each split folder" if f.name == "_annotations.coco.json"
+                    else "annotations/*.json" if f.parent.name == "annotations" else f"{f.name}")
         for record in part.records:
-            record.source = _find_image(f, root, record.path)
+            record.source = finder.find(f, record.path)
+            # An absolute file_name (another machine's) names the image, not its place.
+            record.path = PureWindowsPath(record.path).name if is_absolute_anywhere(record.path) \
+                else clean_relpath(record.path)
+            record.split = split
             ds.records.append(record)
+        if progress:
+            progress(n, len(files))
     ds.classes = list(seen)
+    ds.layout = "; ".join(sorted(layouts)) if len(layouts) <= 2 else f"{len(files)} JSON files"
     return ds
 
 
-def _find_image(json_file: Path, root: Path, file_name: str) -> Path | None:
-    stem = json_file.stem.removeprefix("instances_")
-    for base in (root / "images", root, json_file.parent, json_file.parent.parent / "images",
-                 json_file.parent.parent / stem, root / "images" / stem):
-        p = base / file_name
-        if p.is_file():
-            return p
-    return None
+class _ImageFinder:
+    """Where the image of a ``file_name`` is: beside the JSON, in
+    ``images/``, in the folder the JSON's name points to (``train2017/``
+    for ``instances_train2017.json``, ``images/default/`` for CVAT's
+    ``instances_default.json``), else the one image of that name below the
+    dataset root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._by_name: dict[str, list[Path]] | None = None
+
+    def find(self, json_file: Path, file_name: str) -> Path | None:
+        rel = clean_relpath(file_name)
+        direct = Path(file_name)
+        if direct.is_absolute() and direct.is_file():
+            return direct
+        stem = json_file.stem
+        subsets = [stem] + [stem[i + 1:] for i, c in enumerate(stem) if c == "_"]
+        subsets = [s for s in subsets if s and not s.startswith(tuple(p.rstrip("_") for p in _PREFIXES))] or [stem]
+        here, up = json_file.parent, json_file.parent.parent
+        bases = [self.root / "images", self.root, here, up / "images", up]
+        for sub in subsets:
+            bases += [self.root / "images" / sub, self.root / sub, up / sub, up / "images" / sub, here / sub]
+        for base in bases:
+            p = base / rel
+            if p.is_file():
+                return p
+        return self._unique_by_name(rel.rsplit("/", 1)[-1])
+
+    def _unique_by_name(self, name: str) -> Path | None:
+        if self._by_name is None:
+            self._by_name = {}
+            for p in iter_images(self.root):
+                self._by_name.setdefault(p.name, []).append(p)
+        found = self._by_name.get(name, [])
+        return found[0] if len(found) == 1 else None
 
 
 def read_file(path: Path) -> Dataset:
     """One COCO JSON file; FormatError when its structure is broken, notes
-    for single annotations that cannot be used."""
+    (and losses by kind) for annotations that cannot be used."""
     data = load_json(path)
     with reading(path):
         if not isinstance(data, dict) or not isinstance(data.get("images"), list):
@@ -229,12 +300,7 @@ def read_file(path: Path) -> Dataset:
         anns = data.get("annotations") or []
         if not isinstance(cats, list) or not isinstance(anns, list):
             raise FormatError(path, "\"categories\" and \"annotations\" must be lists")
-        names: dict[int, str] = {}
-        for c in cats:
-            cid, name = _int(c["id"], "category id", path), c["name"]
-            if not isinstance(name, str) or not name.strip():
-                raise FormatError(path, f"category {cid} has no name")
-            names[cid] = name.strip()
+        names = _category_names(cats, anns, path)
         records: dict[int, ImageRecord] = {}
         for im in data["images"]:
             iid = _int(im["id"], "image id", path)
@@ -246,9 +312,15 @@ def read_file(path: Path) -> Dataset:
             records[iid] = ImageRecord(path=file_name.replace("\\", "/"),
                                        width=side(im["width"], f"image {iid} width", path),
                                        height=side(im["height"], f"image {iid} height", path))
-        ds = Dataset(root=path.parent, classes=[names[k] for k in sorted(names)])
+        ds = Dataset(root=path.parent, classes=list(names.values()))
+        extra: Counter[str] = Counter()
         for ann in anns:
             try:
+                if not isinstance(ann, dict):
+                    raise FormatError(path, "an annotation is not an object")
+                _not_held(ann, extra)
+                if "caption" in ann or "segments_info" in ann:
+                    continue
                 record = records.get(_int(ann.get("image_id"), "image_id", path))
                 if record is None:
                     raise FormatError(path, f"annotation {ann.get('id')} refers to an unknown image")
@@ -257,12 +329,50 @@ def read_file(path: Path) -> Dataset:
                     raise FormatError(path, f"annotation {ann.get('id')} has an unknown category")
                 record.shapes.append(_shape(ann, label, record, path))
             except FormatError as e:
-                ds.skipped.append(str(e))
+                ds.lose("malformed annotations", str(e))
             except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
-                ds.skipped.append(f"{path}: annotation {ann.get('id') if isinstance(ann, dict) else '?'} "
-                                  f"is malformed ({e})")
+                ds.lose("malformed annotations", f"{path}: annotation "
+                        f"{ann.get('id') if isinstance(ann, dict) else '?'} is malformed ({e})")
+        for kind, (n, why) in ((k, (v, _NOT_HELD[k])) for k, v in extra.items()):
+            ds.lose(kind, f"{path.name}: {kind} of {n} annotations not imported ({why})", n)
         ds.records = list(records.values())
         return ds
+
+
+# Parts of an annotation labeltool holds no form of, and why.
+_NOT_HELD = {"keypoints": "labeltool holds no keypoints; their boxes and outlines were imported",
+             "captions": "labeltool holds no captions",
+             "panoptic segments": "panoptic segments live in PNGs; import their instances file instead"}
+
+
+def _not_held(ann: dict[str, Any], extra: Counter[str]) -> None:
+    keypoints = ann.get("keypoints")
+    if isinstance(keypoints, list) and any(keypoints[2::3]):  # a visibility flag set: a keypoint is there
+        extra["keypoints"] += 1
+    if "caption" in ann:
+        extra["captions"] += 1
+    if "segments_info" in ann:
+        extra["panoptic segments"] += 1
+
+
+def _category_names(cats: list[Any], anns: list[Any], path: Path) -> dict[int, str]:
+    """Category id -> name. Roboflow puts the project's name first (id 0,
+    supercategory "none", the supercategory of every other) and no
+    annotation on it: that one is not a class."""
+    names: dict[int, str] = {}
+    supers: dict[int, Any] = {}
+    for c in cats:
+        cid, name = _int(c["id"], "category id", path), c["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise FormatError(path, f"category {cid} has no name")
+        names[cid] = name.strip()
+        supers[cid] = c.get("supercategory")
+    for cid, name in list(names.items()):
+        others = [s for k, s in supers.items() if k != cid]
+        if supers[cid] == "none" and others and all(s == name for s in others) and \
+                not any(isinstance(a, dict) and a.get("category_id") == cid for a in anns):
+            del names[cid]
+    return dict(sorted(names.items()))
 
 
 def _int(value: Any, what: str, path: Path) -> int:
@@ -274,8 +384,8 @@ def _int(value: Any, what: str, path: Path) -> int:
 def _shape(ann: dict[str, Any], label: str, record: ImageRecord, path: Path) -> Shape:
     aid = ann.get("id")
     attrs = dict(ann.get("attributes") or {}) if isinstance(ann.get("attributes"), dict) else {}
-    fields: dict[str, Any] = {"label": label, "difficult": bool(attrs.pop("difficult", False)),
-                              "truncated": bool(attrs.pop("truncated", False))}
+    # Flags ride in "attributes", where CVAT writes "occluded" for every shape.
+    fields: dict[str, Any] = {"label": label, **{f: attrs.pop(f, False) is True for f in FLAGS}}
     if ann.get("iscrowd"):
         attrs["iscrowd"] = 1
     fields["attributes"] = attrs

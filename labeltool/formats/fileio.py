@@ -131,6 +131,34 @@ def load_json(path: Path) -> Any:
         raise FormatError(path, f"not valid JSON ({e})") from None
 
 
+PEEK = 4096  # bytes of a file read to tell what it holds
+
+
+def json_kind(path: Path, head: str | None = None) -> str | None:
+    """``"coco"``, ``"labelme"`` or None for a JSON file, from its first
+    bytes (``head``, read when not given); a small file whose keys come
+    later is parsed whole."""
+    try:
+        if head is None:
+            with open(path, "rb") as f:
+                head = f.read(PEEK).decode("utf-8-sig", "replace")
+        if '"shapes"' in head and ('"imagePath"' in head or '"version"' in head):
+            return "labelme"
+        if '"images"' in head or '"annotations"' in head or '"categories"' in head:
+            return "coco"
+        if path.stat().st_size > 4 * PEEK:
+            return "labelme" if '"imagePath"' in head else None
+        data = json.loads(path.read_text("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(data, dict):
+        if "shapes" in data:
+            return "labelme"
+        if "images" in data:
+            return "coco"
+    return None
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 

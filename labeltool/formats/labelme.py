@@ -1,13 +1,19 @@
 """labelme JSON: one file per image, next to it (``version``, ``flags``,
 ``shapes``, ``imagePath``, ``imageData``, ``imageHeight``, ``imageWidth``).
 
-Read: every shape type labelme writes. ``rectangle`` -> box, ``polygon`` ->
-polygon, ``circle`` -> 32-gon, ``mask`` -> mask (labelme stores a base64 PNG
-of the bounding-box crop, ``points`` = the crop's two corner pixels);
-``point``, ``points``, ``line`` and ``linestrip`` have no area and are
-reported as skipped. Image-level flags set to true become image tags.
+Read: every shape type labelme and X-AnyLabeling write. ``rectangle`` ->
+box (two corners, or X-AnyLabeling's four), ``polygon`` -> polygon,
+``circle`` -> 32-gon, ``rotation`` (X-AnyLabeling's turned box) -> its
+4-point polygon, ``mask`` -> mask (labelme stores a base64 PNG of the
+bounding-box crop, ``points`` = the crop's two corner pixels); ``point``,
+``points``, ``line`` and ``linestrip`` have no area and are counted as
+lost. Image-level flags set to true become image tags; a shape's
+``difficult`` / ``truncated`` / ``occluded`` (a key of its own, as
+X-AnyLabeling writes ``difficult``, or a shape flag) become its flags.
 Write: boxes, polygons, masks, text regions (a 4-point polygon with a
-``transcription`` key, which labelme keeps as ``other_data``) and tags.
+``transcription`` key, which labelme keeps as ``other_data``), tags, the
+flags as keys, and the image's split as a top-level ``split`` key (labelme
+keeps unknown keys too).
 """
 from __future__ import annotations
 
@@ -20,23 +26,27 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image
 
-from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
+from labeltool.core.project import SPLITS
+from labeltool.core.shapes import FLAGS, Box, ImageTag, Mask, Polygon, Shape, TextRegion
 
 from .errors import FormatError
 from .fileio import (MAX_SIDE, CopyMode, atomic_write_text, dump_json, load_json, number, place_file,
                      reading, side)
 from .geometry import circle_polygon
+from .layout import is_absolute_anywhere, relative_to
 from .records import Dataset, ImageRecord, WriteResult
 
 VERSION = "5.5.0"  # the labelme file version whose fields we write
 _KNOWN = {"label", "points", "group_id", "shape_type", "flags", "description", "mask"}
-_NO_AREA = {"point", "points", "line", "linestrip"}
+# Shape types with no area, by the kind of loss the summary counts.
+_NO_AREA = {"point": "point shapes", "points": "point shapes", "line": "line shapes", "linestrip": "line shapes"}
 
 
 # ------------------------------------------------------------------- reading
-def read_file(path: Path) -> tuple[ImageRecord, list[str]]:
+def read_file(path: Path) -> tuple[ImageRecord, list[tuple[str, str]]]:
     """One labelme JSON: its record (``path`` = ``imagePath`` as written,
-    relative to the JSON's folder) and notes on shapes it skipped."""
+    relative to the JSON's folder) and ``(kind, note)`` of each shape it
+    could not read."""
     data = load_json(path)
     with reading(path):
         if not isinstance(data, dict) or not isinstance(data.get("shapes"), list):
@@ -52,51 +62,50 @@ def read_file(path: Path) -> tuple[ImageRecord, list[str]]:
                 record.image_data = base64.b64decode(str(data["imageData"]), validate=True)
             except (binascii.Error, ValueError):
                 raise FormatError(path, "imageData is not base64") from None
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []
         for n, raw in enumerate(data["shapes"], 1):
             try:
                 shape = _shape(raw, n, record, path)
             except FormatError as e:
-                notes.append(str(e))
+                notes.append(("malformed shapes", str(e)))
                 continue
-            if isinstance(shape, str):
-                notes.append(f"{path.name}: shape {n}: {shape}")
+            if isinstance(shape, tuple):
+                notes.append((shape[0], f"{path.name}: shape {n}: {shape[1]}"))
             else:
                 record.shapes.append(shape)
         flags = data.get("flags") or {}
         if isinstance(flags, dict):
             record.shapes += [ImageTag(label=str(k)) for k, v in flags.items() if v is True and str(k).strip()]
+        split = data.get("split")
+        record.split = split if split in SPLITS else None
         return record, notes
 
 
-def _shape(raw: Any, n: int, record: ImageRecord, path: Path) -> Shape | str:
+def _shape(raw: Any, n: int, record: ImageRecord, path: Path) -> Shape | tuple[str, str]:
+    """The shape of one entry, or ``(kind of loss, why)`` for one labeltool holds no form of."""
     if not isinstance(raw, dict):
         raise FormatError(path, f"shape {n} is not an object")
     label, shape_type = raw.get("label"), raw.get("shape_type") or "polygon"
     if not isinstance(label, str) or not label.strip():
         raise FormatError(path, f"shape {n} has no label")
     if shape_type in _NO_AREA:
-        return f"{shape_type} {label!r} skipped (labeltool keeps regions, not points or lines)"
+        return _NO_AREA[shape_type], f"{shape_type} {label!r} skipped (labeltool keeps regions, not points or lines)"
     pts_raw = raw.get("points")
     if not isinstance(pts_raw, list) or not all(isinstance(p, list) and len(p) == 2 for p in pts_raw):
         raise FormatError(path, f"shape {n}: points must be a list of [x, y]")
     pts = [(number(p[0], f"shape {n} x", path), number(p[1], f"shape {n} y", path)) for p in pts_raw]
-    attrs: dict[str, Any] = {k: v for k, v in raw.items() if k not in _KNOWN | {"transcription", "difficult",
-                                                                                 "truncated"}}
-    if raw.get("group_id") is not None:
-        attrs["group_id"] = raw["group_id"]
-    if raw.get("description"):
-        attrs["description"] = raw["description"]
-    if isinstance(raw.get("flags"), dict) and raw["flags"]:
-        attrs["flags"] = raw["flags"]
-    fields = {"label": label.strip(), "attributes": attrs, "difficult": raw.get("difficult") is True,
-              "truncated": raw.get("truncated") is True}
+    fields = {"label": label.strip(), **_flags_and_attributes(raw)}
     if shape_type == "rectangle":
-        if len(pts) != 2:
-            raise FormatError(path, f"shape {n}: a rectangle has 2 points, not {len(pts)}")
-        (x1, y1), (x2, y2) = pts
-        return Box(x1=x1, y1=y1, x2=x2, y2=y2, **fields)
-    if shape_type == "polygon":
+        if len(pts) == 2:
+            (x1, y1), (x2, y2) = pts
+            return Box(x1=x1, y1=y1, x2=x2, y2=y2, **fields)
+        if len(pts) == 4:  # X-AnyLabeling writes a rectangle's four corners
+            xs, ys = sorted({round(x, 6) for x, _ in pts}), sorted({round(y, 6) for _, y in pts})
+            if len(xs) <= 2 and len(ys) <= 2:
+                return Box(x1=xs[0], y1=ys[0], x2=xs[-1], y2=ys[-1], **fields)
+            return Polygon(points=pts, **fields)  # turned: its corners are the truth
+        raise FormatError(path, f"shape {n}: a rectangle has 2 or 4 points, not {len(pts)}")
+    if shape_type in ("polygon", "rotation"):
         if len(pts) < 3:
             raise FormatError(path, f"shape {n}: a polygon needs 3 points, not {len(pts)}")
         if "transcription" in raw and len(pts) == 4:
@@ -109,7 +118,24 @@ def _shape(raw: Any, n: int, record: ImageRecord, path: Path) -> Shape | str:
         return Polygon(points=circle_polygon(cx, cy, float(np.hypot(px - cx, py - cy))), **fields)
     if shape_type == "mask":
         return _mask(raw.get("mask"), pts, n, record, path, fields)
-    return f"unknown shape_type {str(shape_type)[:40]!r} skipped"
+    return "unknown shape types", f"unknown shape_type {str(shape_type)[:40]!r} skipped"
+
+
+def _flags_and_attributes(raw: dict[str, Any]) -> dict[str, Any]:
+    """A shape's flags (its own keys, or labelme shape flags of those names)
+    and its other keys as attributes; keys with nothing in them
+    (X-AnyLabeling's ``"attributes": {}``, ``"score": null``) are left out."""
+    attrs: dict[str, Any] = {k: v for k, v in raw.items()
+                             if k not in _KNOWN | {"transcription", *FLAGS} and v not in (None, "", [], {})}
+    shape_flags = dict(raw["flags"]) if isinstance(raw.get("flags"), dict) else {}
+    flags = {f: raw.get(f) is True or shape_flags.pop(f, None) is True for f in FLAGS}
+    if raw.get("group_id") is not None:
+        attrs["group_id"] = raw["group_id"]
+    if raw.get("description"):
+        attrs["description"] = raw["description"]
+    if shape_flags:
+        attrs["flags"] = shape_flags
+    return {**flags, "attributes": attrs}
 
 
 def _mask(b64: Any, pts: list[tuple[float, float]], n: int, record: ImageRecord, path: Path,
@@ -147,23 +173,24 @@ def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Datas
         root = src
     else:
         raise FormatError(src, "does not exist")
+    looked_for = "labelme .json files (with \"shapes\" and \"imagePath\"), their images beside them"
     if not files:
-        raise FormatError(src, "no labelme .json files found")
-    ds = Dataset(root=root)
+        raise FormatError(src, f"no labelme .json files found; looked for {looked_for}")
+    ds = Dataset(root=root, looked_for=looked_for, layout="JSON beside each image")
     classes: dict[str, None] = {}
     for i, f in enumerate(files, 1):
         try:
             record, notes = read_file(f)
         except FormatError as e:
-            ds.skipped.append(str(e))
+            ds.lose("unreadable files", str(e))
             continue
-        ds.skipped += notes
-        image = (f.parent / record.path)
-        record.source = image if image.is_file() else None
-        try:
-            record.path = image.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            record.path = Path(record.path).name
+        ds.files += 1
+        for kind, note in notes:
+            ds.lose(kind, note)
+        image = _find_image(f, record.path)
+        record.source = image
+        record.path = (relative_to(image, root) if image is not None else None) or \
+            PureWindowsPath(record.path).name
         ds.records.append(record)
         for s in record.shapes:
             classes.setdefault(s.label, None)
@@ -171,6 +198,17 @@ def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Datas
             progress(i, len(files))
     ds.classes = list(classes)
     return ds
+
+
+def _find_image(json_file: Path, image_path: str) -> Path | None:
+    """``imagePath`` beside the JSON; when it names another machine's file
+    (``C:\\Users\\...``), the file of that name beside the JSON, else
+    labelme's own habit: the image named as the JSON."""
+    p = PureWindowsPath(image_path)
+    candidates = [json_file.parent / p.as_posix()] if not is_absolute_anywhere(image_path) else [Path(image_path)]
+    candidates.append(json_file.parent / p.name)
+    candidates += [json_file.with_suffix(ext) for ext in (".jpg", ".png", ".jpeg", ".bmp", ".JPG", ".PNG")]
+    return next((c for c in candidates if c.is_file()), None)
 
 
 # ------------------------------------------------------------------- writing
@@ -200,10 +238,7 @@ def shape_json(shape: Shape) -> dict[str, Any] | None:
                     mask=base64.b64encode(buf.getvalue()).decode("ascii"))
     else:
         return None
-    if shape.difficult:
-        base["difficult"] = True
-    if shape.truncated:
-        base["truncated"] = True
+    base.update((f, True) for f, on in shape.flag_fields().items() if on)
     for k, v in attrs.items():  # other_data labelme keeps as it is
         base.setdefault(k, v)
     return base
@@ -227,11 +262,13 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
                 continue
             d = shape_json(s)
             if d is None:
-                result.skipped.append(f"{record.path}: empty mask {s.label!r}")
+                result.lose("empty masks", f"{record.path}: empty mask {s.label!r}")
             else:
                 shapes.append(d)
         doc = {"version": VERSION, "flags": flags, "shapes": shapes, "imagePath": image.name,
                "imageData": None, "imageHeight": record.height, "imageWidth": record.width}
+        if record.split:
+            doc["split"] = record.split
         atomic_write_text(image.with_suffix(".json"), dump_json(doc, indent=2))
         result.images += 1
         result.shapes += len(shapes) + len(flags)

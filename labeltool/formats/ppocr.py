@@ -5,24 +5,28 @@ way PPOCRLabel makes them) for training a recogniser.
 
 Written: ``OUT/`` holds the images, ``Label.txt`` (paths ``<OUT name>/<file>``,
 so PaddleOCR reads it with ``data_dir`` = OUT's parent), ``fileState.txt``,
-``rec_gt.txt``, ``crop_img/``, and with a split ``det_gt_{train,val}.txt``
-and ``rec_gt_{train,val}.txt``.
+``rec_gt.txt``, ``crop_img/``, and with a split ``det_gt_{train,val,test}.txt``
+and ``rec_gt_{train,val,test}.txt``. Read: ``Label.txt`` and any detection
+label file (``det_gt_train.txt``, ``gen_ocr_train_val_test.py``'s
+``det/train.txt`` with absolute paths), the split from the file's name.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, Callable
 
 import numpy as np
 
 from labeltool.core.images import ImageLoadError, load_image
+from labeltool.core.project import SPLITS
 from labeltool.core.shapes import Polygon, Shape, TextRegion
 
 from .errors import FormatError
 from .fileio import (CopyMode, atomic_write_bytes, atomic_write_text, dump_json, flat_name, number,
                      place_file, read_text, reading)
-from .records import Dataset, ImageRecord, WriteResult
+from .layout import clean_relpath, is_absolute_anywhere, iter_files, note_split
+from .records import Dataset, ImageRecord, WriteResult, count_unheld
 
 TEXT_LABEL = "text"  # the class of text regions a file does not name
 
@@ -89,37 +93,60 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+LOOKED_FOR = ("PPOCRLabel's Label.txt, or detection label files (image path, TAB, JSON list of "
+              "{transcription, points}: det_gt_train.txt, det/train.txt), their images beside them")
+
+
+def label_files(src: Path) -> tuple[list[Path], list[Path]]:
+    """The detection label files under ``src`` (``Label.txt`` and any .txt
+    whose lines are ``path<TAB>[...]``), and the recognition ones
+    (``path<TAB>text``: word crops, made again on export)."""
+    det, rec = [], []
+    for f in iter_files(src, frozenset({".txt"}), max_depth=6):
+        first = next((line for line in read_text(f).splitlines()[:50] if line.strip()), "") \
+            if f.stat().st_size else ""
+        if f.name == "Label.txt" or "\t[" in first:
+            det.append(f)
+        elif "\t" in first and f.name not in ("fileState.txt",):
+            rec.append(f)
+    return sorted(det), sorted(rec)
+
+
 def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Dataset:
-    """A ``Label.txt`` file, or a folder holding one (searched recursively)."""
+    """A ``Label.txt`` (or other detection label file), or a folder holding
+    them: PPOCRLabel's folders, ``gen_ocr_train_val_test.py``'s ``det/``
+    with ``train.txt`` / ``val.txt`` / ``test.txt``, PaddleOCR's
+    ``train_icdar2015_label.txt``. A file's split comes from its name."""
     src = Path(src)
     if src.is_file():
-        files = [src]
+        files, rec, root = [src], [], src.parent.parent if src.name == "Label.txt" else src.parent
     elif src.is_dir():
-        files = sorted(src.rglob("Label.txt"))
+        (files, rec), root = label_files(src), src
     else:
         raise FormatError(src, "does not exist")
     if not files:
-        raise FormatError(src, "no Label.txt found")
-    root = src if src.is_dir() else src.parent.parent
-    ds = Dataset(root=root)
+        raise FormatError(src, f"no Label.txt found; looked for {LOOKED_FOR}")
+    ds = Dataset(root=root, looked_for=LOOKED_FOR, layout=", ".join(sorted({f.name for f in files})[:4]))
+    ds.skipped += [f"{f.name}: recognition labels (word crops), not read; export makes them again" for f in rec]
     classes: dict[str, None] = {}
     for f in files:
         try:
             entries, notes = read_label_txt(f)
         except FormatError as e:
-            ds.skipped.append(str(e))
+            ds.lose("unreadable files", str(e))
             continue
-        ds.skipped += notes
+        ds.files += 1
+        for note in notes:
+            ds.lose("malformed lines", note)
+        split = note_split(ds.split_names, f.stem) if f.name != "Label.txt" else None
         for i, (image, shapes) in enumerate(entries.items(), 1):
             source = _find_image(f, image)
+            name = _name_in_dataset(f, image)
             if source is None:
-                ds.skipped.append(f"{f.name}: image {image} not found")
+                ds.lose("images not found", f"{f.name}: image {image} not found")
+                ds.lost["shapes of images not found"] += len(shapes)
                 continue
-            try:
-                rel = source.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                rel = source.name
-            ds.records.append(ImageRecord(path=rel, source=source, shapes=shapes))
+            ds.records.append(ImageRecord(path=name, source=source, shapes=shapes, split=split))
             for s in shapes:
                 classes.setdefault(s.label, None)
             if progress:
@@ -128,12 +155,25 @@ def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Datas
     return ds
 
 
+def _name_in_dataset(label_txt: Path, image: str) -> str:
+    """PPOCRLabel writes ``<its folder>/<image>``: the image's name is what
+    follows its folder. An absolute path (``gen_ocr_train_val_test.py``
+    writes them) names the file only."""
+    if is_absolute_anywhere(image):
+        return PureWindowsPath(image).name
+    rel = clean_relpath(image)
+    head, _, rest = rel.partition("/")
+    return rest if rest and head == label_txt.parent.name else rel
+
+
 def _find_image(label_txt: Path, image: str) -> Path | None:
     folder = label_txt.parent
-    for candidate in (folder.parent / image, folder / image, folder / Path(image).name):
-        if candidate.is_file():
-            return candidate
-    return None
+    name = PureWindowsPath(image).name
+    candidates = [Path(image)] if is_absolute_anywhere(image) else \
+        [folder.parent / image, folder / image]
+    # gen_ocr_train_val_test.py: det/train.txt beside det/train/<image>
+    candidates += [folder / name, folder / label_txt.stem / name]
+    return next((c for c in candidates if c.is_file()), None)
 
 
 # ------------------------------------------------------------------- writing
@@ -164,11 +204,19 @@ def _encode_jpg(rgb: np.ndarray) -> bytes:
     return buf.tobytes()
 
 
+def holds(shape: Shape) -> bool:
+    """Text regions, and polygons read from PPOCRLabel's polygon mode (they
+    carry their text as a ``transcription`` attribute)."""
+    return isinstance(shape, TextRegion) or isinstance(shape, Polygon) and "transcription" in shape.attributes
+
+
 def label_items(shapes: list[Shape]) -> list[dict[str, Any]]:
     items = []
     for s in shapes:
-        if isinstance(s, TextRegion):
-            item: dict[str, Any] = {"transcription": s.transcription, "points": [[x, y] for x, y in s.points],
+        if holds(s):
+            text = s.transcription if isinstance(s, TextRegion) else str(s.attributes["transcription"])
+            item: dict[str, Any] = {"transcription": text,
+                                    "points": [[x, y] for x, y in s.points],  # type: ignore[attr-defined]
                                     "difficult": s.difficult}
             if s.label != TEXT_LABEL:
                 item["key_cls"] = s.label
@@ -185,10 +233,9 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     states: list[str] = []
     for n, record in enumerate(records, 1):
         name = flat_name(record.path)
-        texts = [s for s in record.shapes if isinstance(s, TextRegion)]
-        other = len(record.shapes) - len(texts)
-        if other:
-            result.skipped.append(f"{record.path}: {other} shapes that are not text regions")
+        texts = [s for s in record.shapes if holds(s)]
+        count_unheld(record, result, "PPOCRLabel", held=holds, flags=("truncated", "occluded"),
+                     used=("transcription",))
         if not place_file(record.source, out / name, copy_mode):
             result.skipped.append(f"{record.path}: image file missing; no crops made")
             img = None
@@ -223,8 +270,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     atomic_write_text(out / "Label.txt", "".join(det.get(None, [])))
     atomic_write_text(out / "rec_gt.txt", "".join(rec.get(None, [])))
     atomic_write_text(out / "fileState.txt", "".join(states))
-    for split in ("train", "val"):
-        if any(r.split for r in records):
+    for split in SPLITS:
+        if any(r.split for r in records) and (split != "test" or split in det):
             atomic_write_text(out / f"det_gt_{split}.txt", "".join(det.get(split, [])))
             atomic_write_text(out / f"rec_gt_{split}.txt", "".join(rec.get(split, [])))
     result.files = len(records)

@@ -8,12 +8,13 @@ the store's raw rows (formats never query the store themselves).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, overload
+from typing import Any, Callable, Iterator, overload
 
-from labeltool.core.shapes import Shape
+from labeltool.core.shapes import FLAGS, Shape, TextRegion
 from labeltool.core.store import ShapeRow, shape_from_row
 
 
@@ -83,10 +84,13 @@ class StoredShapes(Sequence[Shape]):
 class ImageRecord:
     """One image and its shapes.
 
-    ``path`` is POSIX-style and relative to the dataset root (reading) or to
-    the project root (writing); ``source`` is the absolute file to copy when
-    writing (None when it is not on disk). ``split`` is ``"train"``,
-    ``"val"`` or None (no split asked for).
+    ``path`` is POSIX-style. Read from a dataset, it is the image's name in
+    that dataset with the layout's own folders taken off (``JPEGImages/``,
+    ``images/<split>/``, a Roboflow split folder, a class folder): the path
+    the image gets when copied into a project, so that names do not grow on
+    round trips. Written, it is the project path. ``source`` is the file on
+    disk (None when it is not there); ``split`` is ``"train"``, ``"val"``,
+    ``"test"`` or None.
     """
 
     path: str
@@ -102,22 +106,116 @@ class ImageRecord:
     image_data: bytes | None = None
 
 
+class Losses:
+    """What a reader or writer could not carry over, counted by kind
+    ("keypoints", "line shapes", ...) for the summary, with one line of
+    detail each in ``skipped``: nothing is dropped without a word."""
+
+    skipped: list[str]
+    lost: Counter[str]
+
+    def lose(self, kind: str, detail: str, n: int = 1) -> None:
+        self.lost[kind] += n
+        self.skipped.append(detail)
+
+
 @dataclass
-class Dataset:
-    """What a reader found: records, class names in the file's order, and
-    what it skipped with the reason (one line each)."""
+class Dataset(Losses):
+    """What a reader found: records, class names in the file's order, what
+    it lost (by kind, and one line each), and in words the layout it read
+    and what it looked for (for the summary, and for the message when it
+    found nothing)."""
 
     root: Path
     records: list[ImageRecord] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    lost: Counter[str] = field(default_factory=Counter)
+    layout: str = ""
+    looked_for: str = ""
+    # The annotation files read (COCO JSONs, Label.txt files, ...), for
+    # "COCO, 3 annotation files: ...".
+    files: int = 0
+    # The split names as the layout spells them ("valid"), by ours ("val").
+    split_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
-class WriteResult:
+class WriteResult(Losses):
     """What a writer wrote and what it could not write, and why."""
 
     images: int = 0
     shapes: int = 0
     files: int = 0
     skipped: list[str] = field(default_factory=list)
+    lost: Counter[str] = field(default_factory=Counter)
+
+
+def settle_records(records: list[ImageRecord]) -> list[ImageRecord]:
+    """One record per image, and one image per path.
+
+    Records of one image file (a COCO image in ``instances_default`` and in
+    ``instances_train``; an image in a Label.txt and a ``det_gt_train.txt``)
+    become one, keeping each shape once and the split one of them names.
+    Records of different files under the same path (ICDAR 2015 has an
+    ``img_1.jpg`` in train and in test) are told apart by their split:
+    ``train/img_1.jpg``, ``test/img_1.jpg``."""
+    from labeltool.formats.geometry import shape_key
+
+    by_path: dict[str, list[ImageRecord]] = {}
+    for r in records:
+        by_path.setdefault(r.path, []).append(r)
+    out: list[ImageRecord] = []
+    for path, group in by_path.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        by_file: dict[object, ImageRecord] = {}
+        for r in group:
+            ident = r.source.resolve() if r.source is not None else (r.image_data or path)
+            first = by_file.get(ident)
+            if first is None:
+                by_file[ident] = r
+                continue
+            seen = {shape_key(s) for s in first.shapes}
+            first.shapes = list(first.shapes) + [s for s in r.shapes if shape_key(s) not in seen]
+            first.split = first.split or r.split
+            first.done = first.done or r.done
+            first.width, first.height = first.width or r.width, first.height or r.height
+        if len(by_file) > 1:
+            for r in by_file.values():
+                if r.split:
+                    r.path = f"{r.split}/{r.path}"
+        out.extend(by_file.values())
+    return out
+
+
+# Shape kinds as the summary counts them.
+KIND_NAMES = {"box": "boxes", "polygon": "polygons", "mask": "masks", "text": "text regions", "tag": "image tags"}
+
+
+def count_unheld(record: ImageRecord, result: WriteResult, fmt: str, *,
+                 held: Callable[[Shape], bool] | None = None, flags: tuple[str, ...] = FLAGS, text: bool = False,
+                 label: str | None = None, used: tuple[str, ...] = ()) -> None:
+    """Count, by kind, what format ``fmt`` does not hold of the record's
+    shapes: shapes it does not hold (``held`` says which it does; all when
+    None), the ``flags`` it has no place for, attributes (but those it
+    ``used``), with ``text`` the transcriptions, and classes other than
+    ``label`` when it holds only that one."""
+    for s in record.shapes:
+        if held is not None and not held(s):
+            result.lose(KIND_NAMES[s.kind], f"{record.path}: {s.kind} {s.label!r}; {fmt} holds no "
+                                            f"{KIND_NAMES[s.kind]}")
+            continue
+        lost = [f for f in flags if getattr(s, f)]
+        if lost:
+            result.lose("flags", f"{record.path}: {s.label!r} is {', '.join(lost)}; {fmt} has no such flag")
+        attrs = [k for k in s.attributes if k not in used]
+        if attrs:
+            result.lose("attributes", f"{record.path}: attributes of {s.label!r} ({', '.join(map(str, attrs))}); "
+                                      f"{fmt} has no place for them")
+        if text and isinstance(s, TextRegion):
+            result.lose("transcriptions", f"{record.path}: text {s.transcription!r} written without its text")
+        if label is not None and s.label != label:
+            result.lose("classes of text regions", f"{record.path}: class {s.label!r} of a text region; "
+                                                   f"{fmt} has none")

@@ -1,7 +1,14 @@
 """Pascal VOC: ``Annotations/*.xml`` exactly as labelImg writes them,
-``JPEGImages/``, ``ImageSets/Main/{trainval,train,val}.txt``, and masks as
-``SegmentationClass/*.png`` / ``SegmentationObject/*.png`` (palette PNGs in
-the VOC colour map, 255 = void).
+``JPEGImages/``, ``ImageSets/Main/{trainval,train,val,test}.txt``, and masks
+as ``SegmentationClass/*.png`` / ``SegmentationObject/*.png`` (palette PNGs
+in the VOC colour map, 255 = void; :mod:`.voc_masks`).
+
+Read as well: labelImg's XML beside the images, CVAT's and datumaro's VOC
+(``<occluded>``, ``<attributes>``, ``<part>``, ``<actions>``, nested
+``Annotations/<folder>/``, RGB masks named by ``labelmap.txt``,
+``ImageSets/Main/default.txt``), and segmentation-only sets (PNGs without
+XML). Parts, actions and attributes are kept as the shape's attributes and
+written back.
 
 VOC boxes are 1-based integer pixel indices, inclusive: the box of our
 continuous ``(x1, y1, x2, y2)`` is ``xmin = x1 + 1 ... xmax = x2`` (the
@@ -9,42 +16,30 @@ convention torchvision and detectron2 read VOC with).
 """
 from __future__ import annotations
 
-import io
+import json
+import re
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+from xml.sax.saxutils import escape
 
-import numpy as np
 from lxml import etree
-from PIL import Image
 
-from labeltool.core.images import is_image_file
-from labeltool.core.raster import shape_mask
-from labeltool.core.shapes import Box, ImageTag, Mask, Shape
+from labeltool.core.images import IMAGE_EXTENSIONS, is_image_file
+from labeltool.core.project import SPLITS
+from labeltool.core.shapes import FLAGS, Box, ImageTag, Shape, TextRegion
 
 from .errors import FormatError
 from .fileio import (CopyMode, atomic_write_bytes, atomic_write_text, flat_name, number, parse_xml,
-                     place_file, reading, side)
+                     place_file, read_text, reading, side)
+from .layout import iter_files, note_split, relative_to
 from .records import Dataset, ImageRecord, WriteResult
+from .voc_masks import (PALETTE, VOC_CLASSES, colormap, instance_masks, labelmap_text, load_index_png,
+                        masks_from_pngs, read_class_list, write_masks)
 
-VOID = 255
+__all__ = ["PALETTE", "annotation_xml", "colormap", "read", "read_xml", "voc_box", "write"]
 
-
-def colormap(n: int = 256) -> np.ndarray:
-    """The VOC palette (``n x 3`` uint8): index bits spread over R, G, B."""
-    cmap = np.zeros((n, 3), dtype=np.uint8)
-    for i in range(n):
-        r = g = b = 0
-        c = i
-        for j in range(8):
-            r |= ((c >> 0) & 1) << (7 - j)
-            g |= ((c >> 1) & 1) << (7 - j)
-            b |= ((c >> 2) & 1) << (7 - j)
-            c >>= 3
-        cmap[i] = (r, g, b)
-    return cmap
-
-
-_PALETTE = colormap().flatten().tolist()
+# Object children that become attributes, and back.
+_KEPT = ("pose", "parts", "actions")
 
 
 # ------------------------------------------------------------------- reading
@@ -73,13 +68,16 @@ def read_xml(path: Path) -> tuple[ImageRecord, list[str]]:
             if not name or box is None:
                 notes.append(f"{path.name}: object {n} has no name or no bndbox")
                 continue
-            xmin, ymin, xmax, ymax = (number(box.findtext(k), f"object {n} {k}", path)
-                                      for k in ("xmin", "ymin", "xmax", "ymax"))
-            record.shapes.append(Box(
-                label=name, x1=xmin - 1, y1=ymin - 1, x2=xmax, y2=ymax,
-                difficult=_flag(obj.findtext("difficult")), truncated=_flag(obj.findtext("truncated")),
-                attributes=_extra(obj)))
+            xmin, ymin, xmax, ymax = _bndbox(box, f"object {n}", path)
+            record.shapes.append(Box(label=name, x1=xmin - 1, y1=ymin - 1, x2=xmax, y2=ymax,
+                                     **{f: _flag(obj.findtext(f)) for f in FLAGS},
+                                     attributes=_extra(obj, n, path)))
         return record, notes
+
+
+def _bndbox(box: etree._Element, what: str, path: Path) -> tuple[float, float, float, float]:
+    return tuple(number(box.findtext(k), f"{what} {k}", path)  # type: ignore[return-value]
+                 for k in ("xmin", "ymin", "xmax", "ymax"))
 
 
 def _flag(text: str | None) -> bool:
@@ -91,10 +89,34 @@ def _flag(text: str | None) -> bool:
     return float(t) != 0  # "0.0" from some converters; ValueError -> FormatError
 
 
-def _extra(obj: etree._Element) -> dict:
-    """Keep a non-default ``pose`` (and only that: other tags are rare)."""
+def _extra(obj: etree._Element, n: int, path: Path) -> dict[str, Any]:
+    """A non-default ``pose``, the ``<part>`` boxes (person layout, as VOC's
+    integers), ``<actions>`` and CVAT's ``<attributes>``: kept so that a
+    VOC file written back holds them."""
+    attrs: dict[str, Any] = {}
     pose = (obj.findtext("pose") or "").strip()
-    return {"pose": pose} if pose and pose != "Unspecified" else {}
+    if pose and pose != "Unspecified":
+        attrs["pose"] = pose
+    parts = []
+    for part in obj.iterfind("part"):
+        box = part.find("bndbox")
+        if box is not None:
+            parts.append({"name": (part.findtext("name") or "").strip(),
+                          "bndbox": [_number_text(v) for v in _bndbox(box, f"object {n} part", path)]})
+    if parts:
+        attrs["parts"] = parts
+    actions = obj.find("actions")
+    if actions is not None and len(actions):
+        attrs["actions"] = {a.tag: _flag(a.text) for a in actions}
+    for a in obj.iterfind("attributes/attribute"):
+        key = (a.findtext("name") or "").strip()
+        if key and key not in FLAGS and key not in _KEPT:
+            attrs[key] = a.findtext("value") or ""
+    return attrs
+
+
+def _number_text(v: float) -> int | float:
+    return int(v) if v == int(v) else v
 
 
 def _local_path(text: str | None) -> Path | None:
@@ -108,43 +130,54 @@ def _local_path(text: str | None) -> Path | None:
 
 
 def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Dataset:
-    """A VOC folder (with ``Annotations/``) or any folder of labelImg XMLs
-    (labelImg saves them next to the images)."""
+    """A VOC folder (``Annotations/``, or segmentation PNGs alone), or any
+    folder of labelImg XMLs (labelImg saves them next to the images)."""
     src = Path(src)
-    if not src.is_dir():
+    if src.is_file() and src.suffix.lower() == ".xml":
+        src, only = src.parent, [src]
+    elif src.is_dir():
+        only = None
+    else:
         raise FormatError(src, "is not a folder")
+    ds = Dataset(root=src, looked_for="Annotations/*.xml (or .xml files beside the images) and "
+                                      "SegmentationClass/*.png, with the images in JPEGImages/ or beside")
     ann_dir = src / "Annotations"
-    xmls = sorted((ann_dir if ann_dir.is_dir() else src).rglob("*.xml"))
-    if not xmls:
-        raise FormatError(src, "no .xml annotation files found (expected Annotations/*.xml)")
-    ds = Dataset(root=src)
-    classes: dict[str, None] = {}
-    labels_file = src / "labels.txt"
-    if labels_file.is_file():
-        for line in labels_file.read_text("utf-8", "replace").splitlines():
-            if line.strip() and line.strip() != "background":
-                classes.setdefault(line.strip(), None)
+    xmls = only or sorted(iter_files(ann_dir if ann_dir.is_dir() else src, frozenset({".xml"})))
+    names, colours = read_class_list(src)
+    classes: dict[str, None] = {n: None for n in names if n != "background"}
+    ids: dict[str, ImageRecord] = {}  # annotation id (its path in Annotations/, no suffix) -> record
     for n, xml in enumerate(xmls, 1):
         try:
             record, notes = read_xml(xml)
         except FormatError as e:
-            ds.skipped.append(str(e))
+            ds.lose("unreadable files", str(e))
             continue
+        ds.files += 1
         ds.skipped.extend(notes)
+        ds.lost["objects without a name or box"] += len(notes)
         image = _find_image(src, xml, record)
         if image is None:
-            ds.skipped.append(f"{xml.name}: image {record.path} not found")
+            ds.lose("images not found", f"{xml.name}: image {record.path} not found")
+            ds.lost["shapes of images not found"] += len(record.shapes)
             continue
         record.source = image
-        record.path = _relative(image, src)
-        _attach_masks(src, image.stem, record, ds.skipped)
+        ident = (relative_to(xml, ann_dir) or xml.name)[:-4] if ann_dir.is_dir() else xml.stem
+        record.path = _name_in_dataset(image, src)
+        _attach_masks(src, ident, record, colours, ds)
+        ids[ident] = record
         ds.records.append(record)
         for s in record.shapes:
             classes.setdefault(s.label, None)
         if progress:
             progress(n, len(xmls))
-    _read_splits(src, ds.records)
+    if only is None:
+        _segmentation_only(src, ids, names, colours, ds)
+        for s in (sh for r in ds.records for sh in r.shapes):
+            classes.setdefault(s.label, None)
+    _read_splits(src, ids, ds)
     ds.classes = list(classes)
+    ds.layout = "Annotations/*.xml" if ann_dir.is_dir() else "XML beside the images" if xmls else \
+        "segmentation PNGs"
     return ds
 
 
@@ -165,83 +198,142 @@ def _find_image(src: Path, xml: Path, record: ImageRecord) -> Path | None:
     return None
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+def _name_in_dataset(image: Path, src: Path) -> str:
+    """The image's path without the layout: inside ``JPEGImages/``, else
+    inside the dataset folder, else its file name."""
+    return relative_to(image, src / "JPEGImages") or relative_to(image, src) or image.name
 
 
-def _read_splits(src: Path, records: list[ImageRecord]) -> None:
-    by_stem = {Path(r.path).stem: r for r in records}
-    for split in ("train", "val"):
-        f = src / "ImageSets" / "Main" / f"{split}.txt"
-        if f.is_file():
-            for line in f.read_text("utf-8", "replace").split():
-                if line in by_stem:
-                    by_stem[line].split = split
+def _read_splits(src: Path, ids: dict[str, ImageRecord], ds: Dataset) -> None:
+    """Splits from ``ImageSets/{Main,Segmentation}/{train,val,test}.txt`` (one
+    id a line; ``trainval`` and CVAT's ``default`` name no split)."""
+    for task in ("Main", "Segmentation"):
+        for f in sorted((src / "ImageSets" / task).glob("*.txt")):
+            split = note_split(ds.split_names, f.stem) if f.stem.lower() in ("train", "val", "test", "valid",
+                                                                             "validation") else None
+            if split is None:
+                continue
+            for line in read_text(f).splitlines():
+                record = ids.get(line.strip())
+                if record is not None:
+                    record.split = split
 
 
-def _load_index_png(path: Path) -> np.ndarray:
-    with reading(path):
-        img = Image.open(io.BytesIO(path.read_bytes()))
-        if img.mode not in ("P", "L"):
-            raise FormatError(path, f"is a {img.mode} image, not a palette or greyscale index PNG")
-        if img.width * img.height > 100_000_000:
-            raise FormatError(path, "image too large")
-        return np.asarray(img)
-
-
-def _attach_masks(src: Path, stem: str, record: ImageRecord, skipped: list[str]) -> None:
-    """Objects whose instance index has pixels in ``SegmentationObject/``
-    become masks (VOC numbers instances in the XML's object order)."""
-    obj_png = src / "SegmentationObject" / f"{stem}.png"
+def _attach_masks(src: Path, ident: str, record: ImageRecord, colours: dict[int, int], ds: Dataset) -> None:
+    obj_png = src / "SegmentationObject" / f"{ident}.png"
     if not obj_png.is_file():
         return
     try:
-        inst = _load_index_png(obj_png)
+        inst = load_index_png(obj_png, None)
     except FormatError as e:
-        skipped.append(str(e))
+        ds.lose("unreadable masks", str(e))
         return
     if record.width and record.height and inst.shape != (record.height, record.width):
-        skipped.append(f"{obj_png.name}: size {inst.shape[1]}x{inst.shape[0]} differs from the annotation's")
+        ds.lose("unreadable masks", f"{obj_png.name}: size {inst.shape[1]}x{inst.shape[0]} differs from the "
+                                    "annotation's")
         return
-    for i, shape in enumerate(record.shapes, 1):
-        m = inst == i
-        if m.any():
-            record.shapes[i - 1] = Mask.from_array(m, label=shape.label, id=shape.id, difficult=shape.difficult,
-                                                   truncated=shape.truncated, attributes=shape.attributes)
+    record.shapes = instance_masks(inst, list(record.shapes))
+
+
+def _segmentation_only(src: Path, ids: dict[str, ImageRecord], names: list[str], colours: dict[int, int],
+                       ds: Dataset) -> None:
+    """Images with segmentation PNGs and no XML: masks from the PNGs."""
+    seg_dir = src / "SegmentationClass"
+    if not seg_dir.is_dir():
+        return
+    names = names or list(VOC_CLASSES)
+    for png in sorted(iter_files(seg_dir, frozenset({".png"}))):
+        ident = (relative_to(png, seg_dir) or png.name)[:-4]
+        if ident in ids:
+            continue
+        image = next((src / "JPEGImages" / f"{ident}{ext}" for ext in sorted(IMAGE_EXTENSIONS)
+                      if (src / "JPEGImages" / f"{ident}{ext}").is_file()), None)
+        if image is None:
+            ds.lose("masks without an image", f"{png.name}: no JPEGImages/{ident}.* for it")
+            continue
+        try:
+            cls = load_index_png(png, colours or None)
+            obj_png = src / "SegmentationObject" / png.name
+            inst = load_index_png(obj_png, None) if obj_png.is_file() else None
+        except FormatError as e:
+            ds.lose("unreadable masks", str(e))
+            continue
+        if inst is not None and inst.shape != cls.shape:
+            ds.lose("unreadable masks", f"{obj_png.name}: size differs from {png.name}")
+            continue
+        record = ImageRecord(path=_name_in_dataset(image, src), width=cls.shape[1], height=cls.shape[0],
+                             source=image, shapes=masks_from_pngs(cls, inst, names))
+        ids[ident] = record
+        ds.records.append(record)
+        ds.files += 1
 
 
 # ------------------------------------------------------------------- writing
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: Any) -> str:
+    text = str(value)
+    if _XML_BAD.search(text):
+        raise FormatError(None, f"{text[:40]!r} holds a control character XML cannot carry; rename it")
+    return escape(text)
+
+
 def annotation_xml(record: ImageRecord, filename: str, folder: str, path: str,
                    shapes: list[Shape]) -> bytes:
-    """The XML of one image, element for element as labelImg writes it."""
-    top = etree.Element("annotation")
-    if record.done:
-        top.set("verified", "yes")
-    etree.SubElement(top, "folder").text = folder
-    etree.SubElement(top, "filename").text = filename
-    etree.SubElement(top, "path").text = path
-    etree.SubElement(etree.SubElement(top, "source"), "database").text = "Unknown"
-    size = etree.SubElement(top, "size")
-    etree.SubElement(size, "width").text = str(record.width)
-    etree.SubElement(size, "height").text = str(record.height)
-    etree.SubElement(size, "depth").text = "3"
+    """The XML of one image, byte for byte as labelImg writes it (lxml's
+    pretty print with tabs, no declaration); ``<occluded>``, parts, actions
+    and other attributes as datumaro writes them, only where a shape has them.
+    Built as text: a 10,000-image export spends its time here."""
     seg = any(s.kind in ("polygon", "mask") for s in shapes)
-    etree.SubElement(top, "segmented").text = "1" if seg else "0"
+    out = [f'<annotation verified="yes">\n' if record.done else "<annotation>\n",
+           f"\t<folder>{_text(folder)}</folder>\n\t<filename>{_text(filename)}</filename>\n"
+           f"\t<path>{_text(path)}</path>\n\t<source>\n\t\t<database>Unknown</database>\n\t</source>\n"
+           f"\t<size>\n\t\t<width>{record.width}</width>\n\t\t<height>{record.height}</height>\n"
+           f"\t\t<depth>3</depth>\n\t</size>\n\t<segmented>{1 if seg else 0}</segmented>\n"]
     for s in shapes:
-        x1, y1, x2, y2 = voc_box(s, record.width, record.height)
-        obj = etree.SubElement(top, "object")
-        etree.SubElement(obj, "name").text = s.label
-        etree.SubElement(obj, "pose").text = str(s.attributes.get("pose") or "Unspecified")
-        etree.SubElement(obj, "truncated").text = "1" if s.truncated else "0"
-        etree.SubElement(obj, "difficult").text = "1" if s.difficult else "0"
-        bb = etree.SubElement(obj, "bndbox")
-        for k, v in zip(("xmin", "ymin", "xmax", "ymax"), (x1, y1, x2, y2)):
-            etree.SubElement(bb, k).text = str(v)
-    etree.indent(top, space="\t")
-    return etree.tostring(top, encoding="utf-8", xml_declaration=False) + b"\n"
+        out.append(_object_xml(s, voc_box(s, record.width, record.height)))
+    out.append("</annotation>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _object_xml(s: Shape, box: tuple[int, int, int, int]) -> str:
+    attrs = s.attributes
+    xml = (f"\t<object>\n\t\t<name>{_text(s.label)}</name>\n"
+           f"\t\t<pose>{_text(attrs.get('pose') or 'Unspecified')}</pose>\n"
+           f"\t\t<truncated>{int(s.truncated)}</truncated>\n"
+           + ("\t\t<occluded>1</occluded>\n" if s.occluded else "")
+           + f"\t\t<difficult>{int(s.difficult)}</difficult>\n" + _bndbox_xml(box, 2))
+    if attrs or isinstance(s, TextRegion):
+        xml += _attributes_xml(s)
+    return xml + "\t</object>\n"
+
+
+def _bndbox_xml(box: tuple[Any, Any, Any, Any], depth: int) -> str:
+    t = "\t" * depth
+    return (f"{t}<bndbox>\n{t}\t<xmin>{box[0]}</xmin>\n{t}\t<ymin>{box[1]}</ymin>\n{t}\t<xmax>{box[2]}</xmax>"
+            f"\n{t}\t<ymax>{box[3]}</ymax>\n{t}</bndbox>\n")
+
+
+def _attributes_xml(s: Shape) -> str:
+    xml = ""
+    for part in s.attributes.get("parts") or []:
+        if isinstance(part, dict) and isinstance(part.get("bndbox"), list) and len(part["bndbox"]) == 4:
+            xml += (f"\t\t<part>\n\t\t\t<name>{_text(part.get('name', ''))}</name>\n"
+                    + _bndbox_xml(tuple(part["bndbox"]), 3) + "\t\t</part>\n")  # type: ignore[arg-type]
+    actions = s.attributes.get("actions")
+    if isinstance(actions, dict) and actions:
+        xml += "\t\t<actions>\n" + "".join(f"\t\t\t<{a}>{int(bool(v))}</{a}>\n" for a, v in actions.items()
+                                           if re.fullmatch(r"[A-Za-z_][\w.-]*", str(a))) + "\t\t</actions>\n"
+    other = [(k, v) for k, v in s.attributes.items() if k not in _KEPT]
+    if isinstance(s, TextRegion):  # its box is written; its text is kept
+        other.append(("transcription", s.transcription))
+    if other:
+        xml += "\t\t<attributes>\n" + "".join(
+            f"\t\t\t<attribute>\n\t\t\t\t<name>{_text(k)}</name>\n\t\t\t\t<value>"
+            f"{_text(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))}</value>\n"
+            "\t\t\t</attribute>\n" for k, v in other) + "\t\t</attributes>\n"
+    return xml
 
 
 def voc_box(shape: Shape, width: int | None, height: int | None) -> tuple[int, int, int, int]:
@@ -260,34 +352,30 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     out = Path(out)
     result = WriteResult()
     stems: dict[str, str] = {}
-    splits: dict[str, list[str]] = {"trainval": [], "train": [], "val": []}
+    splits: dict[str, list[str]] = {"trainval": [], "train": [], "val": [], "test": []}
     seg_stems: list[str] = []
     class_index = {c: i + 1 for i, c in enumerate(classes)}
+    images_dir = out / "JPEGImages"
+    images_abs = str(images_dir.absolute())
     for n, record in enumerate(records, 1):
         filename = flat_name(record.path)
-        stem = Path(filename).stem
+        stem = filename.rsplit(".", 1)[0] if "." in filename else filename
         if stem in stems:
-            result.skipped.append(f"{record.path}: same annotation name as {stems[stem]}")
+            result.lose("images sharing an annotation name",
+                        f"{record.path}: same annotation name as {stems[stem]}; not written")
             continue
         stems[stem] = record.path
-        shapes: list[Shape] = []
-        for s in record.shapes:
-            if isinstance(s, ImageTag):
-                result.skipped.append(f"{record.path}: image tag {s.label!r} has no VOC form")
-            elif s.bounds() is None:
-                result.skipped.append(f"{record.path}: empty mask {s.label!r}")
-            else:
-                shapes.append(s)
-        image_path = out / "JPEGImages" / filename
-        if not place_file(record.source, image_path, copy_mode):
+        shapes = _voc_shapes(record, result)
+        if not place_file(record.source, images_dir / filename, copy_mode):
             result.skipped.append(f"{record.path}: image file missing, annotation written without it")
-        xml = annotation_xml(record, filename, "JPEGImages", str(image_path.absolute()), shapes)
+        xml = annotation_xml(record, filename, "JPEGImages", f"{images_abs}/{filename}", shapes)
         atomic_write_bytes(out / "Annotations" / f"{stem}.xml", xml)
         if any(s.kind in ("polygon", "mask") for s in shapes):
-            _write_masks(out, stem, record, shapes, class_index)
+            write_masks(out, stem, record.path, int(record.height), int(record.width),  # type: ignore[arg-type]
+                        shapes, class_index, result)
             seg_stems.append(stem)
         splits["trainval"].append(stem)
-        if record.split in ("train", "val"):
+        if record.split in SPLITS:
             splits[record.split].append(stem)
         result.images += 1
         result.shapes += len(shapes)
@@ -295,32 +383,32 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
             progress(n, len(records))
     split_asked = any(r.split for r in records)
     for name, stems_ in splits.items():
-        if name == "trainval" or split_asked:
+        if name == "trainval" or (split_asked and (stems_ or name != "test")):
             atomic_write_text(out / "ImageSets" / "Main" / f"{name}.txt", "".join(s + "\n" for s in stems_))
     if seg_stems:
         atomic_write_text(out / "ImageSets" / "Segmentation" / "trainval.txt",
                           "".join(s + "\n" for s in seg_stems))
     atomic_write_text(out / "labels.txt", "".join(c + "\n" for c in ["background", *classes]))
+    atomic_write_text(out / "labelmap.txt", labelmap_text(classes))
     result.files = len(stems) * 2
     return result
 
 
-def _write_masks(out: Path, stem: str, record: ImageRecord, shapes: list[Shape],
-                 class_index: dict[str, int]) -> None:
-    h, w = int(record.height), int(record.width)  # type: ignore[arg-type]
-    cls = np.zeros((h, w), dtype=np.uint8)
-    inst = np.zeros((h, w), dtype=np.uint8)
-    for i, s in enumerate(shapes, 1):
-        if s.kind not in ("polygon", "mask") or i >= VOID:
-            continue
-        m = shape_mask(s, h, w)
-        if m is None:
-            continue
-        cls[m] = min(class_index.get(s.label, VOID - 1), VOID - 1)
-        inst[m] = i
-    for folder, a in (("SegmentationClass", cls), ("SegmentationObject", inst)):
-        img = Image.fromarray(a, "P")
-        img.putpalette(_PALETTE)
-        buf = io.BytesIO()
-        img.save(buf, format="PNG")
-        atomic_write_bytes(out / folder / f"{stem}.png", buf.getvalue())
+def _voc_shapes(record: ImageRecord, result: WriteResult) -> list[Shape]:
+    """The shapes VOC holds (every region, by its box and for polygons and
+    masks by its pixels), counting what the others lose."""
+    shapes: list[Shape] = []
+    for s in record.shapes:
+        if isinstance(s, ImageTag):
+            result.lose("image tags", f"{record.path}: image tag {s.label!r} has no VOC form")
+        elif s.bounds() is None:
+            result.lose("empty masks", f"{record.path}: empty mask {s.label!r}")
+        else:
+            if isinstance(s, TextRegion):
+                result.lose("text regions (as boxes)", f"{record.path}: text {s.transcription!r} written as "
+                                                        "its box, the text as an attribute; VOC has no quads")
+            elif s.kind == "polygon":
+                result.lose("polygons (as masks)", f"{record.path}: polygon {s.label!r} written as its pixels "
+                                                   "(SegmentationObject); VOC has no outlines")
+            shapes.append(s)
+    return shapes

@@ -107,8 +107,12 @@ def test_reimport_of_a_changed_dataset_adds_only_new_shapes(project_dir, tmp_pat
         (out / "img0.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
         from labeltool.formats.project_io import import_into
 
-        report = import_into(store, "labelme", out)  # images are outside: copied under lm/
-        assert report.shapes == 7 and report.copied
+        # The exported images are the project's own, found by path and content:
+        # nothing copied, only the new shape added (this copied every image
+        # again, with all their shapes, before images were matched).
+        report = import_into(store, "labelme", out)
+        assert (report.shapes, report.duplicates, report.matched, report.copied) == (1, 6, 3, [])
+        assert store.image_count() == 3
         again = import_into(store, "labelme", out)
         assert again.shapes == 0 and again.duplicates == 7 and not again.copied
 

@@ -116,20 +116,21 @@ def test_import_every_shape_type_labelme_writes(tmp_path):
     project.mkdir()
     with ProjectStore.open(project) as store:
         report = import_into(store, "labelme", src)
-        item = store.image_by_path("labelme_data/路口.jpg")
+        item = store.image_by_path("路口.jpg")  # a project with no images keeps the dataset's names
         shapes = {s.label: s for s in store.shapes(item.id)}
         assert set(shapes) == {"车", "人", "灯", "水", "晴天"}
         assert shapes["车"].bounds() == (5, 2, 30, 20) and shapes["车"].attributes == {"group_id": 3,
                                                                                        "description": "左转"}
-        assert shapes["人"].attributes["flags"] == {"occluded": True}
+        assert shapes["人"].occluded and "flags" not in shapes["人"].attributes  # a shape flag of that name
         assert shapes["灯"].kind == "polygon" and len(shapes["灯"].points) == 32
         assert np.allclose(shapes["灯"].bounds(), (15, 15, 25, 25), atol=1e-6)
         m = shapes["水"].to_array()
         assert m.sum() == crop.sum() and m[21:25, 12:17].all()
         assert shapes["晴天"].kind == "tag"
         assert sum("skipped" in s for s in report.skipped) == 3  # point, line, linestrip, each named
+        assert (report.lost["point shapes"], report.lost["line shapes"]) == (1, 2)
         assert any("linestrip" in s for s in report.skipped)
-        gone = store.image_by_path("labelme_data/gone.png")
+        gone = store.image_by_path("gone.png")
         assert gone is not None and (project / gone.path).read_bytes() == buf.getvalue()
         assert (gone.width, gone.height) == (20, 10)
 

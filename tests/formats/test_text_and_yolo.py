@@ -63,11 +63,14 @@ def test_yolo_import_of_an_ultralytics_dataset_with_negatives_and_darknet_layout
         assert report.images == 3 and report.shapes == 3
         assert store.class_names() == ["人", "车"]  # the bad line's class 7 named nothing
         assert any("line 3" in s for s in report.skipped)
-        a = store.shapes(store.image_by_path("coco8/images/train/a.jpg").id)
+        # Copied in under their names without the layout's images/<split>/ (the
+        # project had no images); the splits kept per image.
+        a = store.shapes(store.image_by_path("a.jpg").id)
         assert a[0].label == "人" and a[0].bounds() == pytest.approx((40, 15, 60, 35))
         assert a[1].kind == "polygon" and np.allclose(a[1].points, [(10, 5), (50, 5), (50, 25)])
-        assert store.shapes(store.image_by_path("coco8/images/val/空.jpg").id) == []
-        assert store.shapes(store.image_by_path("coco8/flat/d.jpg").id)[0].bounds() == (0, 0, 10, 10)
+        assert store.shapes(store.image_by_path("空.jpg").id) == []
+        assert store.shapes(store.image_by_path("flat/d.jpg").id)[0].bounds() == (0, 0, 10, 10)
+        assert {i.path: i.split for i in store.images()} == {"a.jpg": "train", "空.jpg": "val", "flat/d.jpg": None}
 
 
 def test_ppocr_label_rec_gt_and_crops(project, tmp_path):
@@ -130,11 +133,13 @@ def test_icdar_dont_care_bom_and_commas(tmp_path):
     assert [s.transcription for s in shapes] == ["Genaxis Theatre", "[06]", "", "1,000,000"]
     assert [s.difficult for s in shapes] == [False, False, True, False]
     assert shapes[0].points[0] == (377, 117)
+    (record,) = ds.records
+    assert (record.path, record.split) == ("img_1.jpg", "train")  # the layout's folder names the split
     result = icdar.write(ds.records, tmp_path / "out", ds.classes)
     assert result.shapes == 4
-    # sub-folders are flattened into the name: ch4_training_images/img_1.jpg -> ..._img_1
-    written = (tmp_path / "out" / "gt" / "gt_ch4_training_images__img_1.txt").read_text("utf-8").splitlines()
-    assert (tmp_path / "out" / "images" / "ch4_training_images__img_1.jpg").is_file()
+    # The split as a folder, the name as it was (it became ch4_training_images__img_1 before).
+    written = (tmp_path / "out" / "gt" / "train" / "gt_img_1.txt").read_text("utf-8").splitlines()
+    assert (tmp_path / "out" / "images" / "train" / "img_1.jpg").is_file()
     assert written[0] == "377,117,463,117,465,130,378,130,Genaxis Theatre"
     assert written[2].endswith(",###")
 

@@ -48,14 +48,15 @@ def _dataset(root: Path, data_yaml: str) -> Path:
 def test_datasets_as_ultralytics_describes_them_read(tmp_path, data_yaml):
     ds = yolo.read(_dataset(tmp_path / "coco8", data_yaml))
     assert ds.classes == ["person", "bicycle", "汽车"]
-    assert sorted(r.path for r in ds.records) == ["images/train/a.jpg", "images/val/b.jpg"]
+    # Names without the layout's folders; the split each set (or folder) names kept.
+    assert sorted((r.path, r.split) for r in ds.records) == [("a.jpg", "train"), ("b.jpg", "val")]
     [box] = next(r for r in ds.records if r.path.endswith("a.jpg")).shapes
     assert box.label == "汽车" and box.bounds() == pytest.approx((10, 5, 30, 15))
 
 
 def test_written_data_yaml_is_what_pyyaml_reads_with_names_left_readable():
     names = ["行人", "yes", "null", "1", "a: b", "#x", "it's \"q\"", " pad "]
-    text = yolo.data_yaml(names, "images/train", "images/val")
+    text = yolo.data_yaml(names, {"train": "images/train", "val": "images/val"})
     doc = yaml.safe_load(text)  # as Ultralytics loads it
     assert doc["names"] == dict(enumerate(names)) and doc["nc"] == len(names)
     assert (doc["train"], doc["val"]) == ("images/train", "images/val")
