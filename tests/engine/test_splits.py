@@ -212,3 +212,18 @@ def test_the_report_evaluates_the_recorded_validation_images(tmp_path: Path):
 def test_an_unreadable_split_file_is_no_split(tmp_path: Path, text: str):
     (tmp_path / "split.json").write_text(text, encoding="utf-8")
     assert RunFolder(tmp_path).validation_images() is None
+
+
+def test_the_dialog_side_imports_no_torch():
+    # The Train dialog counts the split the moment it opens: no seconds of torch for that.
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_layers import BLOCK, REPO
+
+    code = BLOCK.format(blocked=["torch", "torchvision"]) + (
+        "import engine.splits, engine.metric_info, engine.runs, engine.models.catalog\nprint('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]
