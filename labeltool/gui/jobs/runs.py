@@ -1,20 +1,19 @@
 """The project's training runs, as the Training and Review panels read them.
 
 :mod:`engine.runs` is the one home of run facts and imports no torch, so
-its plain dataclasses (:class:`RunFolder`, :class:`RunInfo`) and finders
-come through here as they are; what the panels do with runs on top of
-them (the saved curves as events, deleting a run) is here too.
+its plain dataclasses (:class:`RunFolder`, :class:`RunInfo`), finders and
+:func:`delete_run` come through here as they are; what the panels read on
+top of them (runs to predict with, the saved curves as events) is here too.
 """
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from engine.errors import ConfigError
 from engine.events import Event, event_from_json
-from engine.runs import RunFolder, RunInfo, active_run, list_runs, read_metrics, runs_root, set_active_run
+from engine.runs import RunFolder, RunInfo, active_run, delete_run, list_runs, read_metrics, set_active_run
 
 __all__ = ["ConfigError", "RunFolder", "RunInfo", "active_run", "delete_run", "list_runs", "predictable_runs",
            "saved_events", "set_active_run"]
@@ -34,12 +33,3 @@ def saved_events(run_dir: Path) -> Iterator[Event]:
             yield event_from_json(json.dumps({"event": name, "data": record}))
         except (KeyError, TypeError, ValueError):
             continue
-
-
-def delete_run(project_root: Path, run_dir: Path) -> None:
-    """Delete a run folder, only ever one inside ``<project>/.labeltool/runs``."""
-    runs = runs_root(project_root).resolve()
-    target = Path(run_dir).resolve()
-    if target.parent != runs:
-        raise ValueError(f"{target} is not a run of this project")
-    shutil.rmtree(target)

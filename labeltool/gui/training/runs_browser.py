@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from labeltool.core.store import ProjectStore
 
-from ..jobs.runs import RunInfo, active_run, delete_run, list_runs, set_active_run
+from ..jobs.runs import ConfigError, RunInfo, active_run, delete_run, list_runs, set_active_run
 
 
 def _date_text(created: Any) -> str:
@@ -177,8 +177,8 @@ class RunsBrowser(QWidget):
             return False
         was_active = active_run(self.store)
         try:
-            delete_run(self.store.root, run)
-        except (OSError, ValueError) as e:
+            delete_run(run)
+        except (OSError, ConfigError) as e:
             QMessageBox.warning(self, self.tr("Delete run"),
                                 self.tr("Could not delete {name}: {error}").format(name=run.name, error=e))
             return False
