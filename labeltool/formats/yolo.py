@@ -309,7 +309,11 @@ def _sets(src: Path, ds: Dataset) -> list[tuple[str, list[Path], Path | None]]:
             if target is None:
                 ds.skipped.append(f"data.yaml: {key}: {value} not found")
                 continue
-            split = note_split(ds.split_names, key)
+            split = split_of(key)
+            # Named as the folder spells it (Roboflow's "valid"), else as the key.
+            spelled = next((p for p in reversed(target.relative_to(src).parts) if split_of(p) == split), key) \
+                if target.is_relative_to(src) else key
+            note_split(ds.split_names, spelled)
             if target.is_dir():
                 folders.setdefault(target, []).append(split or key)
                 out.append((split or key, sorted(iter_images(target)), target))
