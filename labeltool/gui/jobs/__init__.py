@@ -19,9 +19,10 @@ one more module here.
 
 Opening a project imports no torch (tests/gui/test_startup.py): at their top
 these modules import only the engine's torch-free modules (config, errors,
-events, runs, review, models.catalog); the rest (run, predict, export, data,
-device, the model registry, checks) is imported inside the functions that
-need it, which run on worker threads or once a dialog opens. Views receive
+events, runs, review, checks, models.catalog); the rest (run, predict,
+export, data, device, the model registry and weights) is imported inside
+the functions that need it, which run on worker threads or once a dialog
+opens. Views receive
 plain data; an engine dataclass a view displays (an event, a report) is
 named there only under ``if TYPE_CHECKING:``.
 """
