@@ -26,8 +26,10 @@ def add_ocr_arguments(p: argparse.ArgumentParser) -> None:
                              "quads and reads them; --score is the least recognition score kept")
     g.add_argument("--ocr", action="store_true",
                    help="read text: IMAGES only, no RUN; needs --out (PPOCRLabel Label.txt) or --into-project")
-    g.add_argument("--box-threshold", type=float, metavar="P", help="detector: least mean text probability of a box (0.5)")
-    g.add_argument("--unclip-ratio", type=float, metavar="R", help="detector: how far a found line is grown into its box (1.6)")
+    g.add_argument("--box-threshold", type=float, metavar="P",
+                   help="detector: least mean text probability of a box (0.5)")
+    g.add_argument("--unclip-ratio", type=float, metavar="R",
+                   help="detector: how far a found line is grown into its box (1.6)")
     g.add_argument("--no-direction-classifier", action="store_true",
                    help="do not turn text the classifier finds upside down (faster)")
     g.add_argument("--rec-model", type=Path, metavar="ONNX",

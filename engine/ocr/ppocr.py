@@ -168,8 +168,11 @@ def _check_recognizer(model: Path, keys: Path | None) -> int:
                               "(e.g. ppocr_keys_v1.txt) as the character list")
         characters = meta["character"].splitlines()
     dims = _dims(proto.graph.output[0])
+    if len(dims) != 3:
+        raise ConfigError(f"recogniser {model.name} does not write character scores along a line: is it a PP-OCR "
+                          "recogniser (not a detector or classifier)?")
     # CTC's classes: the blank, each character, the space rapidocr appends.
-    if len(dims) == 3 and dims[2] and dims[2] != len(characters) + 2:
+    if dims[2] and dims[2] != len(characters) + 2:
         raise ConfigError(f"the character list has {len(characters)} characters but recogniser {model.name} "
                           f"writes {dims[2] - 2}: give the list it was trained with")
     inputs = _dims(proto.graph.input[0])

@@ -20,7 +20,9 @@ import numpy as np
 
 from labeltool.core.images import load_image
 from labeltool.core.shapes import Source, TextRegion
-from labeltool.formats.ppocr import rotate_crop
+# PPOCRLabel's crop and class name: the crops read here are the crops an
+# export writes to crop_img/ for training a recogniser.
+from labeltool.formats.ppocr import TEXT_LABEL, rotate_crop
 
 from ..errors import ConfigError
 
@@ -29,10 +31,9 @@ from ..errors import ConfigError
 # in the store, whatever recogniser made it, and leaves a trained detector's
 # predictions alone (ProjectStore.replace_predictions(..., model=OCR_MODEL)).
 OCR_MODEL = "pp-ocr"
-# The class of text regions, as PPOCRLabel's files leave it unnamed.
-TEXT_LABEL = "text"
 
 Point = tuple[float, float]
+QuadLike = Sequence[Sequence[float]]  # 4 points (x, y), as a list or a (4, 2) array
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class CropOrienter(Protocol):
         """The crops, each turned right way up."""
 
 
-def reading_order(quad: Sequence[Sequence[float]]) -> np.ndarray:
+def reading_order(quad: QuadLike) -> np.ndarray:
     """``quad`` as a ``(4, 2)`` array clockwise (on screen) from the corner
     that starts its most nearly left-to-right edge.
 
@@ -152,7 +153,7 @@ class OcrEngine:
             quads = self.detector.detect(rgb)
         return [_points(q) for q in quads]
 
-    def recognize_quads(self, image: np.ndarray, quads: Sequence[Sequence[Sequence[float]]]) -> list[tuple[str, float]]:
+    def recognize_quads(self, image: np.ndarray, quads: Sequence[QuadLike]) -> list[tuple[str, float]]:
         """PPOCRLabel's re-recognition: ``(text, score)`` for each quad of
         ``image`` (drawn by a person or accepted), cut out rectified, turned
         text included. A quad with no area reads ``("", 0.0)``; a malformed

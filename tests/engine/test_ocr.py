@@ -172,13 +172,19 @@ def test_another_recogniser_with_its_character_list_takes_the_place_of_the_shipp
     a list of the wrong length is refused with a message."""
     import rapidocr
 
-    [model] = (Path(rapidocr.__file__).parent / "models").glob("*rec*.onnx")  # the recogniser it ships
+    models = Path(rapidocr.__file__).parent / "models"
+    [model] = models.glob("*rec*.onnx")  # the recogniser it ships
+    [detector] = models.glob("*det*.onnx")
     keys = tmp_path / "keys.txt"
     keys.write_text("\n".join(engine.recognizer.characters[:-1]) + "\n", encoding="utf-8")  # the space is added
     short = tmp_path / "short.txt"
     short.write_text("a\nb\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="has 2 characters"):
         OcrEngine.load(OcrSettings(rec_model=model, rec_keys=short))
+    with pytest.raises(ConfigError, match="holds no character list"):
+        OcrEngine.load(OcrSettings(rec_model=detector))
+    with pytest.raises(ConfigError, match="is it a PP-OCR recogniser"):
+        OcrEngine.load(OcrSettings(rec_model=detector, rec_keys=keys))
     other = OcrEngine.load(OcrSettings(rec_model=model, rec_keys=keys, use_direction_classifier=False))
     assert other.orienter is None
     assert other.recognize_quads(data.page(), [TITLE]) == engine.recognize_quads(data.page(), [TITLE])

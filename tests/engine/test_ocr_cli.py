@@ -59,9 +59,9 @@ def test_ocr_into_project_replaces_only_its_own_predictions(tmp_path, capsys, pa
         store.add_shape(item.id, Box(label="title", x1=0, y1=0, x2=300, y2=40))  # a person's label
         store.replace_predictions(item.id, [Box(label="title", x1=2, y1=3, x2=290, y2=38,
                                                 source=Source.from_model("run-1", 0.8))], model="run-1")
-        store.replace_predictions(item.id, [TextRegion(label="text", points=[(0, 0), (9, 0), (9, 9), (0, 9)],
-                                                       transcription="stale", source=Source.from_model(OCR_MODEL, 0.7))],
-                                  model=OCR_MODEL)
+        stale = TextRegion(label="text", points=[(0, 0), (9, 0), (9, 9), (0, 9)], transcription="stale",
+                           source=Source.from_model(OCR_MODEL, 0.7))
+        store.replace_predictions(item.id, [stale], model=OCR_MODEL)
     # The engine's own entry, as the window's subprocesses and torchrun use it.
     assert engine_main(["predict", "--ocr", str(root / "page.png"), "--into-project"]) == 0
     assert "written to the project: 1 images" in capsys.readouterr().out
