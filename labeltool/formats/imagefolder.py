@@ -12,7 +12,7 @@ from labeltool.core.shapes import ImageTag
 
 from .errors import FormatError
 from .fileio import CopyMode, flat_name, place_file
-from .layout import SPLIT_ALIASES, iter_images, note_split, split_of
+from .layout import SPLIT_ALIASES, iter_images, note_split
 from .records import Dataset, ImageRecord, WriteResult, count_unheld
 
 LOOKED_FOR = "one sub-folder of images per class, or train/ val/ test/ each holding them"
@@ -23,18 +23,20 @@ def read(src: Path, progress: Callable[[int, int], None] | None = None) -> Datas
     if not src.is_dir():
         raise FormatError(src, "is not a folder (expected one sub-folder per class)")
     subdirs = sorted(p for p in src.iterdir() if p.is_dir() and not p.name.startswith("."))
-    split_dirs = subdirs and all(split_of(p.name) and p.name.lower() in SPLIT_ALIASES for p in subdirs)
-    roots = subdirs if split_dirs else [src]
+    # A folder named as a split that holds folders is a split of class
+    # folders; the other folders beside it are classes of images in no split.
+    split_dirs = [p for p in subdirs if p.name.lower() in SPLIT_ALIASES and any(c.is_dir() for c in p.iterdir())]
     ds = Dataset(root=src, looked_for=LOOKED_FOR,
                  layout="split folders of class folders" if split_dirs else "class folders")
     classes: dict[str, None] = {}
-    for root in roots:
+    for root in [src, *split_dirs]:
         split = note_split(ds.split_names, root.name) if root != src else None
         for p in sorted(root.iterdir()):
             if p.is_file() and is_image_file(p):
                 ds.lose("images outside a class folder", f"{p.relative_to(src).as_posix()}: not inside a class "
                                                           "folder")
-        for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                                and p not in split_dirs):
             classes.setdefault(class_dir.name, None)
             for image in iter_images(class_dir):
                 # Its name inside the class folder: the class is a tag, not a folder of the project.

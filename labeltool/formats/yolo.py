@@ -352,9 +352,11 @@ def _name_without_layout(rel: Path, split: str | None, ds: Dataset) -> tuple[str
     and split folder, in either order: ``images/train/``, Roboflow's
     ``train/images/``) and the split the folder names."""
     parts = list(rel.parts)
-    for _ in range(2):
-        if len(parts) > 1 and parts[0].lower() in ("images", "jpegimages"):
+    stripped_images = False
+    for _ in range(2):  # each at most once: images/images/x.jpg is the project's images/x.jpg
+        if len(parts) > 1 and not stripped_images and parts[0].lower() in ("images", "jpegimages"):
             parts.pop(0)
+            stripped_images = True
         elif len(parts) > 1 and split is None and split_of(parts[0]) is not None:
             split = note_split(ds.split_names, parts[0])
             parts.pop(0)
