@@ -46,9 +46,43 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    """Write ``data`` to ``path``, one of many small files of an export.
+
+    A file that is there is replaced atomically (:func:`atomic_writer`), or
+    left as it is when it holds these bytes already (exporting again
+    rewrites nothing unchanged). A new file is written in place: there is no
+    old file to keep, and a temporary file renamed into place costs a
+    second directory entry, which doubled the time of a 10,000-file VOC
+    export; a failed write removes what it began."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        try:
+            _write_new(path, data)
+            return
+        except FileExistsError:  # made meanwhile: replace it as any other
+            size = -1
+    if size == len(data):
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == data:
+                return
     with atomic_writer(path) as f:
         f.write(data)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    try:
+        f = open(path, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path, "xb")
+    try:
+        with f:
+            f.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:

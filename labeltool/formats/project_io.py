@@ -146,7 +146,7 @@ def import_into(store: ProjectStore, fmt: str | None, src: os.PathLike | str,
     with store.transaction():
         for name in ds.classes:
             store.add_class(name)
-        keys: dict[int, set[Hashable]] = {}
+        keys: dict[int, set[Hashable] | None] = {}
         for record in ds.records:
             placed = matcher.place(record)
             if placed is None:
@@ -163,7 +163,7 @@ def import_into(store: ProjectStore, fmt: str | None, src: os.PathLike | str,
 
 
 def _add_record(store: ProjectStore, record: ImageRecord, placed: Placement, new: bool,
-                keys: dict[int, set[Hashable]], report: ImportReport) -> None:
+                keys: dict[int, set[Hashable] | None], report: ImportReport) -> None:
     item = store.add_image(placed.rel, record.width, record.height)
     report.images += 1
     report.new_images += new
@@ -180,9 +180,6 @@ def _add_record(store: ProjectStore, record: ImageRecord, placed: Placement, new
             store.ensure_size(item)
         except ImageLoadError as e:
             report.skipped.append(f"{placed.rel}: size unknown ({e.reason})")
-    seen = keys.get(item.id)
-    if seen is None:
-        seen = keys[item.id] = set() if new else {shape_key(s) for s in store.shapes(item.id)}
     fresh: list[Shape] = []
     for shape in record.shapes:
         if isinstance(shape, Mask) and item.height and shape.size != (item.height, item.width):
@@ -190,12 +187,28 @@ def _add_record(store: ProjectStore, record: ImageRecord, placed: Placement, new
                         f"{placed.rel}: mask {shape.label!r} is {shape.size[1]}x{shape.size[0]}, "
                         f"the image {item.width}x{item.height}")
             continue
-        key = shape_key(shape)
-        if key in seen:
-            report.duplicates += 1
-            continue
-        seen.add(key)
         fresh.append(shape)
+    # Keys of the shapes an image has, to leave repeats out. An image with no
+    # shapes before this import needs none until a second record comes to it
+    # (keys are a fifth of a 20,000-shape import's time otherwise).
+    if item.id not in keys:
+        existing = [] if new else store.shapes(item.id)
+        seen = {shape_key(s) for s in existing} if existing else None
+    else:
+        seen = keys[item.id]
+        if seen is None:
+            seen = {shape_key(s) for s in store.shapes(item.id)}
+    keys[item.id] = seen
+    if seen is not None:
+        kept = []
+        for shape in fresh:
+            key = shape_key(shape)
+            if key in seen:
+                report.duplicates += 1
+            else:
+                seen.add(key)
+                kept.append(shape)
+        fresh = kept
     store.add_shapes(item.id, fresh)
     report.shapes += len(fresh)
     if record.done:
@@ -204,14 +217,16 @@ def _add_record(store: ProjectStore, record: ImageRecord, placed: Placement, new
 
 # ------------------------------------------------------------------ export
 def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split: float | None = None,
-                seed: int = 0, resplit: bool = False, only_done: bool = False, copy_mode: CopyMode = "copy",
-                progress: Progress | None = None) -> ExportReport:
+                seed: int = 0, resplit: bool = False, only_done: bool = False, only_labelled: bool = False,
+                copy_mode: CopyMode = "copy", progress: Progress | None = None) -> ExportReport:
     """Write the project's human labels to ``out`` in format ``fmt``.
 
     Each image goes to the split the project keeps for it. ``split`` (e.g.
     0.8) sends that share of the images without one to ``train`` and the
     rest to ``val``, by a seeded hash of each path; with ``resplit`` every
-    image is split so. ``only_done`` exports only images marked done.
+    image is split so. ``only_done`` exports only images marked done;
+    ``only_labelled`` only those with labels or marked done (an image never
+    labelled would be written as one without objects, which it may have).
     Images are copied (or linked, ``copy_mode``)."""
     module = format_module(fmt)
     if copy_mode not in COPY_MODES:
@@ -234,6 +249,8 @@ def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split:
     records: list[ImageRecord] = []
     for item in snapshot.images:
         if only_done and item.status != ImageStatus.DONE:
+            continue
+        if only_labelled and item.status != ImageStatus.DONE and not snapshot.shapes.get(item.id):
             continue
         if not (item.width and item.height):
             try:

@@ -56,17 +56,21 @@ class StoredShapes(Sequence[Shape]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
+    def _plain(self, kind: str) -> tuple[list[bool], Iterator[Any]]:
+        """Which rows are of ``kind`` with no flags and no attributes, and
+        their geometries parsed in one go (one parse for all the image's
+        rows instead of one call per row)."""
+        # kind, then difficult, truncated, attributes, occluded (SHAPE_ROW)
+        plain = [r[3] == kind and not (r[5] or r[6] or r[10] or r[11]) for r in self.rows]
+        return plain, iter(json.loads("[" + ",".join([r[4] for r, p in zip(self.rows, plain) if p]) + "]"))
+
     def plain_boxes(self) -> list[tuple[str, float, float, float, float] | None]:
         """Per row, ``(label, x1, y1, x2, y2)`` with the corners as
         :class:`~labeltool.core.shapes.Box` holds them (floats, ordered) when
         the row is a box with no flags and no attributes; None for any other."""
-        rows, labels = self.rows, self.labels
-        # kind, then difficult, truncated, attributes, occluded (SHAPE_ROW)
-        plain = [r[3] == "box" and not (r[5] or r[6] or r[10] or r[11]) for r in rows]
-        # One parse for all the image's boxes instead of one call per box.
-        geometries = iter(json.loads("[" + ",".join([r[4] for r, p in zip(rows, plain) if p]) + "]"))
+        plain, geometries = self._plain("box")
         out: list[tuple[str, float, float, float, float] | None] = []
-        for r, p in zip(rows, plain):
+        for r, p in zip(self.rows, plain):
             if not p:
                 out.append(None)
                 continue
@@ -76,8 +80,16 @@ class StoredShapes(Sequence[Shape]):
                 x1, x2 = x2, x1
             if y1 > y2:
                 y1, y2 = y2, y1
-            out.append((labels[r[2]], x1, y1, x2, y2))
+            out.append((self.labels[r[2]], x1, y1, x2, y2))
         return out
+
+    def plain_polygons(self) -> list[tuple[str, list[float]] | None]:
+        """Per row, ``(label, [x1, y1, x2, y2, ...])`` (floats, as
+        :class:`~labeltool.core.shapes.Polygon` holds them) when the row is a
+        polygon with no flags and no attributes; None for any other."""
+        plain, geometries = self._plain("polygon")
+        return [(self.labels[r[2]], [float(v) for pt in next(geometries)["points"] for v in pt]) if p else None
+                for r, p in zip(self.rows, plain)]
 
 
 @dataclass

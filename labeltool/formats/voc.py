@@ -32,7 +32,7 @@ from .errors import FormatError
 from .fileio import (CopyMode, atomic_write_bytes, atomic_write_text, flat_name, number, parse_xml,
                      place_file, read_text, reading, side)
 from .layout import iter_files, note_split, relative_to
-from .records import Dataset, ImageRecord, WriteResult
+from .records import Dataset, ImageRecord, StoredShapes, WriteResult
 from .voc_masks import (PALETTE, VOC_CLASSES, colormap, instance_masks, labelmap_text, load_index_png,
                         masks_from_pngs, read_class_list, write_masks)
 
@@ -283,18 +283,55 @@ def annotation_xml(record: ImageRecord, filename: str, folder: str, path: str,
                    shapes: list[Shape]) -> bytes:
     """The XML of one image, byte for byte as labelImg writes it (lxml's
     pretty print with tabs, no declaration); ``<occluded>``, parts, actions
-    and other attributes as datumaro writes them, only where a shape has them.
-    Built as text: a 10,000-image export spends its time here."""
-    seg = any(s.kind in ("polygon", "mask") for s in shapes)
-    out = [f'<annotation verified="yes">\n' if record.done else "<annotation>\n",
-           f"\t<folder>{_text(folder)}</folder>\n\t<filename>{_text(filename)}</filename>\n"
-           f"\t<path>{_text(path)}</path>\n\t<source>\n\t\t<database>Unknown</database>\n\t</source>\n"
-           f"\t<size>\n\t\t<width>{record.width}</width>\n\t\t<height>{record.height}</height>\n"
-           f"\t\t<depth>3</depth>\n\t</size>\n\t<segmented>{1 if seg else 0}</segmented>\n"]
-    for s in shapes:
-        out.append(_object_xml(s, voc_box(s, record.width, record.height)))
-    out.append("</annotation>\n")
-    return "".join(out).encode("utf-8")
+    and other attributes as datumaro writes them, only where a shape has them."""
+    return _document(record, filename, folder, path,
+                     [_object_xml(s, voc_box(s, record.width, record.height)) for s in shapes],
+                     any(s.kind in ("polygon", "mask") for s in shapes))
+
+
+def _document(record: ImageRecord, filename: str, folder: str, path: str, objects: list[str],
+              segmented: bool) -> bytes:
+    # Built as text, not as an lxml tree: a 10,000-image export spends its time here.
+    return "".join([
+        '<annotation verified="yes">\n' if record.done else "<annotation>\n",
+        f"\t<folder>{_text(folder)}</folder>\n\t<filename>{_text(filename)}</filename>\n"
+        f"\t<path>{_text(path)}</path>\n\t<source>\n\t\t<database>Unknown</database>\n\t</source>\n"
+        f"\t<size>\n\t\t<width>{record.width}</width>\n\t\t<height>{record.height}</height>\n"
+        f"\t\t<depth>3</depth>\n\t</size>\n\t<segmented>{1 if segmented else 0}</segmented>\n",
+        *objects, "</annotation>\n"]).encode("utf-8")
+
+
+def _objects(record: ImageRecord, result: WriteResult, names: dict[str, str]) -> tuple[list[str], list[Shape | None]]:
+    """The ``<object>`` texts of an image, and beside each the shape it
+    came from (None for a plain box: raw store rows go straight to text,
+    as in the COCO writer, with each label escaped once per export)."""
+    shapes = record.shapes
+    plain = shapes.plain_boxes() if isinstance(shapes, StoredShapes) else [None] * len(shapes)
+    w, h = record.width or 10**9, record.height or 10**9
+    objects: list[str] = []
+    kept: list[Shape | None] = []
+    for i, box in enumerate(plain):
+        if box is None:
+            s = _voc_shape(record, shapes[i], result)
+            if s is not None:
+                objects.append(_object_xml(s, voc_box(s, record.width, record.height)))
+                kept.append(s)
+            continue
+        label, x1, y1, x2, y2 = box
+        name = names.get(label)
+        if name is None:
+            name = names[label] = _text(label)
+        # voc_box, inline: most boxes lie inside their image and need no clamping
+        xmin, ymin, xmax, ymax = round(x1) + 1, round(y1) + 1, round(x2), round(y2)
+        if not (1 <= xmin <= xmax <= w and 1 <= ymin <= ymax <= h):
+            xmin, ymin = min(max(xmin, 1), w), min(max(ymin, 1), h)
+            xmax, ymax = min(max(xmax, xmin), w), min(max(ymax, ymin), h)
+        objects.append(f"\t<object>\n\t\t<name>{name}</name>\n\t\t<pose>Unspecified</pose>\n"
+                       f"\t\t<truncated>0</truncated>\n\t\t<difficult>0</difficult>\n\t\t<bndbox>\n"
+                       f"\t\t\t<xmin>{xmin}</xmin>\n\t\t\t<ymin>{ymin}</ymin>\n\t\t\t<xmax>{xmax}</xmax>\n"
+                       f"\t\t\t<ymax>{ymax}</ymax>\n\t\t</bndbox>\n\t</object>\n")
+        kept.append(None)
+    return objects, kept
 
 
 def _object_xml(s: Shape, box: tuple[int, int, int, int]) -> str:
@@ -357,6 +394,7 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     class_index = {c: i + 1 for i, c in enumerate(classes)}
     images_dir = out / "JPEGImages"
     images_abs = str(images_dir.absolute())
+    names: dict[str, str] = {}  # label -> its XML text
     for n, record in enumerate(records, 1):
         filename = flat_name(record.path)
         stem = filename.rsplit(".", 1)[0] if "." in filename else filename
@@ -365,12 +403,13 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
                         f"{record.path}: same annotation name as {stems[stem]}; not written")
             continue
         stems[stem] = record.path
-        shapes = _voc_shapes(record, result)
+        objects, shapes = _objects(record, result, names)
         if not place_file(record.source, images_dir / filename, copy_mode):
             result.skipped.append(f"{record.path}: image file missing, annotation written without it")
-        xml = annotation_xml(record, filename, "JPEGImages", f"{images_abs}/{filename}", shapes)
+        segmented = any(s is not None and s.kind in ("polygon", "mask") for s in shapes)
+        xml = _document(record, filename, "JPEGImages", f"{images_abs}/{filename}", objects, segmented)
         atomic_write_bytes(out / "Annotations" / f"{stem}.xml", xml)
-        if any(s.kind in ("polygon", "mask") for s in shapes):
+        if segmented:
             write_masks(out, stem, record.path, int(record.height), int(record.width),  # type: ignore[arg-type]
                         shapes, class_index, result)
             seg_stems.append(stem)
@@ -378,7 +417,7 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
         if record.split in SPLITS:
             splits[record.split].append(stem)
         result.images += 1
-        result.shapes += len(shapes)
+        result.shapes += len(objects)
         if progress:
             progress(n, len(records))
     split_asked = any(r.split for r in records)
@@ -394,21 +433,19 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
     return result
 
 
-def _voc_shapes(record: ImageRecord, result: WriteResult) -> list[Shape]:
-    """The shapes VOC holds (every region, by its box and for polygons and
-    masks by its pixels), counting what the others lose."""
-    shapes: list[Shape] = []
-    for s in record.shapes:
-        if isinstance(s, ImageTag):
-            result.lose("image tags", f"{record.path}: image tag {s.label!r} has no VOC form")
-        elif s.bounds() is None:
-            result.lose("empty masks", f"{record.path}: empty mask {s.label!r}")
-        else:
-            if isinstance(s, TextRegion):
-                result.lose("text regions (as boxes)", f"{record.path}: text {s.transcription!r} written as "
-                                                        "its box, the text as an attribute; VOC has no quads")
-            elif s.kind == "polygon":
-                result.lose("polygons (as masks)", f"{record.path}: polygon {s.label!r} written as its pixels "
-                                                   "(SegmentationObject); VOC has no outlines")
-            shapes.append(s)
-    return shapes
+def _voc_shape(record: ImageRecord, s: Shape, result: WriteResult) -> Shape | None:
+    """``s`` if VOC holds it (every region, by its box, and polygons and
+    masks by their pixels), counting what it loses; None for one it cannot."""
+    if isinstance(s, ImageTag):
+        result.lose("image tags", f"{record.path}: image tag {s.label!r} has no VOC form")
+        return None
+    if s.bounds() is None:
+        result.lose("empty masks", f"{record.path}: empty mask {s.label!r}")
+        return None
+    if isinstance(s, TextRegion):
+        result.lose("text regions (as boxes)", f"{record.path}: text {s.transcription!r} written as its box, the "
+                                                "text as an attribute; VOC has no quads")
+    elif s.kind == "polygon":
+        result.lose("polygons (as masks)", f"{record.path}: polygon {s.label!r} written as its pixels "
+                                           "(SegmentationObject); VOC has no outlines")
+    return s

@@ -152,16 +152,17 @@ def masks_from_pngs(cls: np.ndarray, inst: np.ndarray | None, names: list[str]) 
 
 
 # ---------------------------------------------------------------- writing
-def write_masks(out: Path, stem: str, path: str, height: int, width: int, shapes: list[Shape],
+def write_masks(out: Path, stem: str, path: str, height: int, width: int, shapes: list[Shape | None],
                 class_index: dict[str, int], result: WriteResult) -> None:
     """``SegmentationClass/<stem>.png`` and ``SegmentationObject/<stem>.png``
     of an image's polygons and masks (palette PNGs, the VOC colours).
     A pixel holds one object: pixels a later object covers, and objects past
-    the 254th, are counted as lost."""
+    the 254th, are counted as lost. ``shapes`` are in the order of the
+    XML's objects (None for a box: it has no pixels here)."""
     cls = np.zeros((height, width), dtype=np.uint8)
     inst = np.zeros((height, width), dtype=np.uint8)
     for i, s in enumerate(shapes, 1):
-        if s.kind not in ("polygon", "mask"):
+        if s is None or s.kind not in ("polygon", "mask"):
             continue
         if i >= VOID:
             result.lose("objects past VOC's 254 per image", f"{path}: {s.kind} {s.label!r} is object {i}; "

@@ -182,3 +182,31 @@ def test_flagged_and_attributed_boxes_take_the_general_path(project):
     plain = StoredShapes(rows, labels).plain_boxes()
     # the fixture's plain box, its difficult+truncated box, and the raw one with "{}" attributes
     assert plain == [("猫", 3.0, 4.0, 20.0, 30.0), None, None]
+
+
+def test_random_polygons_give_the_bytes_of_the_general_path(tmp_path):
+    # Plain polygons take a fast path too (areas from one pycocotools call per
+    # image): integer and float coordinates, points outside the image, two-point
+    # "polygons" (the general path's empty area), flagged ones.
+    rng = random.Random(11)
+    (tmp_path / "p").mkdir()
+    with ProjectStore.open(tmp_path / "p", scan=False) as store:
+        for n in range(4):
+            item = store.add_image(f"im{n}.jpg", 64, 48)
+            for k in range(60):
+                count = rng.choice([2, 3, 4, 7, 12])
+                pts = [(rng.choice([rng.randint(-5, 70), rng.uniform(-5, 70)]), rng.uniform(-5, 53))
+                       for _ in range(count)]
+                store.add_shape(item.id, Polygon(label=["a", "乙"][k % 2], points=pts, truncated=k % 9 == 0))
+            cid = store.add_class("a").id
+            conn = sqlite3.connect(find_store(store.root))
+            with conn:  # integer coordinates as another tool might have left them
+                conn.execute("INSERT INTO shapes(id, image_id, class_id, kind, geometry, ord, created_at) VALUES "
+                             "(?, ?, ?, 'polygon', '{\"points\": [[1, 2], [30, 2], [15, 40]]}', 999, 0)",
+                             (f"int{n}", item.id, cid))
+            conn.close()
+        fast, general, classes = _records(store)
+        assert sum(p is not None for r in fast for p in r.shapes.plain_polygons()) > 200
+        fast_text, fast_result = coco.dumps(fast, classes)
+        assert fast_text == coco.dumps(general, classes)[0] == _reference(general, classes)
+        assert fast_result.shapes == 4 * 61

@@ -202,3 +202,30 @@ def test_hostile_file_among_good_ones_is_reported_and_the_rest_imported(tmp_path
     assert len(report.skipped) == 1 and "evil.xml" in report.skipped[0]
     # Outside the project: copied in; a project with no images yet keeps the dataset's names.
     assert report.copied == ["ok.jpg"]
+
+
+def test_plain_boxes_from_the_store_write_the_bytes_of_the_general_path(tmp_path):
+    # Raw store rows skip Box objects on the way to XML (the export's fast
+    # path); its inline rounding and clamping must be voc_box's.
+    import random
+
+    from labeltool.core import Box
+    from labeltool.formats.records import ImageRecord, StoredShapes, WriteResult
+
+    rng = random.Random(5)
+    (tmp_path / "p").mkdir()
+    with ProjectStore.open(tmp_path / "p", scan=False) as store:
+        item = store.add_image("a.jpg", 50, 40)
+        for k in range(300):
+            x1, y1 = rng.uniform(-20, 60), rng.uniform(-20, 50)
+            store.add_shape(item.id, Box(label=["猫", "a<b&c"][k % 2], x1=x1, y1=y1, x2=x1 + rng.uniform(0, 30),
+                                         y2=y1 + rng.uniform(0, 30), difficult=k % 7 == 0))
+        raw = store.snapshot_rows()
+        labels = {c.id: c.name for c in raw.classes}
+        record = ImageRecord(path="a.jpg", width=50, height=40, shapes=StoredShapes(raw.shapes[item.id], labels))
+        objects, _ = voc._objects(record, WriteResult(), {})
+        fast = voc._document(record, "a.jpg", "JPEGImages", "/x/a.jpg", objects, False)
+        general = voc.annotation_xml(record, "a.jpg", "JPEGImages", "/x/a.jpg", list(record.shapes))
+    assert sum(p is not None for p in record.shapes.plain_boxes()) > 200
+    assert fast == general
+    etree.fromstring(fast)  # well-formed, the escaped label included
