@@ -245,3 +245,16 @@ def test_voc_round_trips_keep_their_names(tmp_path):
         with ProjectStore.open(tmp_path / f"p{trip + 1}") as store:
             import_into(store, "voc", out)
     assert names == [["sub__b.jpg"]] * 3
+
+
+def test_icdar_2013_box_lines(tmp_path):
+    # ICDAR 2013 Challenge 2 localisation: "x1, y1, x2, y2, "text"" (commas in the test set, spaces in train).
+    src = tmp_path / "icdar2013"
+    write_image(src / "Challenge2_Test_Task12_Images" / "img_1.jpg", 80, 60)
+    (src / "Challenge2_Test_Task1_GT").mkdir()
+    (src / "Challenge2_Test_Task1_GT" / "gt_img_1.txt").write_text('38, 43, 60, 55, "Tired, ness"\n5 6 20 16 "A"\n')
+    found = detect(src)
+    (record,) = found.dataset.records
+    assert [(s.transcription, s.bounds()) for s in record.shapes] == [("Tired, ness", (38, 43, 60, 55)),
+                                                                      ("A", (5, 6, 20, 16))]
+    assert record.split == "test"
