@@ -19,9 +19,9 @@ from labeltool.core.shapes import Mask
 from . import format_module
 from .detect import Detected, read_dataset
 from .errors import FormatError
-from .fileio import COPY_MODES, CopyMode
+from .fileio import CopyMode
 from .layout import clean_relpath
-from .project_io import ExportReport, Progress, choose_split, write_records
+from .project_io import ExportReport, Progress, check_write_options, choose_split, write_records
 from .records import ImageRecord
 
 
@@ -32,12 +32,7 @@ def convert(src: os.PathLike | str, out: os.PathLike | str, to: str, *, fmt: str
     as format ``to``. Splits as :func:`~.project_io.export_from` takes them:
     the dataset's own, ``split`` for images without one, ``resplit`` for all."""
     module = format_module(to)
-    if copy_mode not in COPY_MODES:
-        raise FormatError(None, f"unknown copy mode {copy_mode!r}; choose one of {', '.join(COPY_MODES)}")
-    if split is not None and not 0.0 < split <= 1.0:
-        raise FormatError(None, f"split {split} must be a fraction in (0, 1]")
-    if resplit and split is None:
-        raise FormatError(None, "splitting again needs the share of train images (--split 0.8 --resplit)")
+    check_write_options(copy_mode, split, resplit)
     detected = read_dataset(src, fmt)
     ds = detected.dataset
     out = Path(out).expanduser().resolve()

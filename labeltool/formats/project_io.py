@@ -229,12 +229,7 @@ def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split:
     labelled would be written as one without objects, which it may have).
     Images are copied (or linked, ``copy_mode``)."""
     module = format_module(fmt)
-    if copy_mode not in COPY_MODES:
-        raise FormatError(None, f"unknown copy mode {copy_mode!r}; choose one of {', '.join(COPY_MODES)}")
-    if split is not None and not 0.0 < split <= 1.0:
-        raise FormatError(None, f"split {split} must be a fraction in (0, 1]")
-    if resplit and split is None:
-        raise FormatError(None, "splitting again needs the share of train images (--split 0.8 --resplit)")
+    check_write_options(copy_mode, split, resplit)
     out = Path(out).expanduser().resolve()
     if out == store.root or store.root in out.parents:
         raise FormatError(out, "is inside the project folder; its image copies would be added to the "
@@ -264,6 +259,16 @@ def export_from(store: ProjectStore, fmt: str, out: os.PathLike | str, *, split:
                              split=choose_split(item.split, item.path, split, seed, resplit))
         records.append(record)
     return write_records(module, records, out, [c.name for c in snapshot.classes], report, copy_mode, progress)
+
+
+def check_write_options(copy_mode: str, split: float | None, resplit: bool) -> None:
+    """FormatError for options an export (or a conversion) cannot follow."""
+    if copy_mode not in COPY_MODES:
+        raise FormatError(None, f"unknown copy mode {copy_mode!r}; choose one of {', '.join(COPY_MODES)}")
+    if split is not None and not 0.0 < split <= 1.0:
+        raise FormatError(None, f"split {split} must be a fraction in (0, 1]")
+    if resplit and split is None:
+        raise FormatError(None, "splitting again needs the share of train images (--split 0.8 --resplit)")
 
 
 def write_records(module: ModuleType, records: list[ImageRecord], out: Path, classes: list[str],
