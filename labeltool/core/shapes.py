@@ -29,6 +29,8 @@ class Source:
 
     Model-made shapes carry the model (run) name and its score so that
     predictions stay apart from human labels until a person accepts them.
+    An accepted prediction is a person's shape that still names its model
+    and score (review counts it as found by that model).
     """
 
     kind: Literal["human", "model"] = "human"

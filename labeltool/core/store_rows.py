@@ -20,7 +20,8 @@ ShapeRow = tuple[Any, ...]
 def shape_from_row(row: ShapeRow, label: str) -> Shape:
     """The Shape of a raw row (``SHAPE_ROW`` columns) whose class is ``label``."""
     _, sid, _, kind, geometry, difficult, truncated, source, model, score, attributes, occluded = row
-    src = Source(source, model, score) if source == "model" else Source()
+    # A person's shape keeps the model and score it had when it was an accepted prediction.
+    src = Source(source, model, score) if source in ("model", "human") else Source()
     return shape_from_geometry(
         kind, json.loads(geometry), id=sid, label=label, difficult=bool(difficult), truncated=bool(truncated),
         occluded=bool(occluded), source=src, attributes=json.loads(attributes) if attributes else {})

@@ -6,7 +6,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 BIN=.venv/bin
-ENGINE="engine/checks.py"  # the Train dialog's project checks
+ENGINE="engine/checks.py engine/splits.py engine/metric_info.py"  # the Train dialog's checks and split, metric words
 for ts in resources/i18n/labeltool_*.ts; do
     $BIN/pyside6-lupdate $(find labeltool/gui -name '*.py' | sort) $ENGINE -ts "$ts" -no-obsolete
     $BIN/pyside6-lrelease "$ts" -qm "${ts%.ts}.qm"

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from labeltool.core import Box, ProjectStore, Source
-from labeltool.core.shapes import HUMAN
 from labeltool.gui.review.overlay import VERDICT_COLORS
 from tests.conftest import write_image
 
@@ -80,7 +79,9 @@ def test_prelabel_unlabelled_then_accept_one_reject_another(qtbot, trained_windo
     humans = store.shapes(image_id, source="human")
     assert len(humans) == 1
     h = humans[0]
-    assert h.id == accepted and h.source == HUMAN
+    # A person's label now, that still names the model that proposed it (issue 11 #4).
+    assert h.id == accepted and not h.source.is_model
+    assert h.source.model == run.name and h.source.score == before[accepted].source.score
     assert h.bounds() == before[accepted].bounds() and h.label == before[accepted].label
     remaining = {p.id for p in store.shapes(image_id, source="model")}
     assert remaining == set(before) - {accepted, rejected}
@@ -207,7 +208,9 @@ def test_edit_then_accept_selects_the_new_label(handmade):
     review.panel.slider.setValue(80)
     review.panel.edit_button.click()
     human = store.shapes(items[5].id, source="human")
-    assert len(human) == 1 and human[0].source.score is None
+    # Accepted: a person's label that still names its model and score (issue 11 #4).
+    assert len(human) == 1 and not human[0].source.is_model
+    assert (human[0].source.model, human[0].source.score) == ("handmade", 0.9)
     assert w.canvas.canvas_scene.selected == [human[0].id]
 
 

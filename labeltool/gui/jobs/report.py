@@ -1,6 +1,8 @@
 """The model report's work, off the GUI thread: find the images a run was
-validated on (its own split, recomputed from its config), predict them,
-and judge the predictions with :func:`engine.review.evaluate`."""
+validated on (:func:`engine.splits.evaluation_set`: the validation images
+the run recorded, so that the report and the Training dock judge the same
+images), predict them, and judge the predictions with
+:func:`engine.review.evaluate`. The note says which images were judged."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -8,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 
-from engine.runs import RunFolder
 from labeltool.core.store import Snapshot
 
 from ..gui_queue import PostingThread
@@ -57,25 +58,14 @@ class ReportJob(PostingThread):
             self.post(self.done.emit, result)
 
     def _compute(self) -> ReportResult | None:
-        from engine.data import build_task_data, class_of, collect
+        from engine.data import class_of
         from engine.review import evaluate, summary_text
+        from engine.splits import evaluation_set
 
         predictor = self.model.load(self.device)
         task, classes = predictor.task, list(predictor.classes)
-        run = RunFolder(self.model.path)
-        config = run.config() if run.is_run() else None  # an exported model: no split to recompute
-        if config is not None:
-            data = build_task_data(self.snapshot, task, float(config.get("val_fraction", 0.2)),
-                                   int(config.get("seed", 0)), classes)
-            samples, train = data.val, data.train
-            note = _tr("%1 validation images (not trained on)").replace("%1", str(len(samples)))
-            if not samples:
-                samples, note = data.train, _tr("no validation images: training images (optimistic)")
-        else:
-            samples = collect(self.snapshot, task, classes)[0]
-            train = samples
-            note = _tr("%1 labelled images (the export does not say which were trained on)").replace(
-                "%1", str(len(samples)))
+        chosen = evaluation_set(self.snapshot, task, classes, self.model.path)
+        samples, note = chosen.samples, evaluation_note(chosen.source, len(chosen.samples), chosen.gone)
         pairs = []
         self.post(self.progress.emit, 0, len(samples))
         for n, sample in enumerate(samples, 1):
@@ -86,8 +76,25 @@ class ReportJob(PostingThread):
             self.post(self.progress.emit, n, len(samples))
         report = evaluate(pairs, classes, score_threshold=self.score_threshold, semantic=task == "segment")
         counts = dict.fromkeys(classes, 0)
-        for sample in train:
+        for sample in chosen.train:
             for s in sample.shapes:
                 counts[class_of(s)] = counts.get(class_of(s), 0) + 1
         return ReportResult(report, summary_text(report, counts, UNITS[task]), note, task,
                             getattr(predictor, "run_name", self.model.name))
+
+
+def evaluation_note(source: str, n: int, gone: int = 0) -> str:
+    """Which images a report judged, by :class:`engine.splits.EvaluationSet`'s ``source``."""
+    if source == "recorded":
+        note = _tr("the %1 validation images the run was checked on while it trained (not trained on)")
+    elif source == "recomputed":
+        note = _tr("%1 validation images (the run's split, computed again: the run did not record it)")
+    elif source == "training":
+        note = _tr("no validation images: %1 training images (optimistic)")
+    else:
+        note = _tr("%1 labelled images (the export does not say which were trained on)")
+    note = note.replace("%1", str(n))
+    if gone:
+        note += "; " + _tr("%1 of its validation images are no longer labelled and are left out").replace(
+            "%1", str(gone))
+    return note

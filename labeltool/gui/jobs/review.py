@@ -3,9 +3,73 @@ predictions compare with its labels, and which images to look at first.
 
 :mod:`engine.review` is numpy and pycocotools, no torch, and fast enough
 for a click: its functions and plain dataclasses come through as they are.
+
+An accepted prediction is a label the model found. Accepting keeps the
+prediction's model and score on the label (a human source that names its
+model, :func:`accepted_source`), and :func:`compare_with_labels` counts
+such a label as found by that model (a true positive, IoU 1) instead of
+as an object the model's remaining predictions missed: after Y the box
+stays "found", and the queue does not list it as missed.
 """
 from __future__ import annotations
 
-from engine.review import ImageComparison, ReviewEntry, ReviewItem, compare_image, rank_review_queue, truths_for
+from collections.abc import Sequence
+from dataclasses import replace
 
-__all__ = ["ImageComparison", "ReviewEntry", "ReviewItem", "compare_image", "rank_review_queue", "truths_for"]
+from engine.review import ImageComparison, ReviewEntry, ReviewItem, compare_image, rank_review_queue, truths_for
+from labeltool.core.shapes import Shape, Source
+
+__all__ = ["ImageComparison", "ReviewEntry", "ReviewItem", "accepted_labels", "accepted_source",
+           "compare_with_labels", "rank_review_queue", "review_entry", "review_truths"]
+
+
+def accepted_source(prediction: Shape) -> Source:
+    """The source of a prediction once a person accepted it: a person's
+    label, still naming the model that proposed it and its score."""
+    return Source("human", prediction.source.model, prediction.source.score)
+
+
+def accepted_labels(humans: Sequence[Shape], predictions: Sequence[Shape]) -> list[Shape]:
+    """The labels among ``humans`` that are accepted predictions of the
+    model whose ``predictions`` the image holds (of any model when it holds
+    none any more: they were all accepted or rejected)."""
+    models = {p.source.model for p in predictions}
+    return [h for h in humans if not h.source.is_model and h.source.model is not None
+            and (not models or h.source.model in models)]
+
+
+def review_truths(predictions: Sequence[Shape], humans: Sequence[Shape]) -> list[Shape]:
+    """The labels the predictions are judged against (:func:`truths_for`),
+    the accepted ones standing for the kind of prediction they were."""
+    return truths_for(list(predictions) or accepted_labels(humans, predictions), humans)
+
+
+def _as_predictions(accepted: Sequence[Shape]) -> list[Shape]:
+    """Accepted labels as the predictions they were, scored first (1.0) so
+    that each is matched with itself before any other prediction."""
+    return [replace(t, source=Source("model", t.source.model, 1.0)) for t in accepted]
+
+
+def compare_with_labels(shown: Sequence[Shape], truths: Sequence[Shape], all_predictions: Sequence[Shape] = (),
+                        semantic: bool = False) -> ImageComparison:
+    """:func:`compare_image` of the ``shown`` predictions with ``truths``,
+    where each accepted label (of the model of ``all_predictions``) is
+    found by the prediction it was. It is matched first (score 1, IoU 1
+    with itself), so that a second prediction on the same object is the
+    duplicate, not the accepted one."""
+    accepted = _as_predictions(accepted_labels(truths, all_predictions or shown))
+    return compare_image([*accepted, *shown], truths, semantic=semantic)
+
+
+def review_entry(image_id: int, shapes: Sequence[Shape], threshold: float) -> ReviewEntry:
+    """One image as the review queue ranks it: the predictions a person
+    sees (at the threshold) when the image is labelled, all of them when
+    it is not (uncertainty lives in the unsure scores); accepted labels
+    count as found (see the module's docstring)."""
+    preds = [s for s in shapes if s.source.is_model]
+    humans = [s for s in shapes if not s.source.is_model]
+    truths = review_truths(preds, humans)
+    if not truths:
+        return ReviewEntry(image_id, preds, [])
+    shown = [p for p in preds if (p.source.score or 0.0) >= threshold]
+    return ReviewEntry(image_id, [*_as_predictions(accepted_labels(truths, preds)), *shown], truths)

@@ -12,9 +12,12 @@ from __future__ import annotations
 from engine.checks import Problem, TaskSummary, check_project, suggest_task, summarize
 from engine.config import Task
 from engine.models.catalog import CATALOG, TASKS, ModelEntry, default_model
+from engine.splits import CONTEXT as SPLITS_CONTEXT
+from engine.splits import SplitSummary, summarize_split
 
-__all__ = ["TASKS", "ModelEntry", "Problem", "Task", "TaskSummary", "available_devices", "check_project",
-           "default_model", "model_entry", "models_for", "suggest_task", "summarize", "weights_cached"]
+__all__ = ["SPLITS_CONTEXT", "TASKS", "ModelEntry", "Problem", "SplitSummary", "Task", "TaskSummary",
+           "available_devices", "check_project", "default_model", "default_model_on", "model_entry", "models_for",
+           "suggest_task", "summarize", "summarize_split", "weights_cached"]
 
 
 def models_for(task: Task) -> list[ModelEntry]:
@@ -31,6 +34,14 @@ def available_devices() -> list[tuple[str, str]]:
     from engine.device import available_devices as devices
 
     return devices()
+
+
+def default_model_on(task: Task, device: str) -> str:
+    """The model a new run of ``task`` starts from on ``device`` (a device
+    id or ``auto``): the small detector on a CPU, the larger one on a GPU."""
+    from engine.device import device_kind
+
+    return default_model(task, device_kind(device))  # type: ignore[arg-type]
 
 
 def weights_cached(model: str) -> bool:

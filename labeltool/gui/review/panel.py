@@ -4,6 +4,12 @@ worker thread, then judge its predictions one by one on the canvas.
 The loop it serves: train on 50 images, predict the next 500, fix only the
 model's mistakes. Accept (Y), Reject (N) and Next (Tab) are window actions
 (see :mod:`.wiring`); the buttons here do the same to the session.
+
+The model is the project's active run (:class:`~labeltool.gui.jobs.runs.ActiveRun`):
+the panel follows it when the Runs tab changes it or a run finishes, and
+"Review with this model" starts here (:meth:`ReviewPanel.review_with`).
+Whatever it has to say when started from the menu (no model yet, nothing
+to predict) also goes to the status bar, with its dock raised.
 """
 from __future__ import annotations
 
@@ -11,18 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDir, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-    QProgressBar, QPushButton, QSlider, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDockWidget, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+    QListWidgetItem, QProgressBar, QPushButton, QSlider, QVBoxLayout, QWidget,
 )
 
 from labeltool.core.errors import StoreError
 from labeltool.core.project import ImageStatus
 from labeltool.gui.jobs.export import ExportJob
 from labeltool.gui.jobs.predict import MIN_SCORE, ModelRef, PredictJob
-from labeltool.gui.jobs.runs import active_run, predictable_runs, set_active_run
+from labeltool.gui.jobs.runs import ActiveRun, predictable_runs, runs_root
 
 from .overlay import VERDICT_COLORS, verdict_caption
 from .queue_view import ReviewQueue
@@ -34,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .report import ReportDialog
 
 PREDICT_CURRENT, PREDICT_SELECTED, PREDICT_UNLABELLED = "current", "selected", "unlabelled"
+# "Review with this model": the unlabelled images, else the image shown.
+PREDICT_TO_REVIEW = "to_review"
 
 
 class ReviewPanel(QWidget):
@@ -79,9 +87,14 @@ class ReviewPanel(QWidget):
         self.job = None
         self.export_job = None
         self._runs_loaded = False
+        self._found = 0  # predictions stored by the job in progress
+        self._best: float | None = None  # their best score
+        self._targets: list[int] = []  # the images the job in progress predicts
+        self._go_to_first = False  # after the job: show the first predicted image (review_with)
+        self.active = ActiveRun.of(workspace)
         self.setWindowTitle(self.tr("Review"))
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self._build_predict_box())
         lay.addWidget(self._build_review_box(), 2)
         lay.addWidget(self._build_queue(), 1)
@@ -107,8 +120,8 @@ class ReviewPanel(QWidget):
         """The model, which images to pre-label, progress and Cancel."""
         self.predict_current = QPushButton(self.tr("This image"))
         self.predict_selected = QPushButton(self.tr("Selected"))
-        self.predict_unlabelled = QPushButton(self.tr("All unlabelled"))
-        self.predict_unlabelled.setToolTip(self.tr("Images with no labels that are not marked done or skipped"))
+        self.predict_unlabelled = QPushButton(self.tr("Unlabelled"))
+        self.predict_unlabelled.setToolTip(self.tr("All images with no labels that are not marked done or skipped"))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.cancel_button = QPushButton(self.tr("Cancel"))
@@ -205,7 +218,9 @@ class ReviewPanel(QWidget):
         self.report_button.clicked.connect(self.open_report)
         self.export_button.clicked.connect(self.ask_export)
         session.changed.connect(self._show_session)
-        self.workspace.projectOpened.connect(lambda _: self.load_runs())
+        # The holder emits on each project opened too: the list follows both.
+        self.active.changed.connect(lambda _run: self.load_runs())
+        self.active.reviewRequested.connect(self.review_with)
 
     # ------------------------------------------------------------ models
     def showEvent(self, ev) -> None:
@@ -216,26 +231,28 @@ class ReviewPanel(QWidget):
         super().showEvent(ev)
 
     def load_runs(self) -> None:
-        """Fill the model list with the project's runs, the active one chosen."""
+        """Fill the model list with the project's runs, the active one chosen
+        (else the one chosen before)."""
         store = self.workspace.store
         keep = self.model_ref()
         self.run_combo.clear()
         if store is None:
+            self._update_enabled()
             return
         self._runs_loaded = True
-        active = active_run(store)
         for info in predictable_runs(store.root):
             metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
             self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
             self.run_combo.setItemData(self.run_combo.count() - 1, f"{info.run_dir}\n{info.model}, {info.status}",
                                        Qt.ItemDataRole.ToolTipRole)
-        wanted = keep.path if keep is not None else active
+        wanted = self.active.path() or (keep.path if keep is not None else None)
         if wanted is not None:
             self.add_model(Path(wanted), select=True)
         self._update_enabled()
 
     def add_model(self, path: Path, select: bool = True) -> None:
-        k = self.run_combo.findData(str(path))
+        k = next((i for i in range(self.run_combo.count())
+                  if Path(self.run_combo.itemData(i)).resolve() == Path(path).resolve()), -1)
         if k < 0:
             self.run_combo.addItem(path.name, str(path))
             k = self.run_combo.count() - 1
@@ -246,22 +263,59 @@ class ReviewPanel(QWidget):
         data = self.run_combo.currentData()
         return ModelRef(Path(data)) if data else None
 
-    def browse_model(self) -> None:
+    def model_folder_dialog(self) -> QFileDialog:
+        """The "Other…" dialog: folders, hidden ones shown (runs live in the
+        project's hidden ``.labeltool`` folder), starting in its runs."""
         store = self.workspace.store
-        start = str(store.root) if store else ""
-        folder = QFileDialog.getExistingDirectory(self, self.tr("A run folder or an exported model folder"), start)
-        if folder:
-            self.add_model(Path(folder))
-            self._run_chosen()
+        start = ""
+        if store is not None:
+            runs = runs_root(store.root)
+            start = str(runs if runs.is_dir() else store.root)
+        dialog = QFileDialog(self, self.tr("A run folder or an exported model folder"), start)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        # The platform's own dialog ignores the filter below on some systems.
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFilter(QDir.Filter.AllDirs | QDir.Filter.Hidden | QDir.Filter.NoDotAndDotDot)
+        return dialog
+
+    def browse_model(self) -> None:
+        dialog = self.model_folder_dialog()
+        try:
+            if not dialog.exec() or not dialog.selectedFiles():
+                return
+            folder = dialog.selectedFiles()[0]
+        finally:
+            dialog.deleteLater()
+        self.add_model(Path(folder))
+        self._run_chosen()
 
     def _run_chosen(self, *_: object) -> None:
-        ref, store = self.model_ref(), self.workspace.store
-        if ref is None or store is None or store.readonly:
-            return
-        try:
-            set_active_run(store, ref.path)
-        except StoreError:
-            pass  # the store is busy: choosing here still works for this panel
+        ref = self.model_ref()
+        if ref is not None and self.workspace.store is not None:
+            self.active.set(ref.path)
+
+    def reveal(self) -> None:
+        """Show and raise the dock this panel sits in (it may be tabbed behind another)."""
+        w = self.parentWidget()
+        while w is not None and not isinstance(w, QDockWidget):
+            w = w.parentWidget()
+        if w is not None:
+            w.show()
+            w.raise_()
+
+    def review_with(self, run: Path) -> bool:
+        """"Review with this model": ``run`` (already active) pre-labels the
+        unlabelled images, else the image shown; the panel comes forward,
+        and once done the first image with predictions is shown."""
+        self.reveal()
+        self.load_runs()
+        self.add_model(Path(run), select=True)
+        self._go_to_first = True
+        started = self.predict(PREDICT_TO_REVIEW)
+        if not started:
+            self._go_to_first = False
+        return started
 
     # ----------------------------------------------------------- predict
     def target_images(self, which: str) -> list[int]:
@@ -273,25 +327,33 @@ class ReviewPanel(QWidget):
         if which == PREDICT_SELECTED:
             return self.selected_images() or ([item.id] if item is not None else [])
         labelled = store.image_ids_with_shapes(source="human")
-        return [i.id for i in store.images() if i.id not in labelled and not i.missing
-                and i.status not in (ImageStatus.DONE, ImageStatus.SKIPPED)]
+        unlabelled = [i.id for i in store.images() if i.id not in labelled and not i.missing
+                      and i.status not in (ImageStatus.DONE, ImageStatus.SKIPPED)]
+        if which == PREDICT_TO_REVIEW and not unlabelled:
+            return [item.id] if item is not None else []
+        return unlabelled
 
     def predict(self, which: str) -> bool:
-        """Start predicting ``which`` images; False (with a message) if it cannot start."""
+        """Start predicting ``which`` images; False (with a message where the
+        person looks: this panel, raised, and the status bar) if it cannot start."""
         store, ref = self.workspace.store, self.model_ref()
         if self.job is not None:
+            self._tell(self.tr("Pre-labelling is already running."))
             return False
         if store is None or store.readonly:
-            self._say(self.tr("Open a project you can write to: predictions are stored in it."))
+            self._tell(self.tr("Open a project you can write to: predictions are stored in it."))
             return False
         if ref is None:
-            self._say(self.tr("No model yet: train one (Train menu) or choose a run or exported model (Other…)."))
+            self._tell(self.tr("No model yet: train one (Train > Train a model…) or choose a run or exported model "
+                               "(Other… in the Review panel)."))
             return False
         ids = self.target_images(which)
         if not ids:
-            self._say(self.tr("No images to predict."))
+            self._tell(self.tr("No images to predict."))
             return False
+        self.reveal()  # started from the menu: the progress and Cancel are here
         images = [(i, store.abspath(store.image(i))) for i in ids]
+        self._found, self._best, self._targets = 0, None, list(ids)
         self.job = PredictJob(ref, images, MIN_SCORE, parent=self)
         self.job.progress.connect(self._progress)
         self.job.predicted.connect(self._store_predictions)
@@ -325,26 +387,71 @@ class ReviewPanel(QWidget):
             store.replace_predictions(image_id, shapes)
         except (StoreError, KeyError) as e:
             self._say(str(e))
+            return
+        self._found += len(shapes)
+        scores = [s.source.score for s in shapes if s.source.score is not None]
+        if scores:
+            self._best = max(scores + ([self._best] if self._best is not None else []))
 
     def _failed(self, message: str) -> None:
         self.workspace.show_error(self.tr("Prediction failed: %1").replace("%1", message))
 
     def _finished(self, done: int, cancelled: bool) -> None:
         job, self.job = self.job, None
+        model = job.model.name if job is not None else ""
         if job is not None:
             job.wait()
             job.deleteLater()
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
-        text = self.tr("Predicted %1 image(s).").replace("%1", str(done))
+        text = self.tr("Predicted %1 image(s) with %2.").replace("%1", str(done)).replace("%2", model)
         if cancelled:
             text = self.tr("Cancelled: %1 image(s) predicted.").replace("%1", str(done))
+        text += " " + self.result_text()
         self._say(text)
+        self.workspace.show_status(text, 10_000)
         if done and not self.review_check.isChecked():
             self.review_check.setChecked(True)
+        if self._go_to_first:
+            self._go_to_first = False
+            self._show_first_predicted()
         self.session.refresh()
         self._update_enabled()
         self.predictionFinished.emit(done, cancelled)
+
+    def result_text(self) -> str:
+        """What the model found, and when none of it reaches the threshold, what to do."""
+        if not self._found:
+            return self.tr("The model found nothing on them.")
+        threshold = self.session.threshold
+        best = self._best if self._best is not None else 0.0
+        if best < threshold:
+            return self.tr("%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to "
+                           "see them.").replace("%1", str(self._found)).replace("%2", f"{best:.2f}") \
+                .replace("%3", f"{threshold:.2f}")
+        return self.tr("%1 predictions, best score %2.").replace("%1", str(self._found)) \
+            .replace("%2", f"{best:.2f}")
+
+    def _show_first_predicted(self) -> None:
+        """Go to the first image the job predicted that has predictions shown
+        (at the threshold), else any predictions."""
+        store = self.workspace.store
+        if store is None or not self._targets:
+            return
+        with_predictions = store.image_ids_with_shapes(source="model")
+        candidates = [i for i in self._targets if i in with_predictions]
+        shown = [i for i in candidates if any((p.source.score or 0.0) >= self.session.threshold
+                                              for p in store.shapes(i, source="model"))]
+        target = (shown or candidates or [None])[0]
+        current = self.workspace.current_image()
+        if target is not None and (current is None or current.id != target):
+            self.workspace.go_to_image(target)
+
+    def _tell(self, text: str) -> None:
+        """A message that must be read: in this panel, raised, and in the status bar."""
+        self._say(text)
+        self.reveal()
+        self.workspace.show_status(text, 10_000)
 
     # ---------------------------------------------------- report, export
     def open_report(self) -> "ReportDialog | None":
@@ -419,6 +526,10 @@ class ReviewPanel(QWidget):
         self.list.blockSignals(False)
         text = self.tr("%1 of %2 predictions shown").replace("%1", str(len(s.predictions))) \
             .replace("%2", str(len(s.all_predictions)))
+        if s.all_predictions and not s.predictions:
+            best = s.all_predictions[0].source.score or 0.0
+            text += " — " + self.tr("all below the threshold (best %1): lower the Score slider to see them") \
+                .replace("%1", f"{best:.2f}")
         if s.comparison is not None:
             c = s.comparison.summary()
             text += " — " + self.tr("%1 found, %2 false alarms, %3 missed").replace("%1", str(c["tp"])) \
@@ -434,6 +545,6 @@ class ReviewPanel(QWidget):
         has = bool(self.session.predictions)
         for b in (self.accept_button, self.reject_button, self.next_button, self.edit_button):
             b.setEnabled(has)
-        self.accept_all_button.setEnabled(bool(self.session.all_predictions))
+        self.accept_all_button.setEnabled(has)  # with none shown it would only delete
         self.report_button.setEnabled(has_model)
         self.export_button.setEnabled(has_model and self.export_job is None)

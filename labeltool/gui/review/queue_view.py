@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
 from labeltool.core.shapes import Mask
-from labeltool.gui.jobs.review import ReviewEntry, ReviewItem, rank_review_queue, truths_for
+from labeltool.gui.jobs.review import ReviewEntry, ReviewItem, rank_review_queue, review_entry
 
 from .session import ReviewSession
 
@@ -28,6 +28,9 @@ class ReviewQueue(QGroupBox):
         self.mode.addItem(self.tr("Likely mistakes, then unsure"), "all")
         self.mode.addItem(self.tr("Likely labelling mistakes"), "mistakes")
         self.mode.addItem(self.tr("Most unsure (label next)"), "uncertain")
+        # Its longest choice must not set the panel's width (a 1366 px screen gives the dock ~280 px).
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode.setMinimumContentsLength(12)
         self.build_button = QPushButton(self.tr("Build"))
         self.build_button.setToolTip(self.tr("Rank the images that have predictions"))
         self.list = QListWidget()
@@ -42,24 +45,13 @@ class ReviewQueue(QGroupBox):
         self.list.itemClicked.connect(self._go)
 
     def entries(self) -> list[ReviewEntry]:
-        """Every image with predictions, with the predictions a person sees
-        (at the threshold) when it is labelled, all of them when it is not
-        (uncertainty lives in the unsure scores)."""
+        """Every image with predictions, as :func:`review_entry` judges it."""
         store = self.workspace.store
         if store is None:
             return []
-        out = []
         with_predictions = store.image_ids_with_shapes(source="model")
-        for item in store.images():
-            if item.id not in with_predictions:
-                continue
-            shapes = store.shapes(item.id)
-            preds = [s for s in shapes if s.source.is_model]
-            truths = truths_for(preds, [s for s in shapes if not s.source.is_model])
-            if truths:
-                preds = [p for p in preds if (p.source.score or 0.0) >= self.session.threshold]
-            out.append(ReviewEntry(item.id, preds, truths))
-        return out
+        return [review_entry(item.id, store.shapes(item.id), self.session.threshold)
+                for item in store.images() if item.id in with_predictions]
 
     def build(self) -> list[ReviewItem]:
         store = self.workspace.store
@@ -73,6 +65,7 @@ class ReviewQueue(QGroupBox):
         for it in self.items:
             li = QListWidgetItem(f"{names.get(it.image_id, it.image_id)} — {self._reason(it)}")
             li.setData(Qt.ItemDataRole.UserRole, it.image_id)
+            li.setToolTip(self._explain(it))
             self.list.addItem(li)
         if not self.items:
             self.list.addItem(self.tr("No predictions yet: pre-label some images first."))
@@ -81,7 +74,7 @@ class ReviewQueue(QGroupBox):
     def _reason(self, it: ReviewItem) -> str:
         c = it.counts
         if it.kind == "uncertainty":
-            return self.tr("unsure %1").replace("%1", f"{it.priority:.2f}")
+            return self.tr("unlabelled, model unsure (%1)").replace("%1", f"{it.priority:.2f}")
         parts = []
         if c.get("wrong_class"):
             parts.append(self.tr("%1 other class").replace("%1", str(c["wrong_class"])))
@@ -91,6 +84,15 @@ class ReviewQueue(QGroupBox):
         if extra > 0:
             parts.append(self.tr("%1 unlabelled?").replace("%1", str(extra)))
         return ", ".join(parts) or self.tr("agrees")
+
+    def _explain(self, it: ReviewItem) -> str:
+        if it.kind == "uncertainty":
+            return self.tr("Not labelled yet. How unsure the model is here: each prediction adds up to 1, the most "
+                           "at a score near 0.5 (a coin flip), nothing at 0 or 1. The least sure images are the "
+                           "most worth labelling next.")
+        return self.tr("Labelled. Where the model disagrees with the labels: other class = it sees another class "
+                       "there (a labelling mistake?); missed = a label it did not find; unlabelled? = it found "
+                       "something no label covers.")
 
     def _go(self, li: QListWidgetItem) -> None:
         image_id = li.data(Qt.ItemDataRole.UserRole)

@@ -1,8 +1,10 @@
 """The state of reviewing one image's predictions: which are shown (score
 at or above the threshold), which one is current, their verdicts against
 the labels, and the edits a person makes — accept (the shape becomes
-human-made, same id), reject (deleted), accept all shown. Every edit is an
-undoable command on the window's undo stack."""
+human-made, same id, still naming the model that proposed it), reject
+(deleted), accept all shown. Every edit is an undoable command on the
+window's undo stack. An accepted prediction counts as found
+(:func:`labeltool.gui.jobs.review.compare_with_labels`), never as missed."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,9 +14,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 
 from labeltool.core.errors import StoreError
-from labeltool.core.shapes import HUMAN, ImageTag, Mask, Shape
+from labeltool.core.shapes import ImageTag, Mask, Shape
 from labeltool.gui.commands import DeleteShape, StoreCommand, UpdateShape
-from labeltool.gui.jobs.review import compare_image, truths_for
+from labeltool.gui.jobs.review import accepted_labels, accepted_source, compare_with_labels, review_truths
 
 from .overlay import PredictionOverlay
 
@@ -96,11 +98,11 @@ class ReviewSession(QObject):
         humans = [s for s in shapes if not s.source.is_model]
         self.all_predictions = preds
         self.predictions = [p for p in preds if (p.source.score or 0.0) >= self.threshold]
-        self.truths = truths_for(preds, humans)
+        self.truths = review_truths(preds, humans)
         self.comparison = None
-        if self.compare and preds and self.truths:
+        if self.compare and self.truths and (preds or accepted_labels(humans, preds)):
             semantic = any(isinstance(p, Mask) for p in preds)  # U-Net paints one mask per class
-            self.comparison = compare_image(self.predictions, self.truths, semantic=semantic)
+            self.comparison = compare_with_labels(self.predictions, self.truths, preds, semantic=semantic)
         ids = [p.id for p in self.predictions]
         if self.current_id not in ids:
             self.current_id = ids[0] if ids else None
@@ -175,8 +177,8 @@ class ReviewSession(QObject):
                 isinstance(h, ImageTag) and h.label == shape.label for h in store.shapes(self._image_id(), "human")):
             # The image already has this class: accepting adds nothing but a duplicate.
             return DeleteShape(store, shape.id, self.tr("Accept %1").replace("%1", shape.label), self._error)
-        return UpdateShape(store, replace(shape, source=HUMAN), self.tr("Accept %1").replace("%1", shape.label),
-                           self._error)
+        return UpdateShape(store, replace(shape, source=accepted_source(shape)),
+                           self.tr("Accept %1").replace("%1", shape.label), self._error)
 
     def _image_id(self) -> int:
         item = self.workspace.current_image()
@@ -215,8 +217,9 @@ class ReviewSession(QObject):
 
     def accept_all(self) -> int:
         """Accept every prediction shown and drop the hidden ones (below the
-        threshold): what a person sees is what the image keeps. One undo step."""
-        if not self.all_predictions or not self._writable():
+        threshold): what a person sees is what the image keeps. One undo step.
+        With none shown it does nothing (it would only delete)."""
+        if not self.predictions or not self._writable():
             return 0
         store = self.workspace.store
         shown = {p.id for p in self.predictions}

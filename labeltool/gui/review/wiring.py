@@ -56,6 +56,8 @@ class Review(QObject):
         on = self.session.active and bool(self.session.all_predictions)
         for a in self.actions.values():
             a.setEnabled(on)
+        # With none shown, accepting "all shown" would only delete the hidden ones.
+        self.actions["accept_all"].setEnabled(on and bool(self.session.predictions))
 
     def fill_menu(self, menu: QMenu) -> None:
         """Add "Review predictions" to ``menu``: the actions, pre-labelling,

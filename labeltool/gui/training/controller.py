@@ -12,22 +12,29 @@ then places :attr:`~TrainingController.dock`, gives
 goes on asks first, then cancels the run, and :attr:`stoppedForClose` tells
 the window to close once the worker thread has really stopped (so the run's
 last checkpoint is written and no thread outlives the window).
+
+A run that finishes becomes the project's active run (:class:`ActiveRun`,
+shared with review), and its banner offers "Review with this model". The
+Train dialog opens with the settings it was last started with in this
+project (kept in the store's meta table).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
+from labeltool.core.errors import StoreError
 from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore, Snapshot
 
 from ..jobs.preload import PRELOAD_DELAY_MS, preload_engine
-from ..jobs.runs import ConfigError, RunFolder, saved_events
-from ..jobs.train_setup import available_devices, weights_cached
+from ..jobs.runs import ActiveRun, ConfigError, RunFolder, latest_run, saved_events
+from ..jobs.train_setup import available_devices
 from ..jobs.training import PredictionStrip, TrainConfig, TrainFn, TrainingRunner
 from .panel import TrainingPanel
 from .thumbnails import Thumbnail
@@ -39,6 +46,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..workspace import Workspace
 
 
+# The store's meta key under which the Train dialog's last settings are kept (JSON).
+DIALOG_SETTINGS_KEY = "train_dialog"
+WEIGHTS_UNAVAILABLE = "weights_unavailable"  # TrainEnd.details["code"] of missing pretrained weights
+
+
 class TrainingController(QObject):
     stoppedForClose = Signal()  # the run stopped after a close was asked for: close now
 
@@ -48,7 +60,9 @@ class TrainingController(QObject):
         self.workspace = workspace
         self.canvas = canvas
         self.runner = runner if runner is not None else TrainingRunner(train_fn, self)
+        self.active = ActiveRun.of(workspace)  # the run review uses, shared with the Review panel
         self.panel = TrainingPanel()
+        self.panel.runs.set_active_holder(self.active)
         # The window places it (below the canvas: the curves want width).
         self.dock = QDockWidget(self.tr("Training"))
         self.dock.setObjectName("dock_training")
@@ -60,6 +74,7 @@ class TrainingController(QObject):
         self.overlay_image: int | None = None
         self._close_after_stop = False
         self._preload_scheduled = False
+        self._latest_shown = False  # the newest run's curves were put in the panel since the project opened
         self._build_actions()
         self._connect()
         self._project_opened(self.store)
@@ -81,6 +96,10 @@ class TrainingController(QObject):
         p.cancelRequested.connect(self.cancel)
         p.resumeRequested.connect(self.resume)
         p.retryFromScratchRequested.connect(self.retry_from_scratch)
+        p.chooseWeightsRequested.connect(self.choose_weights)
+        p.reviewRequested.connect(self.review_with_run)
+        p.runs.runsDeleted.connect(self._runs_deleted)
+        self.dock.visibilityChanged.connect(self._dock_visibility)
         p.strip.thumbnailActivated.connect(self.open_prediction)
         p.runs.showCurves.connect(self.show_run)
         p.runs.resumeRequested.connect(self.resume)
@@ -132,11 +151,53 @@ class TrainingController(QObject):
         return run
 
     def _project_opened(self, store: ProjectStore | None) -> None:
+        self.panel.runs.set_store(store, refresh=self.panel.tabs.currentWidget() is self.panel.runs)
         if not self.running:
             self.current_run = None
             self.last_end = None
-        self.panel.runs.set_store(store, refresh=self.panel.tabs.currentWidget() is self.panel.runs)
+            self.panel.reset(self.panel.no_run_text())
+            self._latest_shown = False
+            if self.dock.isVisible():
+                self._show_latest()
         self._update_actions()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        # After a restart the dock shows the newest run, read when first looked at.
+        if visible and not self._latest_shown and not self.running and self.current_run is None:
+            self._show_latest()
+
+    def _show_latest(self) -> None:
+        self._latest_shown = True
+        run = latest_run(self.store.root) if self.store is not None else None
+        if run is not None:
+            self.show_run(run)
+
+    def _runs_deleted(self, runs: list[Path]) -> None:
+        if self.current_run is not None and not self.running and \
+                any(Path(r).resolve() == self.current_run.resolve() for r in runs):
+            self.current_run = None
+            self.last_end = None
+            self.panel.reset(self.panel.no_run_text())
+            self._show_latest()
+        self._update_actions()
+
+    # ---------------------------------------------------- dialog settings
+    def saved_settings(self) -> dict[str, Any]:
+        """The Train dialog's settings last started with in this project."""
+        text = self.store.get_meta(DIALOG_SETTINGS_KEY) if self.store is not None else None
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _save_settings(self, settings: dict[str, Any]) -> None:
+        if self.store is None or self.store.readonly:
+            return
+        try:
+            self.store.set_meta(DIALOG_SETTINGS_KEY, json.dumps(settings))
+        except StoreError:
+            pass  # busy: the dialog opens with its defaults next time, nothing else is lost
 
     # ------------------------------------------------------------ starting
     def open_dialog(self):
@@ -146,17 +207,18 @@ class TrainingController(QObject):
         if self.store is None or self.running:
             return None
         snapshot = self.store.snapshot()
-        task = self.last_config.task if self.last_config is not None else None
-        dialog = TrainDialog(snapshot, available_devices(), self._dialog_parent(), task=task)
-        if self.last_config is not None and self.last_config.task == dialog.task:
-            dialog.set_model(self.last_config.model)
-        dialog.accepted.connect(lambda: self.start(dialog.config(), dialog.snapshot))
+        dialog = TrainDialog(snapshot, available_devices(), self._dialog_parent(), settings=self.saved_settings())
+        dialog.accepted.connect(lambda: self._start_from(dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # after its signals: not kept by the window
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _start_from(self, dialog: Any) -> None:
+        self._save_settings(dialog.settings())
+        self.start(dialog.config(), dialog.snapshot)
 
     def start(self, config: TrainConfig, snapshot: Snapshot | None = None) -> bool:
         """Start a run. The engine reads ``snapshot`` (taken now when not
@@ -174,7 +236,8 @@ class TrainingController(QObject):
         self.panel.reset(what)
         self.panel.title.setText(what)
         if config.resume:
-            self._load_curves(Path(config.resume))
+            # The curves so far, not how that part ended: its "press Resume" is stale now.
+            self._load_curves(Path(config.resume), with_end=False)
         colors = {c.name: c.color for c in store.classes()}
         self.runner.start(store.root, config, snapshot, colors)
         self.show_dock()
@@ -221,8 +284,32 @@ class TrainingController(QObject):
             return
         config = TrainConfig.from_dict(self.last_config.to_dict())
         config.pretrained = False
+        config.weights = None
         config.resume = None
         self.start(config)
+
+    def choose_weights(self, path: str | None = None) -> bool:
+        """Start the failed run again from a weights file the person has
+        (asked for in a file dialog when ``path`` is not given)."""
+        if self.last_config is None or self.running:
+            return False
+        if path is None:
+            details = (self.last_end.details if self.last_end is not None else None) or {}
+            path, _ = QFileDialog.getOpenFileName(
+                self._dialog_parent(), self.tr("Choose the pretrained weights file"), details.get("folder", ""),
+                self.tr("Weights files (*.pth *.pt);;All files (*)"))
+            if not path:
+                return False
+        config = TrainConfig.from_dict(self.last_config.to_dict())
+        config.weights = str(path)
+        config.resume = None
+        return self.start(config)
+
+    def review_with_run(self) -> None:
+        """"Review with this model": the run shown becomes active and review starts with it."""
+        run = self.current_run
+        if run is not None and RunFolder(run).has_checkpoint():
+            self.active.review_with(run)
 
     # -------------------------------------------------------------- events
     def _on_started(self, e: TrainStart) -> None:
@@ -240,13 +327,23 @@ class TrainingController(QObject):
         self.last_end = e
         if e.run_dir:
             self.current_run = Path(e.run_dir)
-        self.panel.on_ended(e)
-        cfg = self.last_config
-        # Failed before the first step, asking for weights this computer does not have:
-        # offer the one-click way out.
-        if e.reason == "error" and e.step == 0 and cfg is not None and cfg.pretrained and not cfg.resume \
-                and not weights_cached(cfg.model):
-            self.panel.scratch_button.setVisible(True)
+        self.panel.on_ended(e, can_resume=self._resumable() is not None)
+        if e.reason in ("finished", "early_stop") and self.current_run is not None \
+                and RunFolder(self.current_run).has_checkpoint():
+            self.active.set(self.current_run)  # a finished run is the one review uses from now on
+        self._offer_next_steps(e)
+
+    def _offer_next_steps(self, e: TrainEnd) -> None:
+        """The buttons beside the run's message: review with a finished run;
+        after pretrained weights could not be fetched, pick the file or
+        train from scratch."""
+        p = self.panel
+        finished = e.reason in ("finished", "early_stop") and self.current_run is not None \
+            and RunFolder(self.current_run).has_checkpoint()
+        p.review_button.setVisible(finished)
+        offline = (e.details or {}).get("code") == WEIGHTS_UNAVAILABLE and self.last_config is not None
+        p.weights_button.setVisible(offline)
+        p.scratch_button.setVisible(offline)
 
     def _on_thread_finished(self) -> None:
         self._update_actions()
@@ -283,16 +380,17 @@ class TrainingController(QObject):
         self._load_curves(Path(run_dir))
         self._update_actions()
 
-    def _load_curves(self, run_dir: Path) -> None:
+    def _load_curves(self, run_dir: Path, with_end: bool = True) -> None:
         p = self.panel
         for event in saved_events(run_dir):
             name = type(event).__name__
             handler: Any = {"TrainStart": p.on_started, "Step": p.on_step, "EpochEnd": p.on_epoch_end}.get(name)
             if handler is not None:
                 handler(event)
-            elif name == "TrainEnd" and not self.running:
-                p.on_ended(event)
+            elif name == "TrainEnd" and with_end and not self.running:
                 self.last_end = event
+                p.on_ended(event, can_resume=self._resumable() is not None)
+                self._offer_next_steps(event)
         p.curves.redraw()
 
     # --------------------------------------------------------- predictions

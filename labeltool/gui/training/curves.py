@@ -2,6 +2,13 @@
 the raw values, drawn faint behind), learning rate, and the validation
 metrics per epoch.
 
+Each metric is drawn in its own units (:mod:`engine.metric_info`, through
+:mod:`labeltool.gui.jobs.metrics`): scores from 0 to 1 on a 0-1 axis, a
+validation loss beside the training loss. No axis rescales its numbers
+(pyqtgraph's SI prefixes drew mAP 0.4 as "400 m"), and the legend is a
+line of text above the plots (it wraps in a narrow dock), where it covers
+no curve.
+
 Events only append to lists and mark the curves dirty; a timer redraws at
 most :data:`REDRAW_HZ` times a second, so a fast GPU that steps 50 times a
 second costs the GUI thread a few redraws, not 50.
@@ -16,22 +23,25 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyqtgraph as pg
 
     from engine.events import EpochEnd, Step
 
+from ..jobs.metrics import metric_info
+
 REDRAW_HZ = 10
 EMA_ALPHA = 0.9  # weight of the past in the smoothed curve (TensorBoard's 0.9)
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
-
-# A metric's name as a person reads it on the plot legend.
-METRIC_NAMES = {"map50": "mAP@0.5", "map": "mAP@[.5:.95]", "miou": "mIoU", "dice": "Dice",
-                "accuracy": "accuracy", "val_loss": "val loss"}
+# The plots' size as the panel's layout sees it, whether pyqtgraph is loaded
+# yet or not: the splitter gives the curves their share from the first show,
+# and the dock can shrink to a laptop's height without hiding them.
+PREFERRED_SIZE = QSize(640, 260)
+MINIMUM_SIZE = QSize(240, 140)
 
 
 class _Series:
@@ -59,6 +69,13 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self.legend = QLabel()  # what each curve is: colour, name
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("background: white; padding: 1px 4px;")
+        self.legend.setVisible(False)
+        self._layout.addWidget(self.legend)
+        self._legend_entries: list[str] = []
         self.view: pg.GraphicsLayoutWidget | None = None  # built by _build_plots, on demand
 
         self._steps: dict[str, _Series] = {}
@@ -81,6 +98,12 @@ class TrainingCurves(QWidget):
         """Whether the pyqtgraph plots exist (pyqtgraph was imported)."""
         return self.view is not None
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return PREFERRED_SIZE
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return MINIMUM_SIZE
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         if self.view is None:
@@ -96,34 +119,44 @@ class TrainingCurves(QWidget):
         pg.setConfigOptions(antialias=True)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
+        self.view.setMinimumSize(MINIMUM_SIZE)
         self._layout.addWidget(self.view)
+        layout = self.view.ci.layout
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
 
         # Loss large on the left; validation and learning rate stacked on the right.
-        self.loss_plot = self._plot(0, 0, self.tr("loss"), legend=True, rowspan=2)
-        # Scores rise towards the top right: their legend goes to the bottom right.
-        self.metric_plot = self._plot(0, 1, self.tr("validation"), legend=True, legend_offset=(-10, -10))
+        self.loss_plot = self._plot(0, 0, self.tr("loss"), rowspan=2)
+        self.metric_plot = self._plot(0, 1, self.tr("score"))
+        self.metric_plot.setYRange(0.0, 1.0, padding=0.02)  # the fractions' own range (metric_info bounds)
+        self.metric_plot.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
+        self.metric_plot.getAxis("left").setTickSpacing(0.5, 0.25)  # 0, 0.5, 1: legible in a low dock
         self.lr_plot = self._plot(1, 1, self.tr("lr"))
         self.metric_plot.setXLink(self.loss_plot)
         self.lr_plot.setXLink(self.loss_plot)
         self.loss_plot.setLabel("bottom", self.tr("step"))
         self.lr_plot.setLabel("bottom", self.tr("step"))
-        self.view.ci.layout.setColumnStretchFactor(0, 3)
-        self.view.ci.layout.setColumnStretchFactor(1, 2)
+        layout.setColumnStretchFactor(0, 3)
+        layout.setColumnStretchFactor(1, 2)
+        layout.setRowStretchFactor(0, 2)
+        layout.setRowStretchFactor(1, 1)
         self._lr_item = self.lr_plot.plot(pen=pg.mkPen("#555", width=1.5))
         self._dirty = True  # draw what arrived before the plots existed
 
-    def _plot(self, row: int, col: int, title: str, legend: bool = False, rowspan: int = 1,
-              legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotItem:
-        import pyqtgraph as pg
+    def _add_to_legend(self, label: str, color: str, mark: str) -> None:
+        self._legend_entries.append(f'<span style="color:{color}; font-weight:bold">{mark}</span>&nbsp;{label}')
+        self.legend.setText("&nbsp;&nbsp; ".join(self._legend_entries))
+        self.legend.setVisible(True)
 
+    def _plot(self, row: int, col: int, title: str, rowspan: int = 1) -> pg.PlotItem:
         assert self.view is not None
         plot = self.view.addPlot(row=row, col=col, rowspan=rowspan)
         plot.setLabel("left", title)
+        for side in ("left", "bottom"):
+            plot.getAxis(side).enableAutoSIPrefix(False)  # 0.4 stays 0.4, not "400 m"
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
-        if legend:
-            plot.addLegend(offset=legend_offset, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
         return plot
 
     # ------------------------------------------------------------ data in
@@ -131,9 +164,10 @@ class TrainingCurves(QWidget):
         if self.view is not None:
             for plot in (self.loss_plot, self.metric_plot):
                 plot.clear()
-                if plot.legend is not None:
-                    plot.legend.clear()
             self._lr_item.setData([], [])
+        self._legend_entries.clear()
+        self.legend.clear()
+        self.legend.setVisible(False)
         self._steps.clear()
         self._metrics.clear()
         self._raw_items.clear()
@@ -207,17 +241,20 @@ class TrainingCurves(QWidget):
                 faint = pg.mkColor(color)
                 faint.setAlpha(55)
                 self._raw_items[name] = self.loss_plot.plot(pen=pg.mkPen(faint, width=1))
-                self._ema_items[name] = self.loss_plot.plot(pen=pg.mkPen(color, width=width), name=name)
+                self._ema_items[name] = self.loss_plot.plot(pen=pg.mkPen(color, width=width))
+                self._add_to_legend(name, color, "━")
             x = np.asarray(s.x)
             self._raw_items[name].setData(x, np.asarray(s.y))
             self._ema_items[name].setData(x, np.asarray(s.smooth))
         for i, (name, s) in enumerate(self._metrics.items()):
             if name not in self._metric_items:
                 color = PALETTE[(i + 2) % len(PALETTE)]
+                info = metric_info(name)
                 # A validation loss shares the loss plot's scale; scores (0..1) have their own.
-                plot = self.loss_plot if name.endswith("loss") else self.metric_plot
+                on_loss = info.kind == "loss"
+                plot = self.loss_plot if on_loss else self.metric_plot
                 self._metric_items[name] = plot.plot(
-                    pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6, symbolBrush=color,
-                    name=METRIC_NAMES.get(name, name))
+                    pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6, symbolBrush=color)
+                self._add_to_legend(info.label, color, "●")
             self._metric_items[name].setData(np.asarray(s.x), np.asarray(s.y))
         self._lr_item.setData(np.asarray(self._lr.x), np.asarray(self._lr.y))

@@ -4,8 +4,17 @@ validation share and step limit under "Advanced". It checks the project
 (:mod:`engine.checks`, through :mod:`labeltool.gui.jobs.train_setup`) as it
 opens and whenever the task changes, and says what is wrong in words; Start
 stays off while something blocks the run.
+
+Above the checks it shows what the run would train and validate on (the
+engine's own split, :func:`engine.splits.summarize_split`): images with
+shapes and images marked empty, counted as ``labeltool stats`` counts them,
+and the validation objects per class, with a share to use when a class
+would be validated on too few. Its settings come and go as a plain dict
+(:meth:`TrainDialog.settings`), which the controller keeps per project.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -30,8 +39,8 @@ from PySide6.QtWidgets import (
 from labeltool.core.store import Snapshot
 
 from ..jobs.train_setup import (
-    TASKS, Problem, Task, check_project, default_model, model_entry, models_for, suggest_task, summarize,
-    weights_cached,
+    SPLITS_CONTEXT, TASKS, Problem, SplitSummary, Task, check_project, default_model_on, model_entry, models_for,
+    suggest_task, summarize_split, weights_cached,
 )
 from ..jobs.training import TrainConfig
 
@@ -42,6 +51,22 @@ def translate_problem(p: Problem) -> str:
     params = {k: QCoreApplication.translate("TrainingChecks", v) if k in ("words", "other") else v
               for k, v in p.params.items()}
     return QCoreApplication.translate("TrainingChecks", p.template).format(**params)
+
+
+def split_counts_text(summary: SplitSummary) -> str:
+    """"12 with shapes, 10 marked empty", as ``labeltool stats`` counts them."""
+    return QCoreApplication.translate(SPLITS_CONTEXT, summary.counts_template).format(**summary.counts_params)
+
+
+def split_advice_text(summary: SplitSummary) -> str:
+    """The split's warning in the person's language ("" when the split is fine)."""
+    if not summary.advice_template:
+        return ""
+    return QCoreApplication.translate(SPLITS_CONTEXT, summary.advice_template).format(**summary.advice_params)
+
+
+# What a dialog's settings() holds that is the model's own (reset when the model changes).
+MODEL_SETTINGS = ("batch_size", "img_size", "lr")
 
 
 class TrainDialog(QDialog):
@@ -61,27 +86,40 @@ class TrainDialog(QDialog):
     val_share: QSpinBox
     max_steps: QSpinBox
     patience: QSpinBox
+    split_text: QLabel  # validation images and objects per class
+    split_advice: QLabel  # too few validation objects of a class: what to do
+    use_suggested: QPushButton  # sets the validation share the advice suggests
     checks_list: QListWidget
     buttons: QDialogButtonBox
     start_button: QPushButton
 
     def __init__(self, snapshot: Snapshot, devices: list[tuple[str, str]], parent: QWidget | None = None,
-                 task: Task | None = None):
+                 task: Task | None = None, settings: dict[str, Any] | None = None):
+        """``settings``: what :meth:`settings` gave last time in this project
+        (the controller keeps it); unknown or stale keys are ignored."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Train a model"))
         self.setMinimumWidth(560)
         self.snapshot = snapshot
         self.problems: list[Problem] = []
+        self.split: SplitSummary | None = None
+        self._default = ""  # the default model of the task on the chosen device
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_basic(devices))
         layout.addWidget(self._build_advanced_toggle())
         layout.addWidget(self._build_advanced())
+        layout.addWidget(self._build_split())
         layout.addWidget(QLabel(self.tr("Project check")))
         layout.addWidget(self._build_checks())
         layout.addWidget(self._build_buttons())
         self._connect()
-        self.task_combo.setCurrentIndex(TASKS.index(task or suggest_task(snapshot)))
+        settings = dict(settings or {})
+        if settings.get("device") is not None and self.device_combo.findData(settings["device"]) >= 0:
+            self.device_combo.setCurrentIndex(self.device_combo.findData(settings["device"]))
+        saved_task = settings.get("task") if settings.get("task") in TASKS else None
+        self.task_combo.setCurrentIndex(TASKS.index(task or saved_task or suggest_task(snapshot)))
         self._task_changed()  # fills the models and runs the checks, even when the index did not move
+        self.apply_settings(settings)
 
     # ------------------------------------------------------------ building
     def _build_basic(self, devices: list[tuple[str, str]]) -> QFormLayout:
@@ -91,8 +129,8 @@ class TrainDialog(QDialog):
                       "classify": self.tr("Classify images (image classes)")}
         self.task_combo = QComboBox()
         for t in TASKS:
-            n = summarize(self.snapshot, t).labelled_images
-            self.task_combo.addItem(self.tr("{task} - {n} labelled images").format(task=task_names[t], n=n), t)
+            counts = split_counts_text(summarize_split(self.snapshot, t, 0.0))
+            self.task_combo.addItem(self.tr("{task} - {counts}").format(task=task_names[t], counts=counts), t)
         self.model_combo = QComboBox()
         self.model_hint = QLabel()
         self.model_hint.setWordWrap(True)
@@ -163,6 +201,22 @@ class TrainDialog(QDialog):
         self.advanced.setVisible(False)
         return self.advanced
 
+    def _build_split(self) -> QWidget:
+        """What validation would see, and the share to use when it sees too little."""
+        self.split_text = QLabel()
+        self.split_text.setWordWrap(True)
+        self.split_advice = QLabel()
+        self.split_advice.setWordWrap(True)
+        self.split_advice.setStyleSheet("color: #8a6d00;")
+        self.use_suggested = QPushButton()
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.split_text)
+        lay.addWidget(self.split_advice)
+        lay.addWidget(self.use_suggested, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
     def _build_checks(self) -> QListWidget:
         self.checks_list = QListWidget()
         self.checks_list.setWordWrap(True)
@@ -183,8 +237,10 @@ class TrainDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.task_combo.currentIndexChanged.connect(self._task_changed)
         self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self.device_combo.currentIndexChanged.connect(self._device_changed)
         self.pretrained.toggled.connect(self._update_weights_note)
         self.val_share.valueChanged.connect(self._run_checks)
+        self.use_suggested.clicked.connect(self.use_suggested_share)
 
     # -------------------------------------------------------------- state
     @property
@@ -202,6 +258,36 @@ class TrainDialog(QDialog):
             return
         self.task_combo.setCurrentIndex(TASKS.index(entry.task))
         self.model_combo.setCurrentIndex(self.model_combo.findData(name))
+
+    @property
+    def device(self) -> str:
+        return self.device_combo.currentData()
+
+    def settings(self) -> dict[str, Any]:
+        """What to open with next time in this project (plain JSON values)."""
+        return {"task": self.task, "model": self.model, "epochs": self.epochs.value(), "device": self.device,
+                "pretrained": self.pretrained.isChecked(), "batch_size": self.batch_size.value(),
+                "img_size": self.img_size.value(), "lr": self.lr.value(), "val_share": self.val_share.value(),
+                "max_steps": self.max_steps.value(), "patience": self.patience.value()}
+
+    def apply_settings(self, settings: dict[str, Any]) -> None:
+        """Open as last time: the saved model if it is of this task, and its
+        batch size, image size and learning rate only with that model."""
+        if settings.get("task") != self.task:
+            return  # another task was asked for: its own defaults
+        if model_entry(settings.get("model")) is not None and self.model_combo.findData(settings["model"]) >= 0:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(settings["model"]))
+        same_model = settings.get("model") == self.model
+        spins = {"epochs": self.epochs, "val_share": self.val_share, "max_steps": self.max_steps,
+                 "patience": self.patience}
+        if same_model:
+            spins.update(batch_size=self.batch_size, img_size=self.img_size, lr=self.lr)
+        for key, spin in spins.items():
+            value = settings.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                spin.setValue(value)  # type: ignore[arg-type]
+        if isinstance(settings.get("pretrained"), bool):
+            self.pretrained.setChecked(settings["pretrained"])
 
     def config(self) -> TrainConfig:
         return TrainConfig(
@@ -222,10 +308,19 @@ class TrainDialog(QDialog):
         self.model_combo.clear()
         for entry in models_for(task):
             self.model_combo.addItem(entry.name, entry.name)
-        self.model_combo.setCurrentIndex(self.model_combo.findData(default_model(task)))
+        self._default = default_model_on(task, self.device)
+        self.model_combo.setCurrentIndex(self.model_combo.findData(self._default))
         self.model_combo.blockSignals(False)
         self._model_changed()
         self._run_checks()
+
+    def _device_changed(self) -> None:
+        """The default model follows the device (the small detector on a CPU)
+        unless another model was picked."""
+        default = default_model_on(self.task, self.device)
+        if self.model == self._default and default != self._default:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(default))
+        self._default = default
 
     def _model_changed(self) -> None:
         entry = model_entry(self.model)
@@ -248,7 +343,30 @@ class TrainDialog(QDialog):
                 "Pretrained weights will be downloaded when training starts (needs the internet); "
                 "untick to train from scratch offline."))
 
+    def use_suggested_share(self) -> None:
+        if self.split is not None and self.split.suggested_fraction is not None:
+            self.val_share.setValue(round(100 * self.split.suggested_fraction))
+
+    def _show_split(self) -> None:
+        s = self.split = summarize_split(self.snapshot, self.task, self.val_share.value() / 100)
+        unit = self.tr("images") if self.task == "classify" else self.tr("objects")
+        per_class = ", ".join(f"{c.name} {c.val_objects}" for c in s.classes if c.train_images or c.val_images)
+        text = self.tr("Trains on {train} images, validates on {val} ({counts}).").format(
+            train=s.train_images, val=s.val_images, counts=split_counts_text(s))
+        if s.val_images and per_class:
+            text += " " + self.tr("Validation {unit} per class: {list}.").format(unit=unit, list=per_class)
+        self.split_text.setText(text)
+        # The checks below already say when no image is kept for validation.
+        advice = split_advice_text(s) if s.advice_code in ("few_val_objects", "label_more") else ""
+        self.split_advice.setText(advice)
+        self.split_advice.setVisible(bool(advice))
+        self.use_suggested.setVisible(s.suggested_fraction is not None)
+        if s.suggested_fraction is not None:
+            self.use_suggested.setText(self.tr("Use {percent} % for validation").format(
+                percent=round(100 * s.suggested_fraction)))
+
     def _run_checks(self) -> None:
+        self._show_split()
         self.problems = check_project(self.snapshot, self.task, self.val_share.value() / 100)
         self.checks_list.clear()
         icons = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .curves import METRIC_NAMES, TrainingCurves
+from ..jobs.metrics import metric_info, metric_text, value_text
+from .curves import TrainingCurves
 from .runs_browser import RunsBrowser
 from .thumbnails import Thumbnail
 
@@ -71,6 +72,15 @@ def format_duration(seconds: float | None) -> str:
     h, rem = divmod(s, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class _PanelLayout(QVBoxLayout):
+    """The panel's column, without height-for-width: its wrapped labels
+    would make it ask for its preferred height, and the dock's scroll area
+    would then scroll a panel that fits (the curves squashed below the fold)."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
 
 
 class PredictionStripView(QListWidget):
@@ -110,6 +120,8 @@ class TrainingPanel(QWidget):
     cancelRequested = Signal()
     resumeRequested = Signal()
     retryFromScratchRequested = Signal()
+    chooseWeightsRequested = Signal()
+    reviewRequested = Signal()
 
     # What the controller drives and the tests read.
     title: QLabel
@@ -119,7 +131,10 @@ class TrainingPanel(QWidget):
     progress: QProgressBar
     stats: QLabel
     message: QLabel
-    scratch_button: QPushButton  # shown after a failure that pretrained weights may have caused
+    # The ways on after a run ended, beside its message (each shown when it applies):
+    review_button: QPushButton  # a finished run: review with it
+    weights_button: QPushButton  # the pretrained weights could not be fetched: pick the file
+    scratch_button: QPushButton  # ... or train without them
     splitter: QSplitter  # the curves | the tabs
     curves: TrainingCurves
     tabs: QTabWidget
@@ -139,11 +154,12 @@ class TrainingPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        layout = _PanelLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(self._build_header())
         layout.addLayout(self._build_status())
-        layout.addWidget(self._build_message())
-        layout.addWidget(self._build_scratch_button(), 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(self._build_banner())
         layout.addWidget(self._build_splitter(), 1)
         self._connect()
         self._forget_run()
@@ -152,7 +168,7 @@ class TrainingPanel(QWidget):
     # ------------------------------------------------------------ building
     def _build_header(self) -> QHBoxLayout:
         """The run's title, then Train / Cancel / Resume."""
-        self.title = QLabel(self.tr("No training run yet. Press Train to start one."))
+        self.title = QLabel(self.no_run_text())
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold;")
         self.train_button = QPushButton(self.tr("Train…"))
@@ -181,17 +197,23 @@ class TrainingPanel(QWidget):
         status.addWidget(self.stats, 3)
         return status
 
-    def _build_message(self) -> QLabel:
+    def _build_banner(self) -> QHBoxLayout:
+        """The run's message, and beside it (not below: the curves keep the
+        height) the buttons that lead on from it."""
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setVisible(False)
-        return self.message
-
-    def _build_scratch_button(self) -> QPushButton:
-        self.scratch_button = QPushButton(self.tr("Train from scratch instead"))
-        self.scratch_button.setVisible(False)
-        return self.scratch_button
+        self.review_button = QPushButton(self.tr("Review with this model"))
+        self.review_button.setToolTip(self.tr("Use this run for review and pre-label the unlabelled images"))
+        self.weights_button = QPushButton(self.tr("Choose weights file…"))
+        self.scratch_button = QPushButton(self.tr("Train from scratch"))
+        banner = QHBoxLayout()
+        banner.addWidget(self.message, 1)
+        for b in (self.review_button, self.weights_button, self.scratch_button):
+            b.setVisible(False)
+            banner.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        return banner
 
     def _build_splitter(self) -> QSplitter:
         self.curves = TrainingCurves()
@@ -200,6 +222,7 @@ class TrainingPanel(QWidget):
         self.splitter.addWidget(self._build_tabs())
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
         return self.splitter
 
     def _build_tabs(self) -> QTabWidget:
@@ -240,6 +263,8 @@ class TrainingPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.resume_button.clicked.connect(self.resumeRequested)
         self.scratch_button.clicked.connect(self.retryFromScratchRequested)
+        self.weights_button.clicked.connect(self.chooseWeightsRequested)
+        self.review_button.clicked.connect(self.reviewRequested)
         # Listing runs reads every run folder: do it when the Runs tab is looked at.
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget() is self.runs and self.runs.refresh())
 
@@ -255,6 +280,9 @@ class TrainingPanel(QWidget):
         self.best_metric = None
 
     # ------------------------------------------------------------ controls
+    def no_run_text(self) -> str:
+        return self.tr("No training run yet. Press Train to start one.")
+
     def set_running(self, running: bool, can_resume: bool = False) -> None:
         self.train_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
@@ -272,10 +300,11 @@ class TrainingPanel(QWidget):
     def clear_message(self) -> None:
         self.message.setVisible(False)
         self.message.clear()
-        self.scratch_button.setVisible(False)
+        for b in (self.review_button, self.weights_button, self.scratch_button):
+            b.setVisible(False)
 
     def message_text(self) -> str:
-        return self.message.text() if self.message.isVisible() else ""
+        return self.message.text() if self.message.isVisibleTo(self) else ""
 
     # -------------------------------------------------------------- events
     def reset(self, title: str) -> None:
@@ -314,7 +343,8 @@ class TrainingPanel(QWidget):
         self._fill_per_class(e)
         if e.confusion is not None:
             self._fill_confusion(e.confusion)
-        metrics = ", ".join(f"{METRIC_NAMES.get(k, k)} {v:.3f}" for k, v in e.metrics.items())
+        names = [*e.metrics, *(k for k in e.undefined if k not in e.metrics)]
+        metrics = ", ".join(metric_text(k, e.metrics.get(k), e.undefined.get(k)) for k in names)
         self.append_log(self.tr("epoch {n}: {metrics}{best}").format(
             n=e.epoch + 1, metrics=metrics, best=self.tr(" (best so far)") if e.is_best else ""))
         self._text_dirty = True
@@ -333,23 +363,51 @@ class TrainingPanel(QWidget):
         if e.level == "warning" and not self.message.isVisible():
             self.show_message(e.message, "warning")
 
-    def on_ended(self, e: TrainEnd) -> None:
+    def on_ended(self, e: TrainEnd, can_resume: bool = True) -> None:
+        """The run is over: the heading says how it ended (never "Starting…"
+        or "Stopping…" again), the message what to do next."""
         self.end_event = e
         self.best_metric = e.best_metric
         self._refresh_text(force=True)
         self.curves.redraw()
+        self.title.setText(self.end_title(e))
         best = "" if e.best_metric is None else self.tr(" Best validation score: {v:.3f}.").format(v=e.best_metric)
         if e.reason in ("finished", "early_stop"):
             self.show_message((e.message or self.tr("Training finished.")) + best, "info")
         elif e.reason == "cancelled":
             # Our own words: the engine's message speaks of command-line flags.
-            self.show_message(self.tr("Training cancelled at step {n}; the last checkpoint is kept. Press Resume to "
-                                      "go on from there.").format(n=e.step) + best, "warning")
+            then = self.tr(" Press Resume to go on from there.") if can_resume else ""
+            self.show_message(self.tr("Training cancelled at step {n}; the last checkpoint is kept.").format(n=e.step)
+                              + then + best, "warning")
+        elif (e.details or {}).get("code") == "weights_unavailable":
+            self.show_message(self.weights_message(e.details or {}), "error")
         else:
             hint = QCoreApplication.translate("TrainingPanel", NEXT_STEP.get(e.reason, NEXT_STEP["error"]))
             text = e.message or self.tr("Training stopped.")
             self.show_message(text if hint in text else f"{text}\n{hint}", "error")
         self.append_log(f"[{e.reason}] {e.message}")
+
+    def end_title(self, e: TrainEnd) -> str:
+        """The heading of a run that has ended."""
+        start = self.start_event
+        run = Path(e.run_dir).name if e.run_dir else (start.model if start is not None else "")
+        if e.reason in ("finished", "early_stop"):
+            return self.tr("{run}: finished after {n} epochs").format(run=run, n=e.epochs_done) if run else \
+                self.tr("Training finished")
+        if e.reason == "cancelled":
+            return self.tr("{run}: cancelled at step {n}").format(run=run, n=e.step)
+        if not e.run_dir or start is None:
+            return self.tr("Training could not start")
+        return self.tr("{run}: stopped at step {n}").format(run=run, n=e.step)
+
+    def weights_message(self, details: dict) -> str:
+        """The offline message in the window's terms (the engine's names command-line flags)."""
+        return self.tr("The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be "
+                       "offline. If you have the file (downloaded elsewhere from {url}), press \"Choose weights "
+                       "file…\", or place it in {folder} and train again. Or train from scratch: it needs more "
+                       "labels and more epochs.").format(file=details.get("file", ""),
+                                                         reason=details.get("reason", ""),
+                                                         url=details.get("url", ""), folder=details.get("folder", ""))
 
     def append_log(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
@@ -372,28 +430,41 @@ class TrainingPanel(QWidget):
         self.progress.setFormat(self.tr("epoch {e}/{n}  ·  step {s}/{t}").format(
             e=step.epoch + 1, n=start.epochs, s=step.step, t=start.total_steps))
         metric = ""
-        if self.last_epoch is not None and self.last_epoch.metrics:
-            k, v = next(iter(self.last_epoch.metrics.items()))
-            metric = f"   {METRIC_NAMES.get(k, k)} {v:.3f}"
+        last = self.last_epoch
+        if last is not None and (last.metrics or last.undefined):
+            k = next(iter(last.metrics or last.undefined))
+            metric = "   " + metric_text(k, last.metrics.get(k), last.undefined.get(k))
         self.stats.setText(self.tr("loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}").format(
             loss=step.loss, ips=step.images_per_s, el=format_duration(step.elapsed_s),
             eta=format_duration(step.eta_s)) + metric)
 
     def _fill_per_class(self, e: EpochEnd) -> None:
-        if not e.per_class:
+        """One row per class of the run; a class the validation images do
+        not hold says so instead of staying out (an empty table said nothing)."""
+        classes = list(self.start_event.classes) if self.start_event is not None else []
+        classes += [c for c in e.per_class if c not in classes]
+        if not classes:
             return
         keys: list[str] = []
         for values in e.per_class.values():
             keys += [k for k in values if k not in keys]
-        self.per_class.setColumnCount(len(keys))
-        self.per_class.setHorizontalHeaderLabels([METRIC_NAMES.get(k, k) for k in keys])
-        self.per_class.setRowCount(len(e.per_class))
-        self.per_class.setVerticalHeaderLabels(list(e.per_class))
-        for row, values in enumerate(e.per_class.values()):
+        self.per_class.clearSpans()
+        self.per_class.setColumnCount(max(1, len(keys)))
+        self.per_class.setHorizontalHeaderLabels([metric_info(k).label for k in keys] or [""])
+        self.per_class.setRowCount(len(classes))
+        self.per_class.setVerticalHeaderLabels(classes)
+        for row, name in enumerate(classes):
+            values = e.per_class.get(name)
+            if values is None:
+                item = QTableWidgetItem(self.tr("not measured: no validation images of this class"))
+                item.setForeground(QBrush(QColor("#777")))
+                self.per_class.setItem(row, 0, item)
+                if self.per_class.columnCount() > 1:
+                    self.per_class.setSpan(row, 0, 1, self.per_class.columnCount())
+                continue
             for col, k in enumerate(keys):
                 v = values.get(k)
-                text = "" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem("" if v is None else value_text(k, float(v)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.per_class.setItem(row, col, item)
 

@@ -1,0 +1,35 @@
+"""How the window names, bounds and prints a validation metric.
+
+:mod:`engine.metric_info` is the one table of what each metric is (its
+label, a fraction or a loss, which way is better) and why a metric can be
+undefined; it imports no torch, so it comes through here as it is, with the
+window's own rendering: the reason in the person's language, never "nan".
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from engine.metric_info import UNDEFINED_REASONS, MetricInfo, is_defined, metric_info
+
+__all__ = ["MetricInfo", "is_defined", "metric_info", "metric_text", "undefined_text", "value_text"]
+
+
+def undefined_text(reason: str | None) -> str:
+    """Why a metric has no value, translated (context "Metrics", marked in engine/metric_info.py)."""
+    key = reason if reason in UNDEFINED_REASONS else "not_measured"
+    return QCoreApplication.translate("Metrics", UNDEFINED_REASONS[key])
+
+
+def value_text(name: str, value: float | None, reason: str | None = None) -> str:
+    """The value in its metric's format, or in words why there is none."""
+    if is_defined(value):
+        return metric_info(name).format(float(value))  # type: ignore[arg-type]
+    return undefined_text(reason)
+
+
+def metric_text(name: str, value: float | None, reason: str | None = None) -> str:
+    """``"mAP@0.5 0.412"``, or ``"mAP@0.5: not measured: …"`` in the person's language."""
+    label = metric_info(name).label
+    if is_defined(value):
+        return f"{label} {value_text(name, value)}"
+    return f"{label}: {undefined_text(reason)}"
