@@ -212,10 +212,12 @@ def run_train(args: argparse.Namespace, events: str = "text") -> int:
 # ---------------------------------------------------------------- predict
 def add_predict_arguments(p: argparse.ArgumentParser) -> None:
     from .ocr.cli import add_ocr_arguments
+    from .sam.cli import add_sam_arguments
 
     # One positional list: RUN then IMAGES, or with --ocr IMAGES alone (an
     # optional first positional would swallow the first image).
-    p.usage = "%(prog)s RUN IMAGES... [options]\n       %(prog)s --ocr IMAGES... (--out DIR | --into-project)"
+    p.usage = ("%(prog)s RUN IMAGES... [options]\n       %(prog)s --ocr IMAGES... (--out DIR | --into-project)\n"
+               "       %(prog)s --boxes-to-masks IMAGES_OR_PROJECT... (--into-project | --out DIR)")
     p.add_argument("paths", type=Path, nargs="*", metavar="RUN IMAGES",
                    help="run folder (or a folder written by `labeltool export-model`), then image files or "
                         "folders; with --ocr image files or folders only")
@@ -228,6 +230,7 @@ def add_predict_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     p.add_argument("--checkpoint", help="a checkpoint file of the run other than best.pt")
     add_ocr_arguments(p)
+    add_sam_arguments(p)
 
 
 def expand_images(paths: list[Path]) -> list[Path]:
@@ -251,10 +254,17 @@ def run_predict(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .ocr.cli import check_ocr_arguments, run_read_text
+    from .sam.cli import check_sam_arguments, run_boxes_to_masks
 
     if args.out and args.into_project:
         raise ConfigError("choose one of --out and --into-project")
     check_ocr_arguments(args)
+    check_sam_arguments(args)
+    if args.boxes_to_masks:
+        images = expand_images(args.paths)
+        if not images:
+            raise EngineError("no images: give image files, folders or a project folder")
+        return run_boxes_to_masks(args, images)
     if args.ocr:
         if not args.paths:
             raise ConfigError("give the images to read: labeltool predict --ocr IMAGES...")
@@ -369,7 +379,8 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     "predict": ("predict with a trained run, or read text (--ocr); write files or into the project",
                 "Run the model of RUN (a run folder, FOLDER/.labeltool/runs/NAME) on IMAGES (files or folders). "
                 "Without --out or --into-project the labelme JSON goes next to each image. With --ocr, read "
-                "the text of IMAGES with PP-OCR instead (no RUN) into PPOCRLabel files or the project.",
+                "the text of IMAGES with PP-OCR instead (no RUN) into PPOCRLabel files or the project. With "
+                "--boxes-to-masks, Segment Anything turns each box of the images' project into a mask.",
                 add_predict_arguments),
     "export-model": ("export a trained run as TorchScript/ONNX with a model.json",
                      "Export the model of RUN: a run folder (FOLDER/.labeltool/runs/NAME) or a project folder "
