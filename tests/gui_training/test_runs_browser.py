@@ -117,3 +117,59 @@ def test_clicking_a_detection_prediction_overlays_its_boxes(qtbot, window_over):
     assert overlay.shape_model.bounds() == (4, 4, 30, 30) and overlay.shape_model.source.is_model
     window.go_to_image(store.images()[0].id)  # another image: the overlay goes
     assert window.canvas.canvas_scene.overlay_items == []
+
+
+def test_each_run_shows_its_size_on_disk(window_over):
+    from engine.runs import RunFolder
+    from labeltool.gui.training.runs_browser import RunsBrowser, size_text
+
+    window, runs = window_over
+    window.training.show_runs()
+    browser = window.training.panel.runs
+    header = browser.table.horizontalHeaderItem(RunsBrowser.SIZE_COLUMN).text()
+    assert header == "Size"
+    for row, run in enumerate(browser.run_dirs()):
+        size = RunFolder(run).size_bytes()
+        assert size > 1_000_000  # checkpoints of a real ResNet-18
+        assert browser.table.item(row, RunsBrowser.SIZE_COLUMN).text() == size_text(size)
+    assert size_text(152_400_000) == "152 MB" and size_text(812_000) == "812 KB" and size_text(1_400_000_000) == "1.4 GB"
+
+
+def test_after_a_restart_the_dock_shows_the_newest_run(qtbot, window_over):
+    window, runs = window_over
+    c = window.training
+    assert "No training run yet" not in c.panel.title.text() or not c.dock.isVisible()
+    c.show_dock()
+    assert runs[1].name in c.panel.title.text()  # the newest, not "No training run yet"
+    assert c.panel.curves.series("loss")[0] == [1, 2, 3]
+    assert c.current_run == runs[1] and c.panel.review_button.isVisible()
+
+
+def test_old_runs_are_deleted_together(qtbot, project_with_runs, tmp_path, monkeypatch):
+    import shutil
+
+    from labeltool.gui.main_window import MainWindow
+
+    root, runs = project_with_runs
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("lock"))
+    kept = sorted((copy / ".labeltool" / "runs").iterdir())  # an earlier test may have deleted one
+    shutil.copytree(kept[0], kept[0].with_name(kept[0].name + "-again"))
+    store = ProjectStore.open(copy)
+    w = MainWindow(store)
+    qtbot.addWidget(w, before_close_func=lambda win: win.training.shutdown())
+    w.show()
+    c = w.training
+    c.show_runs()
+    browser = c.panel.runs
+    browser.table.selectAll()
+    assert len(browser.selected_runs()) == 2 and browser.delete_button.isEnabled()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _parent, _title, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes)
+    assert browser.delete_selected()
+    assert "2 runs" in asked[0] and "MB" in asked[0]
+    assert browser.run_dirs() == [] and not any((copy / ".labeltool" / "runs").iterdir())
+    assert "No training run yet" in c.panel.title.text()  # the run shown was deleted with them
+    w.close_project()
+    store.close()

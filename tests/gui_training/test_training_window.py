@@ -74,7 +74,9 @@ def test_train_watch_open_prediction_cancel_and_resume(qtbot, window):
     assert end.step <= seen + 2  # the step in progress, plus one already queued to the window
     assert (c.current_run / "last.pt").is_file()
     assert panel.resume_button.isEnabled() and panel.train_button.isEnabled()
-    assert "cancel" in panel.message_text().lower()
+    assert "cancel" in panel.message_text().lower() and "Press Resume" in panel.message_text()
+    # The heading follows the state: no "Stopping after this step…" once it has stopped.
+    assert "Stopping" not in panel.title.text() and f"cancelled at step {end.step}" in panel.title.text()
     run = c.current_run
 
     # Resume continues the same run from its step, curves kept.
@@ -82,6 +84,7 @@ def test_train_watch_open_prediction_cancel_and_resume(qtbot, window):
     qtbot.mouseClick(panel.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.start_event is not None and panel.start_event.start_step > 0, timeout=WAIT)
     assert panel.start_event.start_step == end.step and Path(panel.start_event.run_dir) == run
+    assert "Press Resume" not in panel.message_text()  # it goes on: the cancelled part's advice is gone
     qtbot.waitUntil(lambda: panel.last_step.step > end.step, timeout=WAIT)
     assert panel.curves.plotted_points("loss") >= points_before
     with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
@@ -114,17 +117,46 @@ def test_pretrained_weights_offline_is_a_message_with_a_way_out(qtbot, window, m
     with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
         pass
     text = c.panel.message_text()
-    assert c.last_end.reason == "error"
+    assert c.last_end.reason == "error" and c.last_end.details["code"] == "weights_unavailable"
     assert "pretrained weights" in text and "offline" in text
-    assert c.panel.scratch_button.isVisible()
+    # The window's ways out, in its own words (not the command line's flags), and a heading that says so.
+    assert "--weights" not in text and "--no-pretrained" not in text and c.last_end.details["file"] in text
+    assert c.panel.weights_button.isVisible() and c.panel.scratch_button.isVisible()
+    assert not c.panel.title.text().startswith("Starting")
     assert store.stats()["shapes"] == before and window.isVisible()
 
+    # "Choose weights file…": a weights file of the model that this computer has.
+    import torch
+    import torchvision
+
+    weights = tmp_path / "resnet18-from-elsewhere.pth"
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), weights)
+    assert c.choose_weights(str(weights))
+    assert c.running and c.last_config.weights == str(weights)
+    qtbot.waitUntil(lambda: c.panel.last_step is not None, timeout=WAIT)
+    assert f"from {weights}" in c.panel.log.toPlainText()  # the engine says it loaded the file
+    assert not c.panel.weights_button.isVisible()
+    with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
+        c.cancel()
+
+    # "Train from scratch" after the same failure.
+    with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
+        assert c.start(_offline_config(c))
     qtbot.mouseClick(c.panel.scratch_button, Qt.MouseButton.LeftButton)
-    assert c.running and c.last_config.pretrained is False
+    assert c.running and c.last_config.pretrained is False and c.last_config.weights is None
     qtbot.waitUntil(lambda: c.panel.last_step is not None, timeout=WAIT)
     assert not c.panel.scratch_button.isVisible()
     with qtbot.waitSignal(c.runner.finished, timeout=WAIT):
         c.cancel()
+
+
+def _offline_config(c):
+    """The last run's config asking for downloaded weights again (still offline)."""
+    from engine.config import TrainConfig
+
+    config = TrainConfig.from_dict(c.last_config.to_dict())
+    config.pretrained, config.weights, config.resume = True, None, None
+    return config
 
 
 def test_unreadable_image_is_a_warning_and_a_damaged_checkpoint_an_error(qtbot, window):

@@ -227,3 +227,41 @@ def test_prelabel_says_when_every_prediction_is_below_the_threshold(qtbot, windo
     text = panel.status.text()
     assert f"{n} predictions, best score" in text and "all below the 1.00 threshold" in text
     assert text in w.statusBar().currentMessage()
+
+
+# -------------------------------------------------------------------- #2
+def _report(run: Path, snapshot):
+    from labeltool.gui.jobs.predict import ModelRef
+    from labeltool.gui.jobs.report import ReportJob
+
+    job = ReportJob(ModelRef(run), snapshot, 0.5, device="cpu")
+    results, errors = [], []
+    job.done.connect(results.append, Qt.ConnectionType.DirectConnection)
+    job.failed.connect(errors.append, Qt.ConnectionType.DirectConnection)
+    job.run()  # the worker's code, on this thread
+    assert not errors and len(results) == 1
+    return results[0]
+
+
+@pytest.mark.slow
+def test_the_report_judges_the_images_the_run_validated_on(detection_project_copy):
+    import json
+
+    from engine.runs import read_metrics
+    from labeltool.core import ImageStatus
+
+    project, run = detection_project_copy
+    recorded = json.loads((run / "split.json").read_text(encoding="utf-8"))["val"]
+    (start,) = [e for e in read_metrics(run) if e["event"] == "TrainStart"]
+    assert start["val_images"] == len(recorded) >= 2  # what the Training dock said
+    with ProjectStore.open(project) as store:
+        result = _report(run, store.snapshot())
+        assert result.report.images == len(recorded)
+        assert f"the {len(recorded)} validation images the run was checked on" in result.note
+        # A validation image unlabelled since: left out, and the note says so.
+        item = store.image_by_path(store.root / recorded[0])
+        store.delete_shapes(item.id, "human")
+        store.set_status(item.id, ImageStatus.NEW)
+        result = _report(run, store.snapshot())
+    assert result.report.images == len(recorded) - 1
+    assert "1 of its validation images are no longer labelled" in result.note
