@@ -2,9 +2,16 @@
 creating a QApplication aborts the process."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# QSettings (language, remembered window layouts) in a folder of this run, not
+# the person's own: a test neither reads their choices nor leaves its own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="labeltool-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 
 from pathlib import Path  # noqa: E402
 

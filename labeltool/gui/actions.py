@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QToolBar
 
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, plain_text
+from .icons import tool_icon
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
@@ -53,7 +54,7 @@ class Actions(QObject):
     prev: QAction
     done_next: QAction
     skip_next: QAction
-    tags: list[QAction]  # toggle image class 1..9 (keys 1..9)
+    tags: list[QAction]  # keys 1..9: relabel the selected shapes, else toggle that image class
     # View
     fit_window: QAction
     fit_width: QAction
@@ -113,6 +114,8 @@ class Actions(QObject):
         def tool(name: str, text: str, key: str) -> QAction:
             a = make(w, text, lambda _=False: cv.set_tool(name), key, checkable=True)
             a.setData(name)
+            a.setIcon(tool_icon(name))
+            a.setToolTip(f"{plain_text(text)} ({key})")
             self.tools.addAction(a)
             return a
 
@@ -135,8 +138,9 @@ class Actions(QObject):
         self.prev = make(w, self.tr("&Previous image"), lambda: w.step_image(-1), "A")
         self.done_next = make(w, self.tr("Mark &done and next"), w.mark_done_and_next, "Space")
         self.skip_next = make(w, self.tr("Mark &skipped and next"), w.mark_skipped_and_next)
-        self.tags = [make(w, self.tr("Toggle image class %1").replace("%1", str(i + 1)),
-                          lambda _=False, i=i: ed.toggle_tag_index(i), str(i + 1)) for i in range(9)]
+        self.tags = [make(w, self.tr("Class %1: relabel the selected shapes, else toggle the image class")
+                          .replace("%1", str(i + 1)), lambda _=False, i=i: ed.number_key(i), str(i + 1))
+                     for i in range(9)]
 
         self.fit_window = make(w, self.tr("&Fit window"), cv.fit_window, "Ctrl+F")
         self.fit_width = make(w, self.tr("Fit &width"), cv.fit_width, "Ctrl+Shift+F")
@@ -154,6 +158,17 @@ class Actions(QObject):
             a.setData(code)
             a.triggered.connect(lambda _=False, c=code: w.set_language(c))
             self.languages.addAction(a)
+
+    def build_toolbar(self, w: "MainWindow") -> QToolBar:
+        """The canvas tools as a column of buttons left of the canvas (the
+        checked one is the tool in use); a column costs no canvas height."""
+        bar = QToolBar(self.tr("Tools"), w)
+        bar.setObjectName("toolbar_tools")  # saveState() names it
+        bar.setIconSize(QSize(24, 24))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        bar.addActions(self.tools.actions())
+        w.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
+        return bar
 
     def build_menus(self, w: "MainWindow") -> dict[str, QMenu]:
         mb = w.menuBar()

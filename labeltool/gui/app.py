@@ -30,8 +30,12 @@ def run_gui(folder: str | None = None) -> int:
     app = make_app()
     from .main_window import MainWindow
 
+    from PySide6.QtCore import QSize
+
+    from .window_layout import fit_to_screen
+
     window = MainWindow()
-    window.resize(1400, 900)
+    fit_to_screen(window, QSize(1400, 900))  # maximised on a smaller screen (a 1366x768 laptop)
     window.show()
     if folder:
         # After the first paint: the window is up at once, then the project fills it.

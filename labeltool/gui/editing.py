@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QMimeData, QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -17,6 +17,7 @@ from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion, shape_from_dict, shape_to_dict
 
 from labeltool.core import shape_edits as geo
+from .canvas.tools.edit import moved_inside
 from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
 from .label_picker import LabelPicker, RecentLabels
 from .lifetime import deleted_after
@@ -103,42 +104,62 @@ class Editor(QObject):
         fn()
 
     # ---------------------------------------------------------- new shapes
-    def ask_label(self, initial: str = "") -> str | None:
+    def ask_label(self, initial: str = "", beside: Shape | None = None) -> str | None:
         default = self.classes.default_label()
         if default and not initial:
             return default
-        answer = self._pick(initial or (self.recent.labels[0] if self.recent.labels else ""))
+        answer = self._pick(initial or (self.recent.labels[0] if self.recent.labels else ""), beside=beside)
         return answer[0] if answer else None
 
-    def _pick(self, initial: str, **text_region: Any) -> tuple[str, str, bool] | None:
+    def _pick(self, initial: str, beside: Shape | None = None, **text_region: Any) -> tuple[str, str, bool] | None:
         """Ask with the label picker: (label, transcription, difficult), or
         None when cancelled. ``text_region=True`` (with ``transcription`` and
-        ``difficult``) asks for a text region's fields too."""
+        ``difficult``) asks for a text region's fields too. The picker opens
+        beside the shape ``beside`` (on screen), never over it."""
         colors = {c.name: c.color for c in self.store.classes()}
         with deleted_after(LabelPicker(colors, self.recent, initial, parent=self._dialog_parent(),
                                        **text_region)) as dlg:
+            target = self._on_screen(beside) if beside is not None else None
+            if target is not None:
+                dlg.place_beside(target)
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return None
             if dlg.transcription is None:
                 return dlg.label(), "", False
             return dlg.label(), dlg.transcription.text(), dlg.difficult.isChecked()
 
+    def _on_screen(self, shape: Shape) -> QRect | None:
+        """Where ``shape`` is on the screen (global pixels), if a view shows it."""
+        b = shape.bounds()
+        views = self.scene.views()
+        if b is None or not views:
+            return None
+        view = views[0]
+        r = view.mapFromScene(QRectF(QPointF(b[0], b[1]), QPointF(b[2], b[3]))).boundingRect()
+        r = r.intersected(view.viewport().rect())
+        return QRect(view.viewport().mapToGlobal(r.topLeft()), r.size()) if r.isValid() else None
+
     def on_shape_created(self, shape: Shape) -> None:
-        """A tool finished a shape: ask for its label (and transcription) and store it."""
+        """A tool finished a shape: show it, ask for its label (and
+        transcription) beside it, and store it."""
         if not self.writable():
             return
-        if isinstance(shape, TextRegion):
-            answer = self._pick(self.last_text_label, text_region=True)
-            if answer is None:
-                return
-            label, transcription, difficult = answer
-            self.last_text_label = label
-            shape = replace(shape, label=label, transcription=transcription, difficult=difficult)
-        else:
-            label = self.ask_label()
-            if not label:
-                return
-            shape = replace(shape, label=label)
+        self.scene.set_pending(shape)
+        try:
+            if isinstance(shape, TextRegion):
+                answer = self._pick(self.last_text_label, beside=shape, text_region=True)
+                if answer is None:
+                    return
+                label, transcription, difficult = answer
+                self.last_text_label = label
+                shape = replace(shape, label=label, transcription=transcription, difficult=difficult)
+            else:
+                label = self.ask_label(beside=shape)
+                if not label:
+                    return
+                shape = replace(shape, label=label)
+        finally:
+            self.scene.set_pending(None)
         self.recent.use(shape.label)
         self.add([shape], self.tr("Add %1").replace("%1", shape.label))
         self.scene.select([shape.id])
@@ -180,9 +201,7 @@ class Editor(QObject):
         answer = self._pick(shapes[0].label)
         if answer is None:
             return
-        label = answer[0]
-        self.recent.use(label)
-        self.on_shapes_edited([replace(s, label=label) for s in shapes if s.label != label], False)
+        self.relabel(shapes, answer[0])
 
     def edit_transcription(self) -> None:
         shapes = [s for s in self.selected() if isinstance(s, TextRegion)]
@@ -239,7 +258,9 @@ class Editor(QObject):
                     a = raster.fit_mask(a, h, w)
                 s = replace(s, rle=Mask.from_array(geo.shift_array(a, int(offset[0]), int(offset[1])), label="").rle)
             elif not isinstance(s, ImageTag):
-                s = geo.clamp(geo.move(s, *offset), w, h)
+                # Moved whole as far as the edges let it; cut only where it is
+                # larger than this image (pasted from a bigger one).
+                s = geo.clamp(moved_inside([s], *offset, w, h)[0], w, h)
             out.append(s)
         self.add(out, text)
         self.scene.select([s.id for s in out])
@@ -257,13 +278,28 @@ class Editor(QObject):
             self.push([DeleteShape(self.store, t.id, self.tr("Remove image class %1").replace("%1", label),
                                    self._error) for t in tags], self.tr("Remove image class"))
 
-    def toggle_tag_index(self, index: int) -> None:
+    def number_key(self, index: int) -> None:
+        """Keys 1-9: the selected shapes take class ``index`` (one undo step);
+        with no shape selected, the image class ``index`` is toggled."""
         names = self.classes.class_names()
         image_id = self._image_id()
         if index >= len(names) or image_id is None:
             return
+        shapes = [s for s in self.selected() if not isinstance(s, ImageTag)]
+        if shapes:
+            self.relabel(shapes, names[index])
+            return
         has = any(isinstance(s, ImageTag) and s.label == names[index] for s in self.store.shapes(image_id))
         self.set_tag(names[index], not has)
+
+    def relabel(self, shapes: list[Shape], label: str) -> None:
+        """Give ``shapes`` the class ``label``, as one undoable edit."""
+        if not self.writable():
+            return
+        self.recent.use(label)
+        changed = [replace(s, label=label) for s in shapes if s.label != label]
+        self.on_shapes_edited(changed, False)
+        self.workspace.show_status(self.tr("%n shape(s) now %1", "", len(shapes)).replace("%1", label), 3000)
 
     # ------------------------------------------------- conversions & assist
     def to_mask(self) -> None:

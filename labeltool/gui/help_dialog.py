@@ -1,9 +1,25 @@
 """Keyboard and mouse help, built from the window's actions so that it can
-never list a shortcut the menus do not have."""
+never list a shortcut the window does not have, nor miss one that a panel
+(review, training) added."""
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from .i18n import plain_text
+
+
+def shortcut_actions(window: QWidget, first: list[QAction]) -> list[QAction]:
+    """Every action of ``window`` and its parts that has a shortcut:
+    ``first`` (the window's own, in menu order), then those the panels made
+    (their actions are children of panels the window owns)."""
+    seen: set[int] = set()
+    out: list[QAction] = []
+    for a in [*first, *window.findChildren(QAction)]:
+        if a.shortcuts() and id(a) not in seen:
+            seen.add(id(a))
+            out.append(a)
+    return out
 
 
 class HelpDialog(QDialog):
@@ -14,7 +30,7 @@ class HelpDialog(QDialog):
         for a in actions:
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
             if keys:
-                rows.append((keys, a.text().replace("&", "")))
+                rows.append((keys, plain_text(a.text())))
         rows += [
             (self.tr("Wheel"), self.tr("Zoom at the cursor")),
             (self.tr("Middle drag, Space + drag"), self.tr("Pan")),

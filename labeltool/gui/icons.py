@@ -1,11 +1,11 @@
-"""Small icons drawn with QPainter (status dots, colour swatches), cached:
-no image files to ship or lose."""
+"""Small icons drawn with QPainter (status dots, colour swatches, the tool
+bar's tools), cached: no image files to ship or lose."""
 from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 STATUS_COLORS = {"new": "#9e9e9e", "in_progress": "#ffa000", "done": "#43a047", "skipped": "#5c6bc0",
                  "error": "#e53935"}
@@ -40,3 +40,45 @@ def swatch_icon(color: str, size: int = 14) -> QIcon:
 
 def status_icon(status: str, error: bool = False) -> QIcon:
     return dot_icon(STATUS_COLORS["error"], cross=True) if error else dot_icon(STATUS_COLORS.get(status, "#9e9e9e"))
+
+
+def _tool_glyph(p: QPainter, name: str, s: int) -> None:
+    """The drawing of a canvas tool's icon on an ``s`` x ``s`` square."""
+    m = s * 0.18
+    if name == "edit":  # an arrow pointer
+        p.setBrush(QColor("#f5f5f5"))
+        p.drawPolygon(QPolygonF([QPointF(m, m), QPointF(m, s - m), QPointF(s * 0.42, s * 0.64),
+                                 QPointF(s * 0.62, s - m), QPointF(s * 0.74, s * 0.76),
+                                 QPointF(s * 0.55, s * 0.56), QPointF(s - m, s * 0.52)]))
+    elif name == "box":
+        p.drawRect(QRectF(m, m * 1.4, s - 2 * m, s - 2.8 * m))
+    elif name == "polygon":
+        p.drawPolygon(QPolygonF([QPointF(s * 0.2, s * 0.3), QPointF(s * 0.6, m), QPointF(s - m, s * 0.55),
+                                 QPointF(s * 0.55, s - m), QPointF(m, s * 0.75)]))
+    elif name == "brush":
+        p.setBrush(QColor(0, 229, 255, 110))
+        p.drawEllipse(QRectF(m, m, s - 2 * m, s - 2 * m))
+    elif name == "text":
+        font = p.font()
+        font.setPixelSize(int(s * 0.62))
+        font.setBold(True)
+        p.setFont(font)
+        p.drawRect(QRectF(m * 0.6, m * 0.6, s - 1.2 * m, s - 1.2 * m))
+        p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "T")
+
+
+@lru_cache(maxsize=16)
+def tool_icon(name: str, size: int = 24) -> QIcon:
+    """The tool bar icon of the canvas tool ``name`` (edit, box, polygon, brush, text)."""
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("#00a5c8"), max(1.5, size / 12))
+    if name == "edit":
+        pen.setColor(QColor("#303030"))
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    _tool_glyph(p, name, size)
+    p.end()
+    return QIcon(pm)

@@ -6,13 +6,11 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QMenu,
-    QMessageBox, QProgressDialog, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from labeltool.core.errors import StoreError
 
+from .export_dialog import ExportOptions, default_destination, export_project, files_written, unlabelled_images
 from .lifetime import deleted_after
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,26 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FORMAT_TITLES = {"voc": "Pascal VOC", "coco": "COCO", "labelme": "labelme", "yolo": "YOLO",
                  "ppocr": "PPOCRLabel", "icdar": "ICDAR", "imagefolder": "ImageFolder"}
-
-
-class ExportOptions(QDialog):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Export options"))
-        self.split = QDoubleSpinBox()
-        self.split.setRange(0.0, 1.0)
-        self.split.setSingleStep(0.05)
-        self.split.setValue(0.0)
-        self.split.setSpecialValueText(self.tr("no split"))
-        self.only_done = QCheckBox(self.tr("Only images marked done"))
-        form = QFormLayout(self)
-        form.addRow(self.tr("Train share (rest is val)"), self.split)
-        form.addRow(self.only_done)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
 
 
 class IOMenus(QObject):
@@ -109,23 +87,25 @@ class IOMenus(QObject):
         w, store = self.w, self.workspace.store
         if store is None:
             return
-        with deleted_after(ExportOptions(w)) as opts:
+        title = FORMAT_TITLES.get(fmt, fmt)
+        with deleted_after(ExportOptions(fmt, title, default_destination(store, fmt), unlabelled_images(store),
+                                         w)) as opts:
             if opts.exec() != QDialog.DialogCode.Accepted:
                 return
-            split, only_done = opts.split.value() or None, opts.only_done.isChecked()
-        out = QFileDialog.getExistingDirectory(w, self.tr("Export %1 to folder").replace("%1", FORMAT_TITLES.get(fmt, fmt)),
-                                               str(store.root.parent))
-        if not out:
-            return
+            choice = opts.choice()
         from labeltool.formats import FormatError
-        from labeltool.formats.project_io import export_from
 
         dlg, progress = self._progress(self.tr("Exporting…"))
         try:
-            report = export_from(store, fmt, out, split=split, only_done=only_done, progress=progress)
+            report, files = export_project(store, fmt, choice, progress)
         except (FormatError, StoreError, ImportError, OSError) as e:
             dlg.close()
             self.workspace.show_error(str(e))
             return
         dlg.close()
-        QMessageBox.information(w, self.tr("Export finished"), "\n".join(report.summary()))
+        text = [self.tr("%1 images with %2 shapes exported to %3").replace("%1", str(report.images))
+                .replace("%2", str(report.shapes)).replace("%3", str(report.out)), "",
+                self.tr("Files written:")] + ["  " + line for line in files_written(files, report.out)]
+        # What the format could not hold, and why, as the format reports it.
+        details = [line for line in report.summary()[3:] if line not in ("lost: nothing", "skipped: none")]
+        QMessageBox.information(w, self.tr("Export finished"), "\n".join(text + ([""] + details if details else [])))

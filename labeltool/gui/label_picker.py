@@ -3,7 +3,8 @@ takes the highlighted class or, if none matches, makes the typed one. For
 text regions it also asks for the transcription and the `difficult` flag."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
     QWidget,
@@ -28,6 +29,11 @@ class RecentLabels:
     def order(self, names: list[str]) -> list[str]:
         recent = [n for n in self.labels if n in names]
         return recent + [n for n in names if n not in recent]
+
+
+def _overlap(a: QRect, b: QRect) -> int:
+    r = a.intersected(b)
+    return r.width() * r.height() if r.isValid() else 0
 
 
 class LabelPicker(QDialog):
@@ -65,6 +71,27 @@ class LabelPicker(QDialog):
         (self.transcription or self.edit).setFocus()
         if initial:
             self.edit.selectAll()
+
+    def place_beside(self, target: QRect, gap: int = 16) -> None:
+        """Move the picker next to ``target`` (global screen pixels: the
+        shape just drawn), right of it if there is room, else left, below,
+        above; on the screen, and over the shape only when it leaves no room."""
+        screen = QGuiApplication.screenAt(target.center()) or self.screen()
+        avail = screen.availableGeometry()
+        # The frame is not known before the first show: allow for a title bar.
+        size = self.sizeHint().expandedTo(self.minimumSizeHint()) + QSize(2, 32)
+        w, h = size.width(), size.height()
+
+        def inside(x: int, y: int) -> QRect:
+            x = min(max(x, avail.left()), avail.right() + 1 - w)
+            y = min(max(y, avail.top()), avail.bottom() + 1 - h)
+            return QRect(x, y, w, h)
+
+        tries = [inside(target.right() + gap, target.top()), inside(target.left() - gap - w, target.top()),
+                 inside(target.left(), target.bottom() + gap), inside(target.left(), target.top() - gap - h)]
+        free = [r for r in tries if not r.intersects(target)]
+        best = free[0] if free else min(tries, key=lambda r: _overlap(r, target))
+        self.move(best.topLeft())
 
     def _filter(self, text: str) -> None:
         t = text.strip().casefold()

@@ -26,8 +26,8 @@ from . import io_menu
 from .actions import Actions
 from .canvas import CanvasView
 from .editing import Editor
-from .help_dialog import HelpDialog
-from .i18n import chosen_language, save_language
+from .help_dialog import HelpDialog, shortcut_actions
+from .i18n import chosen_language, plain_text, save_language
 from .image_cache import FULL, PREVIEW, ImageCache
 from .image_list import ImageListWidget
 from .label_panel import LabelPanel
@@ -37,10 +37,12 @@ from .store_bridge import StoreBridge
 from .review import Review
 from .tag_bar import TagBar
 from .training.controller import TrainingController
+from .window_layout import restore_layout, save_layout, scrolled
 from .workspace import Workspace
 
 PREFETCH_AHEAD, PREFETCH_BEHIND = 3, 1
 FULL_RES_DELAY_MS = 350  # decode the full image once the user stays on an image
+LAST_IMAGE_KEY = "gui/last_image"  # store meta: the path of the image shown last, opened first next time
 
 
 class MainWindow(QMainWindow):
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._owns_store = False
         self._shown_before = False
+        self._layout_restored = False  # the first project opened may set the window's geometry too
         self.cache = ImageCache(parent=self)
         self._build_central()
         self._build_docks()
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_training()  # Train menu, Training dock, closing while training
         self._build_review()  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
         self._connect()
+        self._tool_changed(self.canvas.tool.name)
         self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
         self._update_title()
         self._update_enabled()
@@ -89,6 +93,8 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self.actions.build(self)
         self.menus = self.actions.build_menus(self)
+        self.toolbar = self.actions.build_toolbar(self)
+        self.menus["docks"].addAction(self.toolbar.toggleViewAction())
         for dock in self.findChildren(QDockWidget):
             self.menus["docks"].addAction(dock.toggleViewAction())
         for a in self.actions.languages.actions():
@@ -99,6 +105,8 @@ class MainWindow(QMainWindow):
     def _build_training(self) -> None:
         self.training = TrainingController(self.workspace, self.canvas, parent=self)
         self.training.fill_menu(self.menus["train"])
+        # The panel scrolls inside its dock: on a 768 px screen it cannot have its full height.
+        self.training.dock.setWidget(scrolled(self.training.panel))
         self._place_dock(self.training.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.training.dock.hide()  # until a run starts or runs are asked for
         # The right-hand panels (classes, shapes, review) keep the full height; the
@@ -107,7 +115,7 @@ class MainWindow(QMainWindow):
 
     def _build_review(self) -> None:
         self.review = Review(self.workspace, self.canvas, self.editor, self.image_list.selected_ids, self)
-        self.add_dock(self.review.panel, Qt.DockWidgetArea.RightDockWidgetArea, name="review")
+        self.add_dock(self.review.panel, Qt.DockWidgetArea.RightDockWidgetArea, name="review", scroll=True)
         self.addActions(list(self.review.actions.values()))
         self.review.fill_menu(self.menus["train"])
         # Review tabbed with the shape list, so the class list keeps its height.
@@ -116,11 +124,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.findChild(QDockWidget, "dock_classes"), self.findChild(QDockWidget, "dock_shapes")],
                          [3, 2], Qt.Orientation.Vertical)
 
-    def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str = "", name: str = "") -> QDockWidget:
-        """Put a panel in a dock of its own (listed under View > Panels)."""
+    def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str = "", name: str = "",
+                 scroll: bool = False) -> QDockWidget:
+        """Put a panel in a dock of its own (listed under View > Panels);
+        ``scroll``: a tall panel scrolls rather than set the window's height."""
         dock = QDockWidget(title or widget.windowTitle(), self)
         dock.setObjectName(f"dock_{name or widget.__class__.__name__}")
-        dock.setWidget(widget)
+        dock.setWidget(scrolled(widget) if scroll else widget)
         self._place_dock(dock, area)
         return dock
 
@@ -131,6 +141,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
+        self.status_tool = QLabel()  # the tool in use, also checked in the tool bar
+        self.status_tool.setContentsMargins(0, 0, 16, 0)
+        sb.addPermanentWidget(self.status_tool)
         self.status_position = QLabel()
         self.status_size = QLabel()
         self.status_zoom = QLabel()
@@ -172,7 +185,9 @@ class MainWindow(QMainWindow):
         st.canRedoChanged.connect(self.actions.redo.setEnabled)
 
     def _tool_changed(self, name: str) -> None:
-        self.actions.tool(name).setChecked(True)
+        action = self.actions.tool(name)
+        action.setChecked(True)
+        self.status_tool.setText(self.tr("Tool: %1").replace("%1", plain_text(action.text())))
 
     # ----------------------------------------------------------- project
     @property
@@ -191,7 +206,12 @@ class MainWindow(QMainWindow):
 
     def open_project(self, folder: str | Path) -> bool:
         """Open (creating if new) the project of ``folder``; errors become
-        messages, with the offer to open read-only where that can help."""
+        messages, with the offer to open read-only where that can help. The
+        project open here already stays open as it is."""
+        if self.store is not None and Path(folder).expanduser().resolve() == self.store.root.resolve():
+            self.statusBar().showMessage(self.tr("%1 is open already, here.").replace("%1", str(self.store.root)),
+                                         5000)
+            return True
         try:
             store = ProjectStore.open(folder)
         except (StoreReadOnlyError, StoreLockedError) as e:
@@ -226,11 +246,39 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.workspace.projectOpened.emit(store)
-        if self.image_list.model.rowCount():
-            self.go_to_image(self.image_list.model.item(0).id)
+        self._restore_layout(store.root)
+        first = self._last_image(store)
+        if first is not None:
+            self.go_to_image(first)
+
+    def _restore_layout(self, root: Path) -> None:
+        # The window's size and place only for the first project: opening
+        # another one later does not move the window under the cursor.
+        restore_layout(self, root, geometry=not self._layout_restored)
+        self._layout_restored = True
+
+    def _last_image(self, store: ProjectStore) -> int | None:
+        """The image to show first: the one shown last, else the first in the list."""
+        model = self.image_list.model
+        path = store.get_meta(LAST_IMAGE_KEY)
+        item = store.image_by_path(path) if path else None
+        if item is not None and model.row_of(item.id) is not None:
+            return item.id
+        return model.item(0).id if model.rowCount() else None
+
+    def _remember_image(self, item: ImageItem) -> None:
+        store = self.store
+        if store is None or store.readonly or store.get_meta(LAST_IMAGE_KEY) == item.path:
+            return
+        try:
+            store.set_meta(LAST_IMAGE_KEY, item.path)
+        except StoreError:
+            pass  # a convenience: a locked or full disk must not stop browsing
 
     def close_project(self) -> None:
         store, bridge = self.workspace.store, self.workspace.bridge
+        if store is not None:
+            save_layout(self, store.root)
         self.workspace.set_project(None, None)
         if bridge is not None:
             bridge.detach()
@@ -280,6 +328,7 @@ class MainWindow(QMainWindow):
         except KeyError:
             return
         self.workspace.set_current(item)
+        self._remember_image(item)
         self.canvas.canvas_scene.select([])
         path = self.store.abspath(item)
         error = self.cache.error(item.id)
@@ -463,7 +512,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, self.tr("labeltool"), text)
 
     def show_help(self) -> None:
-        with deleted_after(HelpDialog(self.actions.all, self)) as dlg:
+        with deleted_after(HelpDialog(shortcut_actions(self, self.actions.all), self)) as dlg:
             dlg.exec()
 
     def show_about(self) -> None:

@@ -17,252 +17,257 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="97"/>
+        <location filename="../../labeltool/gui/actions.py" line="98"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="98"/>
+        <location filename="../../labeltool/gui/actions.py" line="99"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="99"/>
+        <location filename="../../labeltool/gui/actions.py" line="100"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="100"/>
+        <location filename="../../labeltool/gui/actions.py" line="101"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="101"/>
+        <location filename="../../labeltool/gui/actions.py" line="102"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="102"/>
+        <location filename="../../labeltool/gui/actions.py" line="103"/>
         <source>&amp;Paste</source>
         <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="103"/>
+        <location filename="../../labeltool/gui/actions.py" line="104"/>
         <source>D&amp;uplicate</source>
         <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="104"/>
+        <location filename="../../labeltool/gui/actions.py" line="105"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="105"/>
+        <location filename="../../labeltool/gui/actions.py" line="106"/>
         <source>Select &amp;all</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="106"/>
+        <location filename="../../labeltool/gui/actions.py" line="107"/>
         <source>Change &amp;label…</source>
         <translation>修改标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="107"/>
+        <location filename="../../labeltool/gui/actions.py" line="108"/>
         <source>Edit &amp;transcription…</source>
         <translation>编辑转写文本(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="108"/>
+        <location filename="../../labeltool/gui/actions.py" line="109"/>
         <source>&amp;Hide selected shapes</source>
         <translation>隐藏选中的形状(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="109"/>
+        <location filename="../../labeltool/gui/actions.py" line="110"/>
         <source>&amp;Show all shapes</source>
         <translation>显示全部形状(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="119"/>
+        <location filename="../../labeltool/gui/actions.py" line="122"/>
         <source>&amp;Select and edit</source>
         <translation>选择与编辑(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="120"/>
+        <location filename="../../labeltool/gui/actions.py" line="123"/>
         <source>&amp;Box</source>
         <translation>矩形框(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="121"/>
+        <location filename="../../labeltool/gui/actions.py" line="124"/>
         <source>&amp;Polygon</source>
         <translation>多边形(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="122"/>
+        <location filename="../../labeltool/gui/actions.py" line="125"/>
         <source>B&amp;rush mask</source>
         <translation>画笔掩码(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="123"/>
+        <location filename="../../labeltool/gui/actions.py" line="126"/>
         <source>&amp;Text region</source>
         <translation>文本区域(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="125"/>
+        <location filename="../../labeltool/gui/actions.py" line="128"/>
         <source>Brush smaller</source>
         <translation>画笔变小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="126"/>
+        <location filename="../../labeltool/gui/actions.py" line="129"/>
         <source>Brush larger</source>
         <translation>画笔变大</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="127"/>
+        <location filename="../../labeltool/gui/actions.py" line="130"/>
         <source>&amp;GrabCut: box to mask</source>
         <translation>GrabCut：框转掩码(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="128"/>
+        <location filename="../../labeltool/gui/actions.py" line="131"/>
         <source>Segment the object in the selected box (OpenCV GrabCut, no model)</source>
         <translation>分割选中框内的目标（OpenCV GrabCut，无需模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="129"/>
+        <location filename="../../labeltool/gui/actions.py" line="132"/>
         <source>Convert to &amp;mask</source>
         <translation>转为掩码(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="130"/>
+        <location filename="../../labeltool/gui/actions.py" line="133"/>
         <source>Convert mask to p&amp;olygons</source>
         <translation>掩码转多边形(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="131"/>
+        <location filename="../../labeltool/gui/actions.py" line="134"/>
         <source>Copy shapes from previous &amp;image</source>
         <translation>从上一张图像复制形状(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <location filename="../../labeltool/gui/actions.py" line="137"/>
         <source>&amp;Next image</source>
         <translation>下一张(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="135"/>
+        <location filename="../../labeltool/gui/actions.py" line="138"/>
         <source>&amp;Previous image</source>
         <translation>上一张(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="136"/>
+        <location filename="../../labeltool/gui/actions.py" line="139"/>
         <source>Mark &amp;done and next</source>
         <translation>标记完成并下一张(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="137"/>
+        <location filename="../../labeltool/gui/actions.py" line="140"/>
         <source>Mark &amp;skipped and next</source>
         <translation>标记跳过并下一张(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="138"/>
-        <source>Toggle image class %1</source>
-        <translation>切换图像类别 %1</translation>
+        <location filename="../../labeltool/gui/actions.py" line="141"/>
+        <source>Class %1: relabel the selected shapes, else toggle the image class</source>
+        <translation>类别 %1：把选中的形状改为此类别；未选中形状时切换图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="141"/>
+        <location filename="../../labeltool/gui/actions.py" line="145"/>
         <source>&amp;Fit window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="142"/>
+        <location filename="../../labeltool/gui/actions.py" line="146"/>
         <source>Fit &amp;width</source>
         <translation>适应宽度(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="143"/>
+        <location filename="../../labeltool/gui/actions.py" line="147"/>
         <source>&amp;Actual size (1:1)</source>
         <translation>实际大小 1:1(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="144"/>
+        <location filename="../../labeltool/gui/actions.py" line="148"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="145"/>
+        <location filename="../../labeltool/gui/actions.py" line="149"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="146"/>
+        <location filename="../../labeltool/gui/actions.py" line="150"/>
         <source>Show &amp;predictions</source>
         <translation>显示预测结果(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="148"/>
+        <location filename="../../labeltool/gui/actions.py" line="152"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="149"/>
+        <location filename="../../labeltool/gui/actions.py" line="153"/>
         <source>&amp;About labeltool</source>
         <translation>关于 labeltool(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="166"/>
+        <location filename="../../labeltool/gui/actions.py" line="165"/>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="181"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="168"/>
+        <location filename="../../labeltool/gui/actions.py" line="183"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="169"/>
+        <location filename="../../labeltool/gui/actions.py" line="184"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="171"/>
+        <location filename="../../labeltool/gui/actions.py" line="186"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="174"/>
+        <location filename="../../labeltool/gui/actions.py" line="189"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="177"/>
+        <location filename="../../labeltool/gui/actions.py" line="192"/>
         <source>&amp;Image</source>
         <translation>图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="179"/>
+        <location filename="../../labeltool/gui/actions.py" line="194"/>
         <source>Image &amp;classes</source>
         <translation>图像类别(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="180"/>
+        <location filename="../../labeltool/gui/actions.py" line="195"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="183"/>
+        <location filename="../../labeltool/gui/actions.py" line="198"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="184"/>
+        <location filename="../../labeltool/gui/actions.py" line="199"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="187"/>
+        <location filename="../../labeltool/gui/actions.py" line="202"/>
         <source>T&amp;rain</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="188"/>
+        <location filename="../../labeltool/gui/actions.py" line="203"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -270,87 +275,94 @@
 <context>
     <name>Editor</name>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="67"/>
+        <location filename="../../labeltool/gui/editing.py" line="68"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：修改不会保存。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="143"/>
+        <location filename="../../labeltool/gui/editing.py" line="164"/>
         <source>Add %1</source>
         <translation>添加 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="159"/>
+        <location filename="../../labeltool/gui/editing.py" line="180"/>
         <source>Edit %1</source>
         <translation>编辑 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="163"/>
+        <location filename="../../labeltool/gui/editing.py" line="184"/>
         <source>Edit shapes</source>
         <translation>编辑形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="173"/>
+        <location filename="../../labeltool/gui/editing.py" line="194"/>
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="174"/>
+        <location filename="../../labeltool/gui/editing.py" line="195"/>
         <source>Delete shapes</source>
         <translation>删除形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="216"/>
+        <location filename="../../labeltool/gui/editing.py" line="235"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="219"/>
+        <location filename="../../labeltool/gui/editing.py" line="238"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="226"/>
+        <location filename="../../labeltool/gui/editing.py" line="245"/>
         <source>Copy from previous image</source>
         <translation>从上一张图像复制</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="255"/>
+        <location filename="../../labeltool/gui/editing.py" line="276"/>
         <source>Image class %1</source>
         <translation>图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="257"/>
+        <location filename="../../labeltool/gui/editing.py" line="278"/>
         <source>Remove image class %1</source>
         <translation>移除图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="258"/>
+        <location filename="../../labeltool/gui/editing.py" line="279"/>
         <source>Remove image class</source>
         <translation>移除图像类别</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/editing.py" line="302"/>
+        <source>%n shape(s) now %1</source>
+        <translation>
+            <numerusform>%n 个形状已改为 %1</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="278"/>
+        <location filename="../../labeltool/gui/editing.py" line="314"/>
         <source>Convert to mask</source>
         <translation>转为掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="285"/>
+        <location filename="../../labeltool/gui/editing.py" line="321"/>
         <source>Convert to polygons</source>
         <translation>转为多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="304"/>
+        <location filename="../../labeltool/gui/editing.py" line="340"/>
         <source>Select one box for GrabCut.</source>
         <translation>请为 GrabCut 选择一个矩形框。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="317"/>
+        <location filename="../../labeltool/gui/editing.py" line="353"/>
         <source>GrabCut found no object in the box.</source>
         <translation>GrabCut 未在框内找到目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="320"/>
+        <location filename="../../labeltool/gui/editing.py" line="356"/>
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
@@ -358,150 +370,207 @@
 <context>
     <name>ExportOptions</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="28"/>
-        <source>Export options</source>
-        <translation>导出选项</translation>
+        <location filename="../../labeltool/gui/export_dialog.py" line="68"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="33"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="71"/>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="78"/>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="81"/>
+        <source>A folder that does not exist yet is made.</source>
+        <translation>尚不存在的文件夹会自动创建。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="82"/>
+        <source>A %1 file name writes the annotations to that file and the images to images/ beside it.</source>
+        <translation>填写 %1 文件名时，标注写入该文件，图像写入其旁边的 images/ 文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="89"/>
         <source>no split</source>
         <translation>不划分</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="34"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="92"/>
         <source>Only images marked done</source>
         <translation>仅导出已完成的图像</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/export_dialog.py" line="93"/>
+        <source>Also export the %n image(s) never labelled, as images without objects</source>
+        <translation>
+            <numerusform>同时导出 %n 张从未标注的图像（作为没有目标的图像）</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="36"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="97"/>
+        <source>Images nobody labelled may well show objects; a model trained on them learns to miss those.</source>
+        <translation>未标注的图像里很可能有目标；用它们训练的模型会学会漏掉这些目标。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="101"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="103"/>
         <source>Train share (rest is val)</source>
         <translation>训练集比例（其余为验证集）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="112"/>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="118"/>
+        <source>Export to file</source>
+        <translation>导出到文件</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="131"/>
+        <source>a folder or a file name</source>
+        <translation>文件夹或文件名</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/export_dialog.py" line="221"/>
+        <source>%1/ (%2 files)</source>
+        <translation>%1/（%2 个文件）</translation>
     </message>
 </context>
 <context>
     <name>HelpDialog</name>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="12"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="28"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="19"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="35"/>
         <source>Wheel</source>
         <translation>滚轮</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="19"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="35"/>
         <source>Zoom at the cursor</source>
         <translation>以光标为中心缩放</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="20"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="36"/>
         <source>Middle drag, Space + drag</source>
         <translation>中键拖动、空格+拖动</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="20"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="36"/>
         <source>Pan</source>
         <translation>平移</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="21"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="37"/>
         <source>Click, Ctrl+click</source>
         <translation>单击、Ctrl+单击</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="21"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="37"/>
         <source>Select a shape, add to the selection</source>
         <translation>选择形状、加入选择</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="22"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="38"/>
         <source>Drag a shape / a handle</source>
         <translation>拖动形状 / 控制点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="22"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="38"/>
         <source>Move it / resize a box, move a vertex</source>
         <translation>移动它 / 调整框大小、移动顶点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="23"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="39"/>
         <source>Arrow keys (Shift: 10 px)</source>
         <translation>方向键（Shift：10 像素）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="23"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="39"/>
         <source>Nudge the selected shapes by 1 px</source>
         <translation>将选中的形状微移 1 像素</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="24"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="40"/>
         <source>Double-click an edge</source>
         <translation>双击边</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="24"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="40"/>
         <source>Insert a vertex into the selected polygon</source>
         <translation>在选中的多边形上插入顶点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="25"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="41"/>
         <source>Shift+click a vertex</source>
         <translation>Shift+单击顶点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="25"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="41"/>
         <source>Delete that vertex</source>
         <translation>删除该顶点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="26"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="42"/>
         <source>Enter, double-click</source>
         <translation>回车、双击</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="26"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="42"/>
         <source>Close the polygon being drawn</source>
         <translation>闭合正在绘制的多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="27"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="43"/>
         <source>Backspace</source>
         <translation>退格键</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="27"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="43"/>
         <source>Remove the last point of the polygon being drawn</source>
         <translation>删除正在绘制的多边形的最后一个点</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="28"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="44"/>
         <source>Esc</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="28"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="44"/>
         <source>Cancel the shape being drawn</source>
         <translation>取消正在绘制的形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="29"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="45"/>
         <source>Right drag, Shift+drag (brush)</source>
         <translation>右键拖动、Shift+拖动（画笔）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="29"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="45"/>
         <source>Erase</source>
         <translation>擦除</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="32"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="48"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/help_dialog.py" line="32"/>
+        <location filename="../../labeltool/gui/help_dialog.py" line="48"/>
         <source>Does</source>
         <translation>作用</translation>
     </message>
@@ -509,42 +578,47 @@
 <context>
     <name>IOMenus</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="70"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="48"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="87"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="65"/>
         <source>Open a writable project first.</source>
         <translation>请先打开一个可写的项目。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="89"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="67"/>
         <source>Import %1 from folder</source>
         <translation>从文件夹导入 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="96"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="74"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="105"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="83"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="116"/>
-        <source>Export %1 to folder</source>
-        <translation>导出 %1 到文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="123"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="98"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="131"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="106"/>
+        <source>%1 images with %2 shapes exported to %3</source>
+        <translation>已将 %1 张图像、%2 个形状导出到 %3</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="108"/>
+        <source>Files written:</source>
+        <translation>写入的文件：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="111"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
@@ -701,37 +775,37 @@
 <context>
     <name>LabelPicker</name>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="38"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="44"/>
         <source>Text region</source>
         <translation>文本区域</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="38"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="44"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="42"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="48"/>
         <source>Type to search or to make a new class</source>
         <translation>输入以搜索，或新建类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="45"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="51"/>
         <source>difficult (hard to read)</source>
         <translation>困难（难以辨认）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="47"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="53"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="52"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="58"/>
         <source>What the text says</source>
         <translation>文字内容</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/label_picker.py" line="53"/>
+        <location filename="../../labeltool/gui/label_picker.py" line="59"/>
         <source>Transcription</source>
         <translation>转写文本</translation>
     </message>
@@ -739,89 +813,117 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="84"/>
+        <location filename="../../labeltool/gui/main_window.py" line="88"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="85"/>
+        <location filename="../../labeltool/gui/main_window.py" line="89"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="86"/>
+        <location filename="../../labeltool/gui/main_window.py" line="90"/>
         <source>Shapes</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="188"/>
+        <location filename="../../labeltool/gui/main_window.py" line="190"/>
+        <source>Tool: %1</source>
+        <translation>工具：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="203"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="198"/>
+        <location filename="../../labeltool/gui/main_window.py" line="212"/>
+        <source>%1 is open already, here.</source>
+        <translation>%1 已在本窗口中打开。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/main_window.py" line="218"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="199"/>
+        <location filename="../../labeltool/gui/main_window.py" line="219"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="269"/>
+        <location filename="../../labeltool/gui/main_window.py" line="317"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="270"/>
+        <location filename="../../labeltool/gui/main_window.py" line="318"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="295"/>
+        <location filename="../../labeltool/gui/main_window.py" line="344"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="337"/>
+        <location filename="../../labeltool/gui/main_window.py" line="386"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="434"/>
+        <location filename="../../labeltool/gui/main_window.py" line="483"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="443"/>
+        <location filename="../../labeltool/gui/main_window.py" line="492"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="463"/>
+        <location filename="../../labeltool/gui/main_window.py" line="512"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="470"/>
+        <location filename="../../labeltool/gui/main_window.py" line="519"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="471"/>
+        <location filename="../../labeltool/gui/main_window.py" line="520"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="475"/>
+        <location filename="../../labeltool/gui/main_window.py" line="524"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="476"/>
+        <location filename="../../labeltool/gui/main_window.py" line="525"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>Metrics</name>
+    <message>
+        <location filename="../../engine/metric_info.py" line="69"/>
+        <source>not measured: no validation images</source>
+        <translation>未测量：没有验证图像</translation>
+    </message>
+    <message>
+        <location filename="../../engine/metric_info.py" line="70"/>
+        <source>not measured: the validation images hold no objects</source>
+        <translation>未测量：验证图像中没有目标</translation>
+    </message>
+    <message>
+        <location filename="../../engine/metric_info.py" line="71"/>
+        <source>not measured</source>
+        <translation>未测量</translation>
     </message>
 </context>
 <context>
@@ -830,6 +932,19 @@
         <location filename="../../labeltool/gui/review/overlay.py" line="70"/>
         <source>missed: %1</source>
         <translation>漏检：%1</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/qt_strings.py" line="12"/>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/qt_strings.py" line="13"/>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -976,27 +1091,27 @@
         <translation>接受所有显示的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="65"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="67"/>
         <source>&amp;Review predictions</source>
         <translation>审核预测(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="68"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="70"/>
         <source>Pre-label this image</source>
         <translation>预标注当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="69"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="71"/>
         <source>Pre-label all unlabelled images</source>
         <translation>预标注所有未标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="70"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="72"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="71"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="73"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
@@ -1004,198 +1119,223 @@
 <context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="82"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="95"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="167"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="97"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
         <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
         <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="99"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="112"/>
         <source>Other…</source>
         <translation>其他…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="100"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="113"/>
         <source>Predict with a run or exported model kept elsewhere</source>
         <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="108"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="121"/>
         <source>This image</source>
         <translation>当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="109"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="122"/>
         <source>Selected</source>
         <translation>所选图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
-        <source>All unlabelled</source>
-        <translation>全部未标注</translation>
+        <location filename="../../labeltool/gui/review/panel.py" line="123"/>
+        <source>Unlabelled</source>
+        <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="111"/>
-        <source>Images with no labels that are not marked done or skipped</source>
-        <translation>没有标注、且未标记为完成或跳过的图像</translation>
+        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
+        <source>All images with no labels that are not marked done or skipped</source>
+        <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="114"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="127"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="118"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="131"/>
         <source>Pre-label with the model</source>
         <translation>用模型预标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="134"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="147"/>
         <source>Review predictions on the canvas</source>
         <translation>在画布上审核预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="135"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="148"/>
         <source>Compare with labels</source>
         <translation>与标注对比</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="137"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
         <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
         <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="146"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="159"/>
         <source>Accept (Y)</source>
         <translation>接受 (Y)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="147"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="160"/>
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="148"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="161"/>
         <source>Next (Tab)</source>
         <translation>下一个 (Tab)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="149"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="162"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="163"/>
         <source>Accept and select it to move its corners or change its class</source>
         <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="151"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="164"/>
         <source>Accept all shown</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="152"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="165"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
         <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="159"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
         <source>Score ≥</source>
         <translation>分数 ≥</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="180"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="193"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="181"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="194"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="252"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="274"/>
         <source>A run folder or an exported model folder</source>
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="285"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="341"/>
+        <source>Pre-labelling is already running.</source>
+        <translation>预标注已在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="344"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="288"/>
-        <source>No model yet: train one (Train menu) or choose a run or exported model (Other…).</source>
-        <translation>还没有模型：请先训练一个（训练菜单），或选择一次训练或已导出的模型（其他…）。</translation>
+        <location filename="../../labeltool/gui/review/panel.py" line="347"/>
+        <source>No model yet: train one (Train &gt; Train a model…) or choose a run or exported model (Other… in the Review panel).</source>
+        <translation>还没有模型：请训练一个（训练 &gt; 训练模型…），或选择一次训练运行或导出的模型（审核面板中的“其他…”）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="292"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
+        <source>Predicted %1 image(s) with %2.</source>
+        <translation>已用 %2 预测 %1 张图像。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="352"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="298"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="360"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="304"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="312"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="374"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="397"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="339"/>
-        <source>Predicted %1 image(s).</source>
-        <translation>已预测 %1 张图像。</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="341"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="409"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="425"/>
+        <source>The model found nothing on them.</source>
+        <translation>模型在这些图像上什么也没有找到。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="429"/>
+        <source>%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to see them.</source>
+        <translation>共 %1 个预测，最高分 %2，全部低于阈值 %3：请调低“分数”滑块以显示它们。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="432"/>
+        <source>%1 predictions, best score %2.</source>
+        <translation>共 %1 个预测，最高分 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="473"/>
         <source>Export the model into…</source>
         <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="377"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="484"/>
         <source>This model is already an export.</source>
         <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="379"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="486"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="382"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="489"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="420"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="527"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="424"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="531"/>
+        <source>all below the threshold (best %1): lower the Score slider to see them</source>
+        <translation>全部低于阈值（最高 %1）：调低“分数”滑块即可显示</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="535"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
@@ -1223,42 +1363,52 @@
         <translation>最不确定（优先标注）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="31"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="34"/>
         <source>Build</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="32"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="35"/>
         <source>Rank the images that have predictions</source>
         <translation>对有预测结果的图像排序</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="78"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="71"/>
         <source>No predictions yet: pre-label some images first.</source>
         <translation>还没有预测结果：请先预标注一些图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="84"/>
-        <source>unsure %1</source>
-        <translation>不确定 %1</translation>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="77"/>
+        <source>unlabelled, model unsure (%1)</source>
+        <translation>未标注，模型不确定（%1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="87"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="90"/>
+        <source>Not labelled yet. How unsure the model is here: each prediction adds up to 1, the most at a score near 0.5 (a coin flip), nothing at 0 or 1. The least sure images are the most worth labelling next.</source>
+        <translation>尚未标注。模型在这里有多不确定：每个预测最多加 1，分数接近 0.5（像抛硬币）时最多，为 0 或 1 时不加。最不确定的图像最值得接下来标注。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="93"/>
+        <source>Labelled. Where the model disagrees with the labels: other class = it sees another class there (a labelling mistake?); missed = a label it did not find; unlabelled? = it found something no label covers.</source>
+        <translation>已标注。模型与标注不一致之处：其他类别 = 模型认为那里是另一个类别（标注错误？）；漏检 = 模型没有找到的标注；未标注？ = 模型找到了没有标注覆盖的目标。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="80"/>
         <source>%1 other class</source>
         <translation>%1 类别不同</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="89"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="82"/>
         <source>%1 missed</source>
         <translation>%1 漏检</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="92"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="85"/>
         <source>%1 unlabelled?</source>
         <translation>%1 未标注？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="93"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="86"/>
         <source>agrees</source>
         <translation>一致</translation>
     </message>
@@ -1266,26 +1416,26 @@
 <context>
     <name>ReviewSession</name>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="151"/>
+        <location filename="../../labeltool/gui/review/session.py" line="153"/>
         <source>No predictions shown on this image.</source>
         <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="177"/>
-        <location filename="../../labeltool/gui/review/session.py" line="178"/>
-        <location filename="../../labeltool/gui/review/session.py" line="193"/>
+        <location filename="../../labeltool/gui/review/session.py" line="179"/>
+        <location filename="../../labeltool/gui/review/session.py" line="181"/>
+        <location filename="../../labeltool/gui/review/session.py" line="195"/>
         <source>Accept %1</source>
         <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="202"/>
-        <location filename="../../labeltool/gui/review/session.py" line="203"/>
-        <location filename="../../labeltool/gui/review/session.py" line="228"/>
+        <location filename="../../labeltool/gui/review/session.py" line="204"/>
+        <location filename="../../labeltool/gui/review/session.py" line="205"/>
+        <location filename="../../labeltool/gui/review/session.py" line="231"/>
         <source>Reject %1</source>
         <translation>拒绝 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="229"/>
+        <location filename="../../labeltool/gui/review/session.py" line="232"/>
         <source>Accept %1 predictions</source>
         <translation>接受 %1 个预测</translation>
     </message>
@@ -1293,68 +1443,83 @@
 <context>
     <name>RunsBrowser</name>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="55"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="66"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="69"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="81"/>
         <source>Show curves</source>
         <translation>显示曲线</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="67"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="82"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="68"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="83"/>
         <source>Use for review</source>
         <translation>用于审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="69"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="84"/>
         <source>Make this run the model that reviews and pre-labels images</source>
         <translation>将此次训练的模型用于审核和预标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="70"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="85"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="172"/>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="182"/>
-        <source>Delete run</source>
-        <translation>删除训练</translation>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="86"/>
+        <source>Delete the selected runs and their checkpoints (select several with Ctrl or Shift)</source>
+        <translation>删除所选运行及其检查点（按住 Ctrl 或 Shift 可多选）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="173"/>
-        <source>Delete the run {name} with its checkpoints? This cannot be undone; your labels are not touched.</source>
-        <translation>删除训练 {name} 及其检查点？此操作无法撤销；你的标注不受影响。</translation>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="213"/>
+        <source>Delete the run {name} with its checkpoints ({size})? This cannot be undone; your labels are not touched.</source>
+        <translation>删除运行 {name} 及其检查点（{size}）？此操作无法撤销；您的标注不受影响。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/runs_browser.py" line="183"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="216"/>
+        <source>Delete {n} runs with their checkpoints ({size})? This cannot be undone; your labels are not touched.</source>
+        <translation>删除 {n} 个运行及其检查点（{size}）？此操作无法撤销；您的标注不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="218"/>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="229"/>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/runs_browser.py" line="230"/>
         <source>Could not delete {name}: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
@@ -1393,6 +1558,54 @@
     </message>
 </context>
 <context>
+    <name>Splits</name>
+    <message>
+        <location filename="../../engine/splits.py" line="59"/>
+        <source>{with_shapes} with shapes, {empty} marked empty</source>
+        <translation>{with_shapes} 张有形状，{empty} 张标记为空</translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="60"/>
+        <source>{with_shapes} with shapes</source>
+        <translation>{with_shapes} 张有形状</translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="63"/>
+        <source>No image is kept for validation: the run will show no metrics and keep no best model.</source>
+        <translation>没有保留任何验证图像：此次运行将不显示指标，也不会保存最佳模型。</translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="65"/>
+        <source>Validation would see fewer than {min} objects of {names}: use {percent} % for validation.</source>
+        <translation>验证集中 {names} 的目标将少于 {min} 个：请将 {percent} % 用于验证。</translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="67"/>
+        <source>Validation would see fewer than {min} objects of {names} even at {max_percent} %: label more images of them.</source>
+        <translation>即使用 {max_percent} % 验证，{names} 的验证目标仍少于 {min} 个：请为它们标注更多图像。</translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="70"/>
+        <source>The project&apos;s own validation images hold fewer than {min} objects of {names}: put more images of them in val, or let training split the images itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="76"/>
+        <source>The project&apos;s own split: validation on its {val} val images, {test} test images evaluated once at the end.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="78"/>
+        <source>The project&apos;s own split has no val images: {percent} % of its training images validate, {test} test images are evaluated once at the end.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/splits.py" line="81"/>
+        <source>A split made by training: {percent} % of the labelled images validate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TagBar</name>
     <message>
         <location filename="../../labeltool/gui/tag_bar.py" line="19"/>
@@ -1403,132 +1616,157 @@
 <context>
     <name>TrainDialog</name>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="71"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="101"/>
         <source>Train a model</source>
         <translation>训练模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="89"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="127"/>
         <source>Detect objects (boxes)</source>
         <translation>目标检测（矩形框）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="90"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="128"/>
         <source>Segment (polygons, masks)</source>
         <translation>分割（多边形、掩码）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="91"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="129"/>
         <source>Classify images (image classes)</source>
         <translation>图像分类（图像类别）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="95"/>
-        <source>{task} - {n} labelled images</source>
-        <translation>{task} - {n} 张已标注图像</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="105"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="143"/>
         <source>Automatic ({best})</source>
         <translation>自动（{best}）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="108"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="146"/>
         <source>Start from pretrained weights (ImageNet/COCO)</source>
         <translation>从预训练权重开始（ImageNet/COCO）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="115"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="153"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="116"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="154"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="118"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="156"/>
         <source>Epochs</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="119"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="157"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="151"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="189"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="154"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="192"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="157"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="195"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="158"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="196"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="159"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="197"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="160"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="198"/>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="161"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="199"/>
         <source>Stop after steps</source>
         <translation>最大步数</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="162"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="200"/>
         <source>Early stop after epochs without gain</source>
         <translation>早停（无提升轮次）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="126"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="164"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="175"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="229"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="79"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="112"/>
         <source>Project check</source>
         <translation>项目检查</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="242"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="133"/>
+        <source>{task} - {counts}</source>
+        <translation>{task} - {counts}</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="337"/>
         <source>From scratch: needs more labels and more epochs.</source>
         <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="245"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="340"/>
         <source>Pretrained weights are on this computer.</source>
         <translation>预训练权重已在本机。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="248"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="343"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
         <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="263"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="352"/>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="352"/>
+        <source>objects</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="354"/>
+        <source>Trains on {train} images, validates on {val} ({counts}).</source>
+        <translation>在 {train} 张图像上训练，在 {val} 张上验证（{counts}）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="357"/>
+        <source>Validation {unit} per class: {list}.</source>
+        <translation>每个类别的验证{unit}：{list}。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="368"/>
+        <source>Use {percent} % for validation</source>
+        <translation>将 {percent} % 用于验证</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="384"/>
         <source>Ready to train.</source>
         <translation>可以开始训练。</translation>
     </message>
@@ -1605,91 +1843,111 @@
         <source>{n} image(s) without {words} are not used for training.</source>
         <translation>有 {n} 张图像没有{words}，不会用于训练。</translation>
     </message>
+    <message>
+        <location filename="../../engine/text/regions.py" line="75"/>
+        <source>{transcribed} of {regions} text regions have a transcription: a recogniser can learn to read them. Train a text detector as well to find the lines in new images.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/text/regions.py" line="78"/>
+        <source>Only {transcribed} of {regions} text regions have a transcription: a text detector learns where the lines are. Type the text of most regions to train a recogniser too.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="53"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="67"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="68"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="83"/>
         <source>&amp;Train a model…</source>
         <translation>训练模型(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="70"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="85"/>
         <source>&amp;Cancel training</source>
         <translation>取消训练(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="71"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="86"/>
         <source>&amp;Resume last run</source>
         <translation>继续上次训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="72"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="87"/>
         <source>Show &amp;runs</source>
         <translation>显示训练记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="172"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="234"/>
         <source>Resuming {run}…</source>
         <translation>正在继续 {run}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="173"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="235"/>
         <source>Starting {model}…</source>
         <translation>正在启动 {model}…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="188"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="251"/>
         <source>Stopping after this step…</source>
         <translation>本步完成后停止…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="200"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="263"/>
         <source>Cannot resume {run}: {error}</source>
         <translation>无法继续 {run}：{error}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="209"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="272"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="210"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="273"/>
         <source>The run finished its {n} epochs. Train how many more?</source>
         <translation>该训练已完成 {n} 个轮次。再训练多少轮？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="278"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="299"/>
+        <source>Choose the pretrained weights file</source>
+        <translation>选择预训练权重文件</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="300"/>
+        <source>Weights files (*.pth *.pt);;All files (*)</source>
+        <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/controller.py" line="375"/>
         <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
         <translation>正在训练，显示的是其曲线。结束后可查看以往的训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="282"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="379"/>
         <source>Run {name}</source>
         <translation>训练 {name}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="309"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="407"/>
         <source>{path} is not in the open project.</source>
         <translation>{path} 不在当前打开的项目中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="321"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="419"/>
         <source>The model says: {label}{score}</source>
         <translation>模型预测：{label}{score}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="345"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="443"/>
         <source>Training in progress</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="346"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="444"/>
         <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
         <translation>模型正在训练。停止并关闭？最近的检查点会保留，之后可以继续训练。</translation>
     </message>
@@ -1697,23 +1955,23 @@
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="102"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="129"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="104"/>
-        <source>validation</source>
-        <translation>验证</translation>
+        <location filename="../../labeltool/gui/training/curves.py" line="130"/>
+        <source>score</source>
+        <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="105"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="134"/>
         <source>lr</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/curves.py" line="108"/>
-        <location filename="../../labeltool/gui/training/curves.py" line="109"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="137"/>
+        <location filename="../../labeltool/gui/training/curves.py" line="138"/>
         <source>step</source>
         <translation>步数</translation>
     </message>
@@ -1721,144 +1979,199 @@
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="55"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="56"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
         <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="57"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="58"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
         <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="59"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="60"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
         <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="155"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="284"/>
         <source>No training run yet. Press Train to start one.</source>
         <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="158"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="174"/>
         <source>Train…</source>
         <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="159"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="175"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="160"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="176"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="192"/>
-        <source>Train from scratch instead</source>
-        <translation>改为从头训练</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="227"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
         <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="212"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="235"/>
         <source>Rows: true class; columns: predicted class</source>
         <translation>行：真实类别；列：预测类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="218"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="207"/>
+        <source>Review with this model</source>
+        <translation>用此模型审核</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="208"/>
+        <source>Use this run for review and pre-label the unlabelled images</source>
+        <translation>将此次运行用于审核，并预标注未标注的图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="209"/>
+        <source>Choose weights file…</source>
+        <translation>选择权重文件…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="210"/>
+        <source>Train from scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="241"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="219"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="242"/>
         <source>Per class</source>
         <translation>各类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="220"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="243"/>
         <source>Confusion</source>
         <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="221"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="244"/>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="222"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="245"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="297"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="326"/>
         <source>, resumed at step {n}</source>
         <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="299"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="328"/>
         <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
         <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="346"/>
-        <source>Training cancelled at step {n}; the last checkpoint is kept. Press Resume to go on from there.</source>
-        <translation>训练在第 {n} 步取消；最近的检查点已保留。按“继续训练”从该处继续。</translation>
-    </message>
-    <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="318"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="348"/>
         <source>epoch {n}: {metrics}{best}</source>
         <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="319"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="349"/>
         <source> (best so far)</source>
         <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="324"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
         <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="329"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
         <source>saved best model (epoch {n})</source>
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="341"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="374"/>
         <source> Best validation score: {v:.3f}.</source>
         <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="343"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="350"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="379"/>
+        <source> Press Resume to go on from there.</source>
+        <translation> 按“继续”可从那里接着训练。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="380"/>
+        <source>Training cancelled at step {n}; the last checkpoint is kept.</source>
+        <translation>训练已在第 {n} 步取消；已保留最后的检查点。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="386"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="395"/>
+        <source>{run}: finished after {n} epochs</source>
+        <translation>{run}：{n} 轮后完成</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="396"/>
+        <source>Training finished</source>
+        <translation>训练完成</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="398"/>
+        <source>{run}: cancelled at step {n}</source>
+        <translation>{run}：已在第 {n} 步取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="400"/>
+        <source>Training could not start</source>
+        <translation>训练无法开始</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="401"/>
+        <source>{run}: stopped at step {n}</source>
+        <translation>{run}：已在第 {n} 步停止</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="405"/>
+        <source>The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be offline. If you have the file (downloaded elsewhere from {url}), press &quot;Choose weights file…&quot;, or place it in {folder} and train again. Or train from scratch: it needs more labels and more epochs.</source>
+        <translation>无法下载预训练权重 {file}（{reason}）；这台电脑似乎处于离线状态。如果您有该文件（可在别处从 {url} 下载），请按“选择权重文件…”，或将其放到 {folder} 后重新训练。也可以从头训练：这需要更多标注和更多轮次。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="424"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="372"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="430"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="378"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="437"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/panel.py" line="459"/>
+        <source>not measured: no validation images of this class</source>
+        <translation>未测量：没有此类别的验证图像</translation>
     </message>
 </context>
 </TS>

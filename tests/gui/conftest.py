@@ -131,3 +131,16 @@ def click_yes(box) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     box.button(QMessageBox.StandardButton.Yes).click()
+
+
+@pytest.fixture
+def zh_cn(qapp):
+    """The application in 简体中文 for one test: our translation and Qt's own,
+    as labeltool installs them; taken out again afterwards."""
+    from labeltool.gui.i18n import install_translators
+
+    installed = install_translators(qapp, "zh_CN")
+    assert installed, "the zh_CN translations did not load"
+    yield installed
+    for t in installed:
+        qapp.removeTranslator(t)

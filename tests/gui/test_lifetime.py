@@ -70,7 +70,7 @@ def test_a_dialog_is_read_after_exec_then_deleted(qtbot):
 
 def test_the_windows_dialogs_are_deleted_once_answered(main_window, drive, project_store, monkeypatch, tmp_path,
                                                        qtbot):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     w = main_window
     assert w.findChildren(QDialog) == []
@@ -83,10 +83,9 @@ def test_the_windows_dialogs_are_deleted_once_answered(main_window, drive, proje
     w.show_help()
 
     out = tmp_path / "exported"
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     finished: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: finished.append(text))
-    drive.answer_dialog(lambda d: d.split.setValue(0))  # the export options, read after they closed
+    drive.answer_dialog(lambda d: d.destination.setText(str(out)))  # the export options, read after they closed
     w.io_menus.run_export("labelme")  # shows a progress dialog while it writes
     assert finished and any(out.rglob("*.json"))
 

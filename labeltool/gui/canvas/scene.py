@@ -13,9 +13,10 @@ from labeltool.core.shapes import Point, Shape
 
 from labeltool.core.shape_edits import handles
 from .image_layer import ImageLayer
-from .items import HandlesItem, ShapeItem, make_item
+from .items import Z_PREVIEW, HandlesItem, ShapeItem, make_item
 
 FALLBACK_COLOR = QColor("#ff3b30")
+PENDING_COLOR = QColor("#00e5ff")  # the colour of a tool's preview: the same shape, not yet stored
 
 
 class CanvasScene(QGraphicsScene):
@@ -34,6 +35,7 @@ class CanvasScene(QGraphicsScene):
         self.hidden_classes: set[str] = set()
         self.hidden_shapes: set[str] = set()
         self.selected: list[str] = []
+        self.pending: ShapeItem | None = None
 
     # ------------------------------------------------------------ image
     def set_image_size(self, width: int, height: int) -> None:
@@ -97,6 +99,18 @@ class CanvasScene(QGraphicsScene):
             if it.isVisible() and it.hit(p, tolerance) and not (editable_only and it.model):
                 return it.shape_id
         return None
+
+    def set_pending(self, shape: Shape | None) -> None:
+        """Show ``shape``, just drawn and not stored yet, while its class is
+        asked for (``None`` takes it away): the person sees what they label."""
+        if self.pending is not None:
+            self.removeItem(self.pending)
+            self.pending = None
+        item = make_item(shape, PENDING_COLOR) if shape is not None else None
+        if item is not None:
+            item.setZValue(Z_PREVIEW)
+            self.addItem(item)
+            self.pending = item
 
     # -------------------------------------------------------- overlay
     def set_overlay(self, shapes: list[Shape]) -> None:
