@@ -198,7 +198,7 @@ class Editor(QObject):
         shapes = self.selected()
         if not shapes or not self.writable():
             return
-        answer = self._pick(shapes[0].label)
+        answer = self._pick(shapes[0].label, beside=shapes[0])
         if answer is None:
             return
         self.relabel(shapes, answer[0])
@@ -208,7 +208,8 @@ class Editor(QObject):
         if len(shapes) != 1 or not self.writable():
             return
         s = shapes[0]
-        answer = self._pick(s.label, text_region=True, transcription=s.transcription, difficult=s.difficult)
+        answer = self._pick(s.label, beside=s, text_region=True, transcription=s.transcription,
+                            difficult=s.difficult)
         if answer is not None:
             label, transcription, difficult = answer
             self.on_shapes_edited([replace(s, label=label, transcription=transcription, difficult=difficult)], False)

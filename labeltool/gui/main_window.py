@@ -37,12 +37,11 @@ from .store_bridge import StoreBridge
 from .review import Review
 from .tag_bar import TagBar
 from .training.controller import TrainingController
-from .window_layout import restore_layout, save_layout, scrolled
+from .window_layout import last_image, remember_image, restore_layout, save_layout, scrolled
 from .workspace import Workspace
 
 PREFETCH_AHEAD, PREFETCH_BEHIND = 3, 1
 FULL_RES_DELAY_MS = 350  # decode the full image once the user stays on an image
-LAST_IMAGE_KEY = "gui/last_image"  # store meta: the path of the image shown last, opened first next time
 
 
 class MainWindow(QMainWindow):
@@ -246,34 +245,13 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.workspace.projectOpened.emit(store)
-        self._restore_layout(store.root)
-        first = self._last_image(store)
-        if first is not None:
-            self.go_to_image(first)
-
-    def _restore_layout(self, root: Path) -> None:
         # The window's size and place only for the first project: opening
         # another one later does not move the window under the cursor.
-        restore_layout(self, root, geometry=not self._layout_restored)
+        restore_layout(self, store.root, geometry=not self._layout_restored)
         self._layout_restored = True
-
-    def _last_image(self, store: ProjectStore) -> int | None:
-        """The image to show first: the one shown last, else the first in the list."""
-        model = self.image_list.model
-        path = store.get_meta(LAST_IMAGE_KEY)
-        item = store.image_by_path(path) if path else None
-        if item is not None and model.row_of(item.id) is not None:
-            return item.id
-        return model.item(0).id if model.rowCount() else None
-
-    def _remember_image(self, item: ImageItem) -> None:
-        store = self.store
-        if store is None or store.readonly or store.get_meta(LAST_IMAGE_KEY) == item.path:
-            return
-        try:
-            store.set_meta(LAST_IMAGE_KEY, item.path)
-        except StoreError:
-            pass  # a convenience: a locked or full disk must not stop browsing
+        first = last_image(store, self.image_list.model)
+        if first is not None:
+            self.go_to_image(first)
 
     def close_project(self) -> None:
         store, bridge = self.workspace.store, self.workspace.bridge
@@ -328,7 +306,7 @@ class MainWindow(QMainWindow):
         except KeyError:
             return
         self.workspace.set_current(item)
-        self._remember_image(item)
+        remember_image(store=self.store, item=item)
         self.canvas.canvas_scene.select([])
         path = self.store.abspath(item)
         error = self.cache.error(item.id)

@@ -1,6 +1,6 @@
 """The window's layout on the screen: panels that scroll rather than demand
-height, a first size that fits the screen, and the panel layout remembered
-per project.
+height, a first size that fits the screen, and what the window remembers
+per project: the panel layout and the image shown last.
 
 The layout (QMainWindow.saveState: which panels are open, where, how big;
 and the window's geometry) is kept in QSettings, keyed by the project's
@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
+from labeltool.core.errors import StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from labeltool.core.project import ImageItem
+    from labeltool.core.store import ProjectStore
+
+    from .image_list import ImageListModel
+
 LAYOUT_VERSION = 1  # raise when the docks change so much that old layouts no longer apply
+LAST_IMAGE_KEY = "gui/last_image"  # store meta: the path of the image shown last, shown first next time
 
 
 class _VerticalScroll(QScrollArea):
@@ -82,3 +92,23 @@ def restore_layout(window: QMainWindow, root: Path, geometry: bool = True) -> bo
     if geometry and isinstance(geo, QByteArray):
         window.restoreGeometry(geo)
     return True
+
+
+def last_image(store: "ProjectStore", images: "ImageListModel") -> int | None:
+    """The image to show first: the one shown last, if the list shows it,
+    else the list's first."""
+    path = store.get_meta(LAST_IMAGE_KEY)
+    item = store.image_by_path(path) if path else None
+    if item is not None and images.row_of(item.id) is not None:
+        return item.id
+    return images.item(0).id if images.rowCount() else None
+
+
+def remember_image(store: "ProjectStore | None", item: "ImageItem") -> None:
+    """Note ``item`` as the image shown last (a project open read-only forgets)."""
+    if store is None or store.readonly or store.get_meta(LAST_IMAGE_KEY) == item.path:
+        return
+    try:
+        store.set_meta(LAST_IMAGE_KEY, item.path)
+    except StoreError:
+        pass  # a convenience: a locked or full disk must not stop browsing

@@ -144,20 +144,13 @@ def test_the_tool_bar_shows_and_switches_the_tool(main_window, drive):
     assert "Polygon" in w.status_tool.text()
 
 
-def test_the_last_image_and_the_panels_come_back_per_project(qtbot, project_folder, tmp_path):
-    from labeltool.gui.main_window import MainWindow
-
+def test_the_last_image_and_the_panels_come_back_per_project(drive_factory, project_folder, tmp_path):
     other = tmp_path / "other"
     write_image(other / "a.jpg", 80, 60)
     write_image(other / "b.jpg", 80, 60)
 
     def window(store):
-        w = MainWindow(store)
-        qtbot.addWidget(w)
-        w.resize(1100, 750)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
+        return drive_factory(store)[0]
 
     classes = lambda w: w.findChild(QDockWidget, "dock_classes")  # noqa: E731
     with ProjectStore.open(project_folder) as store:

@@ -90,3 +90,29 @@ def test_qt_file_dialog_speaks_chinese(zh_cn, qtbot):
     buttons = [w.text() for w in dlg.findChildren(QWidget) if hasattr(w, "text") and callable(w.text)
                and isinstance(w.text(), str) and re.fullmatch(r"[A-Za-z& ]{3,}", w.text())]
     assert buttons == []
+
+
+def test_engine_words_reach_the_window_in_chinese(zh_cn):
+    """An engine message (marked QT_TRANSLATE_NOOP, Qt-free) is translated,
+    then its numbers filled in."""
+    from labeltool.gui.i18n import engine_text
+
+    text = engine_text("TrainingChecks", "{n} image(s) have more than one class; training uses the first class "
+                                         "of each.", n=3)
+    assert text == "有 3 张图像带有多个类别；训练时每张只使用第一个类别。"
+
+
+def test_every_engine_module_that_marks_words_is_in_the_translation():
+    """resources/i18n/update.sh finds the marking modules itself; this says
+    when the .ts was not refreshed after a module began to mark words."""
+    from pathlib import Path
+
+    from labeltool.gui.i18n import I18N_DIR
+
+    root = Path(__file__).resolve().parents[2]
+    marking = sorted(p.relative_to(root).as_posix() for p in (root / "engine").rglob("*.py")
+                     if "QT_TRANSLATE_NOOP(" in p.read_text("utf-8") and p.name != "i18n.py")
+    ts = (I18N_DIR / "labeltool_zh_CN.ts").read_text("utf-8")
+    assert marking, "no engine module marks words any more?"
+    missing = [m for m in marking if f'filename="../../{m}"' not in ts]
+    assert missing == [], f"run resources/i18n/update.sh: {missing}"

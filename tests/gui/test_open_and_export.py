@@ -147,3 +147,19 @@ def test_the_export_options_show_no_split_whole_in_chinese(qtbot, zh_cn):
     assert d.split.specialValueText() == "不划分"
     edit = d.split.lineEdit()
     assert edit.width() >= edit.fontMetrics().horizontalAdvance("不划分") + 4
+
+
+def test_coco_to_a_file_name_with_a_split_writes_one_file_per_split(main_window, drive, labelled, tmp_path):
+    target = tmp_path / "split" / "faces.json"
+
+    def fill(d):
+        d.destination.setText(str(target))
+        d.split.setValue(0.5)
+
+    text = export(main_window, drive, "coco", fill)
+    written = sorted(p.name for p in target.parent.glob("*.json"))
+    assert written == ["faces_train.json", "faces_val.json"]
+    assert all(name in text for name in written)
+    images = [img["file_name"] for name in written
+              for img in json.loads((target.parent / name).read_text("utf-8"))["images"]]
+    assert sorted(images) == ["img1.jpg", "img2.jpg"]
