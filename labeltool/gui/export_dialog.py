@@ -78,9 +78,9 @@ class ExportOptions(QDialog):
             file = QPushButton(self.tr("File…"))
             file.clicked.connect(self._choose_file)
             where.addWidget(file)
-        hint = QLabel(self.tr("A folder that does not exist yet is made.") + (
-            " " + self.tr("A %1 file name writes the annotations to that file and the images to images/ "
-                          "beside it.").replace("%1", suffix) if suffix else ""))
+        hint = QLabel(self.tr("A folder that does not exist yet is made; a %1 file name writes the annotations "
+                              "to that file and the images to images/ beside it.").replace("%1", suffix)
+                      if suffix else self.tr("A folder that does not exist yet is made."))
         hint.setWordWrap(True)
         self.split = QDoubleSpinBox()
         self.split.setRange(0.0, 1.0)

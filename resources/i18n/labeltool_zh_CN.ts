@@ -305,64 +305,64 @@
         <translation>删除形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="235"/>
+        <location filename="../../labeltool/gui/editing.py" line="236"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="238"/>
+        <location filename="../../labeltool/gui/editing.py" line="239"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="245"/>
+        <location filename="../../labeltool/gui/editing.py" line="246"/>
         <source>Copy from previous image</source>
         <translation>从上一张图像复制</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="276"/>
+        <location filename="../../labeltool/gui/editing.py" line="277"/>
         <source>Image class %1</source>
         <translation>图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="278"/>
+        <location filename="../../labeltool/gui/editing.py" line="279"/>
         <source>Remove image class %1</source>
         <translation>移除图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="279"/>
+        <location filename="../../labeltool/gui/editing.py" line="280"/>
         <source>Remove image class</source>
         <translation>移除图像类别</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/editing.py" line="302"/>
+        <location filename="../../labeltool/gui/editing.py" line="303"/>
         <source>%n shape(s) now %1</source>
         <translation>
             <numerusform>%n 个形状已改为 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="314"/>
+        <location filename="../../labeltool/gui/editing.py" line="315"/>
         <source>Convert to mask</source>
         <translation>转为掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="321"/>
+        <location filename="../../labeltool/gui/editing.py" line="322"/>
         <source>Convert to polygons</source>
         <translation>转为多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="340"/>
+        <location filename="../../labeltool/gui/editing.py" line="341"/>
         <source>Select one box for GrabCut.</source>
         <translation>请为 GrabCut 选择一个矩形框。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="353"/>
+        <location filename="../../labeltool/gui/editing.py" line="354"/>
         <source>GrabCut found no object in the box.</source>
         <translation>GrabCut 未在框内找到目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="356"/>
+        <location filename="../../labeltool/gui/editing.py" line="357"/>
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
@@ -386,13 +386,13 @@
     </message>
     <message>
         <location filename="../../labeltool/gui/export_dialog.py" line="81"/>
-        <source>A folder that does not exist yet is made.</source>
-        <translation>尚不存在的文件夹会自动创建。</translation>
+        <source>A folder that does not exist yet is made; a %1 file name writes the annotations to that file and the images to images/ beside it.</source>
+        <translation>尚不存在的文件夹会自动创建；填写 %1 文件名时，标注写入该文件，图像写入其旁边的 images/ 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="82"/>
-        <source>A %1 file name writes the annotations to that file and the images to images/ beside it.</source>
-        <translation>填写 %1 文件名时，标注写入该文件，图像写入其旁边的 images/ 文件夹。</translation>
+        <location filename="../../labeltool/gui/export_dialog.py" line="83"/>
+        <source>A folder that does not exist yet is made.</source>
+        <translation>尚不存在的文件夹会自动创建。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/export_dialog.py" line="89"/>
@@ -813,97 +813,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="88"/>
+        <location filename="../../labeltool/gui/main_window.py" line="87"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="89"/>
+        <location filename="../../labeltool/gui/main_window.py" line="88"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="90"/>
+        <location filename="../../labeltool/gui/main_window.py" line="89"/>
         <source>Shapes</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="190"/>
+        <location filename="../../labeltool/gui/main_window.py" line="189"/>
         <source>Tool: %1</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="203"/>
+        <location filename="../../labeltool/gui/main_window.py" line="202"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="212"/>
+        <location filename="../../labeltool/gui/main_window.py" line="211"/>
         <source>%1 is open already, here.</source>
         <translation>%1 已在本窗口中打开。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="218"/>
+        <location filename="../../labeltool/gui/main_window.py" line="217"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="219"/>
+        <location filename="../../labeltool/gui/main_window.py" line="218"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="317"/>
+        <location filename="../../labeltool/gui/main_window.py" line="295"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="318"/>
+        <location filename="../../labeltool/gui/main_window.py" line="296"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="344"/>
+        <location filename="../../labeltool/gui/main_window.py" line="322"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="386"/>
+        <location filename="../../labeltool/gui/main_window.py" line="364"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="483"/>
+        <location filename="../../labeltool/gui/main_window.py" line="461"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="492"/>
+        <location filename="../../labeltool/gui/main_window.py" line="470"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="512"/>
+        <location filename="../../labeltool/gui/main_window.py" line="490"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="519"/>
+        <location filename="../../labeltool/gui/main_window.py" line="497"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="520"/>
+        <location filename="../../labeltool/gui/main_window.py" line="498"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="524"/>
+        <location filename="../../labeltool/gui/main_window.py" line="502"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="525"/>
+        <location filename="../../labeltool/gui/main_window.py" line="503"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
     </message>
@@ -1119,223 +1119,223 @@
 <context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="95"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="167"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="96"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="158"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="33"/>
         <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
         <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="112"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="36"/>
         <source>Other…</source>
         <translation>其他…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="113"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="37"/>
         <source>Predict with a run or exported model kept elsewhere</source>
         <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="121"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
         <source>This image</source>
         <translation>当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="122"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="111"/>
         <source>Selected</source>
         <translation>所选图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="123"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="112"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="113"/>
         <source>All images with no labels that are not marked done or skipped</source>
         <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="127"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="116"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="131"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="120"/>
         <source>Pre-label with the model</source>
         <translation>用模型预标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="147"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="138"/>
         <source>Review predictions on the canvas</source>
         <translation>在画布上审核预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="148"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="139"/>
         <source>Compare with labels</source>
         <translation>与标注对比</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="141"/>
         <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
         <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="159"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
         <source>Accept (Y)</source>
         <translation>接受 (Y)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="160"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="151"/>
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="161"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="152"/>
         <source>Next (Tab)</source>
         <translation>下一个 (Tab)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="162"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="153"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="163"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
         <source>Accept and select it to move its corners or change its class</source>
         <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="164"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="155"/>
         <source>Accept all shown</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="165"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="156"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
         <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="163"/>
         <source>Score ≥</source>
         <translation>分数 ≥</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="193"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="184"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="194"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="185"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="274"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="87"/>
         <source>A run folder or an exported model folder</source>
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="341"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="274"/>
         <source>Pre-labelling is already running.</source>
         <translation>预标注已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="344"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="277"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="347"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="280"/>
         <source>No model yet: train one (Train &gt; Train a model…) or choose a run or exported model (Other… in the Review panel).</source>
         <translation>还没有模型：请训练一个（训练 &gt; 训练模型…），或选择一次训练运行或导出的模型（审核面板中的“其他…”）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="340"/>
         <source>Predicted %1 image(s) with %2.</source>
         <translation>已用 %2 预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="352"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="285"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="360"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="293"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="299"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="374"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="307"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="397"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="409"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="342"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="425"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="358"/>
         <source>The model found nothing on them.</source>
         <translation>模型在这些图像上什么也没有找到。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="429"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="362"/>
         <source>%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to see them.</source>
         <translation>共 %1 个预测，最高分 %2，全部低于阈值 %3：请调低“分数”滑块以显示它们。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="432"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="365"/>
         <source>%1 predictions, best score %2.</source>
         <translation>共 %1 个预测，最高分 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="473"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="406"/>
         <source>Export the model into…</source>
         <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="484"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="417"/>
         <source>This model is already an export.</source>
         <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="486"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="419"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="489"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="422"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="527"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="460"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="531"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="464"/>
         <source>all below the threshold (best %1): lower the Score slider to see them</source>
         <translation>全部低于阈值（最高 %1）：调低“分数”滑块即可显示</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="535"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="468"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
