@@ -1587,22 +1587,22 @@
     <message>
         <location filename="../../engine/splits.py" line="70"/>
         <source>The project&apos;s own validation images hold fewer than {min} objects of {names}: put more images of them in val, or let training split the images itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>项目自带的验证图像中 {names} 的目标少于 {min} 个：请把更多这类图像放入 val，或让训练自行划分图像。</translation>
     </message>
     <message>
         <location filename="../../engine/splits.py" line="76"/>
         <source>The project&apos;s own split: validation on its {val} val images, {test} test images evaluated once at the end.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用项目自带的划分：在其 {val} 张 val 图像上验证，{test} 张 test 图像在最后评估一次。</translation>
     </message>
     <message>
         <location filename="../../engine/splits.py" line="78"/>
         <source>The project&apos;s own split has no val images: {percent} % of its training images validate, {test} test images are evaluated once at the end.</source>
-        <translation type="unfinished"></translation>
+        <translation>项目自带的划分没有 val 图像：其训练图像中的 {percent} % 用于验证，{test} 张 test 图像在最后评估一次。</translation>
     </message>
     <message>
         <location filename="../../engine/splits.py" line="81"/>
         <source>A split made by training: {percent} % of the labelled images validate.</source>
-        <translation type="unfinished"></translation>
+        <translation>由训练进行划分：已标注图像中的 {percent} % 用于验证。</translation>
     </message>
 </context>
 <context>
@@ -1775,71 +1775,97 @@
     <name>TrainingChecks</name>
     <message>
         <location filename="../../engine/checks.py" line="31"/>
-        <source>boxes or text regions</source>
-        <translation>框或文本区域</translation>
+        <source>boxes, polygons, masks or text regions</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="32"/>
+        <location filename="../../engine/checks.py" line="33"/>
         <source>polygons or masks</source>
         <translation>多边形或掩码</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="33"/>
+        <location filename="../../engine/checks.py" line="34"/>
         <source>image classes</source>
         <translation>图像类别</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="102"/>
+        <location filename="../../engine/checks.py" line="94"/>
+        <source>Nothing is labelled yet: detecting objects with boxes is the usual start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="96"/>
+        <source>{n} images have boxes or text regions: a detector learns to find those objects.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="98"/>
+        <source>{several} of {n} images with polygons or masks show several objects of one class: Mask R-CNN outlines each object apart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="101"/>
+        <source>The {n} images with polygons or masks show one region per class: a U-Net paints each class&apos;s pixels, faster than Mask R-CNN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="104"/>
+        <source>{n} images have an image class: a classifier learns them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="174"/>
         <source>The project has no images. Add images to the project folder first.</source>
         <translation>项目中没有图像。请先把图像放进项目文件夹。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="107"/>
+        <location filename="../../engine/checks.py" line="179"/>
         <source>{n} labelled image(s) are missing on disk and will be left out. Put the files back where they were, or remove those images from the project.</source>
         <translation>有 {n} 张已标注的图像在磁盘上找不到，训练时将被跳过。请把文件放回原处，或从项目中移除这些图像。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="115"/>
+        <location filename="../../engine/checks.py" line="187"/>
         <source>No image has {words} yet, but the project has {other}: choose that task, or label some images with {words} first.</source>
         <translation>还没有任何图像带有{words}，但项目中有{other}：请选择那个任务，或先给一些图像标注{words}。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="118"/>
+        <location filename="../../engine/checks.py" line="190"/>
         <source>No image has {words} yet: label some images first.</source>
         <translation>还没有任何图像带有{words}：请先标注一些图像。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="124"/>
+        <location filename="../../engine/checks.py" line="196"/>
         <source>Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).</source>
         <translation>只有 {n} 张图像带有{words}：训练至少需要 2 张（一张用于学习，一张用于验证）。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="129"/>
+        <location filename="../../engine/checks.py" line="201"/>
         <source>All labelled images are of the one class &quot;{name}&quot;: a classifier needs at least two classes.</source>
         <translation>所有已标注图像都属于同一个类别“{name}”：分类器至少需要两个类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="135"/>
+        <location filename="../../engine/checks.py" line="207"/>
         <source>Class(es) with only one example: {names}. The model cannot learn them and validation may not see them; label a few more, or merge them into another class.</source>
         <translation>只有一个样本的类别：{names}。模型学不会它们，验证集也可能看不到它们；请再多标注几个，或把它们合并到其他类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="141"/>
+        <location filename="../../engine/checks.py" line="213"/>
         <source>{n} image(s) have more than one class; training uses the first class of each.</source>
         <translation>有 {n} 张图像带有多个类别；训练时每张只使用第一个类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="146"/>
+        <location filename="../../engine/checks.py" line="218"/>
         <source>The validation share is 0: no image is kept aside, so there will be no metrics and no predictions to watch. Set it to 10-20%.</source>
         <translation>验证集比例为 0：没有留出图像，因此不会有指标，也看不到预测。请设为 10-20%。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="151"/>
+        <location filename="../../engine/checks.py" line="223"/>
         <source>Only {n} labelled images: training will run, but expect a weak model. Around 50 or more per class give useful results.</source>
         <translation>只有 {n} 张已标注图像：可以训练，但模型会比较弱。每个类别约 50 张或更多才会有实用的效果。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="156"/>
+        <location filename="../../engine/checks.py" line="228"/>
         <source>{n} image(s) without {words} are not used for training.</source>
         <translation>有 {n} 张图像没有{words}，不会用于训练。</translation>
     </message>
@@ -1902,52 +1928,52 @@
         <translation>无法继续 {run}：{error}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="272"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="273"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="273"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="274"/>
         <source>The run finished its {n} epochs. Train how many more?</source>
         <translation>该训练已完成 {n} 个轮次。再训练多少轮？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="299"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="300"/>
         <source>Choose the pretrained weights file</source>
         <translation>选择预训练权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="300"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="301"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="375"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="376"/>
         <source>A run is in progress; its curves are shown. Open past runs once it ends.</source>
         <translation>正在训练，显示的是其曲线。结束后可查看以往的训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="379"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="380"/>
         <source>Run {name}</source>
         <translation>训练 {name}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="407"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="408"/>
         <source>{path} is not in the open project.</source>
         <translation>{path} 不在当前打开的项目中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="419"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="420"/>
         <source>The model says: {label}{score}</source>
         <translation>模型预测：{label}{score}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="443"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="444"/>
         <source>Training in progress</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/controller.py" line="444"/>
+        <location filename="../../labeltool/gui/training/controller.py" line="445"/>
         <source>A model is training. Stop it and close? The last checkpoint is kept and the run can be resumed later.</source>
         <translation>模型正在训练。停止并关闭？最近的检查点会保留，之后可以继续训练。</translation>
     </message>
@@ -1979,197 +2005,197 @@
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="56"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="61"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
         <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="58"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="63"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
         <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="60"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="65"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
         <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="284"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="289"/>
         <source>No training run yet. Press Train to start one.</source>
         <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="174"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="179"/>
         <source>Train…</source>
         <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="175"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="180"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="176"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="181"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="255"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
         <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="235"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="240"/>
         <source>Rows: true class; columns: predicted class</source>
         <translation>行：真实类别；列：预测类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="207"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="212"/>
         <source>Review with this model</source>
         <translation>用此模型审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="208"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="213"/>
         <source>Use this run for review and pre-label the unlabelled images</source>
         <translation>将此次运行用于审核，并预标注未标注的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="209"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="214"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="210"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="215"/>
         <source>Train from scratch</source>
         <translation>从头训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="241"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="246"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="242"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="247"/>
         <source>Per class</source>
         <translation>各类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="243"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="248"/>
         <source>Confusion</source>
         <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="244"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="249"/>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="245"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="326"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="331"/>
         <source>, resumed at step {n}</source>
         <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="328"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="333"/>
         <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
         <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="348"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="353"/>
         <source>epoch {n}: {metrics}{best}</source>
         <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="349"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
         <source> (best so far)</source>
         <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
         <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="364"/>
         <source>saved best model (epoch {n})</source>
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="374"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="379"/>
         <source> Best validation score: {v:.3f}.</source>
         <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="381"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="379"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="384"/>
         <source> Press Resume to go on from there.</source>
         <translation> 按“继续”可从那里接着训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="380"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="385"/>
         <source>Training cancelled at step {n}; the last checkpoint is kept.</source>
         <translation>训练已在第 {n} 步取消；已保留最后的检查点。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="386"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="391"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="395"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="400"/>
         <source>{run}: finished after {n} epochs</source>
         <translation>{run}：{n} 轮后完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="396"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="401"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="398"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="403"/>
         <source>{run}: cancelled at step {n}</source>
         <translation>{run}：已在第 {n} 步取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="400"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="405"/>
         <source>Training could not start</source>
         <translation>训练无法开始</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="401"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="406"/>
         <source>{run}: stopped at step {n}</source>
         <translation>{run}：已在第 {n} 步停止</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="405"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="410"/>
         <source>The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be offline. If you have the file (downloaded elsewhere from {url}), press &quot;Choose weights file…&quot;, or place it in {folder} and train again. Or train from scratch: it needs more labels and more epochs.</source>
         <translation>无法下载预训练权重 {file}（{reason}）；这台电脑似乎处于离线状态。如果您有该文件（可在别处从 {url} 下载），请按“选择权重文件…”，或将其放到 {folder} 后重新训练。也可以从头训练：这需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="424"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="429"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="430"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="435"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="437"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="442"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="459"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="464"/>
         <source>not measured: no validation images of this class</source>
         <translation>未测量：没有此类别的验证图像</translation>
     </message>

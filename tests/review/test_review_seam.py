@@ -124,7 +124,7 @@ def test_other_dialog_starts_in_the_runs_folder_and_shows_hidden_folders(qtbot, 
     store = ProjectStore.open(tmp_path / "p")
     runs_root(store.root).mkdir(parents=True)
     w, review = open_window(qtbot, store)
-    dialog = review.panel.model_folder_dialog()
+    dialog = review.panel.models.folder_dialog()
     assert Path(dialog.directory().absolutePath()) == runs_root(store.root)
     assert dialog.filter() & QDir.Filter.Hidden  # .labeltool can be reached from the project folder
     dialog.deleteLater()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
@@ -28,8 +28,9 @@ from labeltool.core.errors import StoreError
 from labeltool.core.project import ImageStatus
 from labeltool.gui.jobs.export import ExportJob
 from labeltool.gui.jobs.predict import MIN_SCORE, ModelRef, PredictJob
-from labeltool.gui.jobs.runs import ActiveRun, predictable_runs, runs_root
+from labeltool.gui.jobs.runs import ActiveRun
 
+from .model_choice import ModelChoice
 from .overlay import VERDICT_COLORS, verdict_caption
 from .queue_view import ReviewQueue
 from .session import ReviewSession
@@ -48,6 +49,7 @@ class ReviewPanel(QWidget):
     predictionFinished = Signal(int, bool)  # images predicted, cancelled
 
     # The model and pre-labelling
+    models: ModelChoice  # the run to predict with (its combo and "Other…" also as run_combo, browse_button)
     run_combo: QComboBox
     browse_button: QPushButton
     predict_current: QPushButton
@@ -86,7 +88,6 @@ class ReviewPanel(QWidget):
         self.selected_images = selected_images
         self.job = None
         self.export_job = None
-        self._runs_loaded = False
         self._found = 0  # predictions stored by the job in progress
         self._best: float | None = None  # their best score
         self._targets: list[int] = []  # the images the job in progress predicts
@@ -104,18 +105,6 @@ class ReviewPanel(QWidget):
         self._show_session()
 
     # ------------------------------------------------------------ building
-    def _build_model_row(self) -> QHBoxLayout:
-        """The model that predicts: a run of this project, or a folder chosen elsewhere."""
-        self.run_combo = QComboBox()
-        self.run_combo.setToolTip(self.tr("The model that predicts: a training run of this project (the active "
-                                          "run is chosen), or an exported model folder"))
-        self.browse_button = QPushButton(self.tr("Other…"))
-        self.browse_button.setToolTip(self.tr("Predict with a run or exported model kept elsewhere"))
-        row = QHBoxLayout()
-        row.addWidget(self.run_combo, 1)
-        row.addWidget(self.browse_button)
-        return row
-
     def _build_predict_box(self) -> QGroupBox:
         """The model, which images to pre-label, progress and Cancel."""
         self.predict_current = QPushButton(self.tr("This image"))
@@ -130,7 +119,9 @@ class ReviewPanel(QWidget):
         self.status.setWordWrap(True)
         box = QGroupBox(self.tr("Pre-label with the model"))
         pl = QVBoxLayout(box)
-        pl.addLayout(self._build_model_row())
+        self.models = ModelChoice(self.workspace, self.active)
+        self.run_combo, self.browse_button = self.models.combo, self.models.browse_button
+        pl.addWidget(self.models)
         row = QHBoxLayout()
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
             row.addWidget(b)
@@ -203,8 +194,7 @@ class ReviewPanel(QWidget):
         self.predict_selected.clicked.connect(lambda: self.predict(PREDICT_SELECTED))
         self.predict_unlabelled.clicked.connect(lambda: self.predict(PREDICT_UNLABELLED))
         self.cancel_button.clicked.connect(self.cancel)
-        self.browse_button.clicked.connect(self.browse_model)
-        self.run_combo.activated.connect(self._run_chosen)
+        self.models.listChanged.connect(self._update_enabled)
         self.review_check.toggled.connect(session.set_active)
         self.compare_check.toggled.connect(session.set_compare)
         self.slider.valueChanged.connect(self._threshold_moved)
@@ -218,82 +208,25 @@ class ReviewPanel(QWidget):
         self.report_button.clicked.connect(self.open_report)
         self.export_button.clicked.connect(self.ask_export)
         session.changed.connect(self._show_session)
-        # The holder emits on each project opened too: the list follows both.
-        self.active.changed.connect(lambda _run: self.load_runs())
         self.active.reviewRequested.connect(self.review_with)
 
     # ------------------------------------------------------------ models
     def showEvent(self, ev) -> None:
         # Listing runs reads run folders (plain file I/O, no torch): done
         # when the panel is first shown, then again on each project opened.
-        if not self._runs_loaded:
-            self.load_runs()
+        if not self.models.loaded:
+            self.models.load()
         super().showEvent(ev)
 
     def load_runs(self) -> None:
-        """Fill the model list with the project's runs, the active one chosen
-        (else the one chosen before)."""
-        store = self.workspace.store
-        keep = self.model_ref()
-        self.run_combo.clear()
-        if store is None:
-            self._update_enabled()
-            return
-        self._runs_loaded = True
-        for info in predictable_runs(store.root):
-            metric = "" if info.best_metric is None else f", {info.best_metric:.3f}"
-            self.run_combo.addItem(f"{info.name} ({info.task}{metric})", str(info.run_dir))
-            self.run_combo.setItemData(self.run_combo.count() - 1, f"{info.run_dir}\n{info.model}, {info.status}",
-                                       Qt.ItemDataRole.ToolTipRole)
-        wanted = self.active.path() or (keep.path if keep is not None else None)
-        if wanted is not None:
-            self.add_model(Path(wanted), select=True)
-        self._update_enabled()
+        """List the project's runs again, the active one chosen."""
+        self.models.load()
 
     def add_model(self, path: Path, select: bool = True) -> None:
-        k = next((i for i in range(self.run_combo.count())
-                  if Path(self.run_combo.itemData(i)).resolve() == Path(path).resolve()), -1)
-        if k < 0:
-            self.run_combo.addItem(path.name, str(path))
-            k = self.run_combo.count() - 1
-        if select:
-            self.run_combo.setCurrentIndex(k)
+        self.models.add(path, select)
 
     def model_ref(self) -> ModelRef | None:
-        data = self.run_combo.currentData()
-        return ModelRef(Path(data)) if data else None
-
-    def model_folder_dialog(self) -> QFileDialog:
-        """The "Other…" dialog: folders, hidden ones shown (runs live in the
-        project's hidden ``.labeltool`` folder), starting in its runs."""
-        store = self.workspace.store
-        start = ""
-        if store is not None:
-            runs = runs_root(store.root)
-            start = str(runs if runs.is_dir() else store.root)
-        dialog = QFileDialog(self, self.tr("A run folder or an exported model folder"), start)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        # The platform's own dialog ignores the filter below on some systems.
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFilter(QDir.Filter.AllDirs | QDir.Filter.Hidden | QDir.Filter.NoDotAndDotDot)
-        return dialog
-
-    def browse_model(self) -> None:
-        dialog = self.model_folder_dialog()
-        try:
-            if not dialog.exec() or not dialog.selectedFiles():
-                return
-            folder = dialog.selectedFiles()[0]
-        finally:
-            dialog.deleteLater()
-        self.add_model(Path(folder))
-        self._run_chosen()
-
-    def _run_chosen(self, *_: object) -> None:
-        ref = self.model_ref()
-        if ref is not None and self.workspace.store is not None:
-            self.active.set(ref.path)
+        return self.models.model_ref()
 
     def reveal(self) -> None:
         """Show and raise the dock this panel sits in (it may be tabbed behind another)."""

@@ -262,19 +262,20 @@ class TrainingController(QObject):
         except ConfigError as e:
             self.panel.show_message(self.tr("Cannot resume {run}: {error}").format(run=run.name, error=e))
             return False
-        status = None
+        done = config.epochs  # epochs trained, when its end is not at hand
         if self.last_end is not None and self.current_run == run:
             status = self.last_end.reason
+            done = self.last_end.epochs_done or done  # a step limit may have ended it sooner
         else:
             info = folder.info()
             status = info.status if info else None
         if status in ("finished", "early_stop"):
             more, ok = QInputDialog.getInt(self._dialog_parent(), self.tr("Resume"),
                                            self.tr("The run finished its {n} epochs. Train how many more?").format(
-                                               n=config.epochs), 10, 1, 10_000)
+                                               n=done), 10, 1, 10_000)
             if not ok:
                 return False
-            config.epochs += more
+            config.epochs = done + more
             config.max_steps = None
         config.resume = str(run)
         return self.start(config)

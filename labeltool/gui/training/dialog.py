@@ -355,9 +355,12 @@ class TrainDialog(QDialog):
             train=s.train_images, val=s.val_images, counts=split_counts_text(s))
         if s.val_images and per_class:
             text += " " + self.tr("Validation {unit} per class: {list}.").format(unit=unit, list=per_class)
+        if getattr(s, "source", "seeded") == "stored":  # the project's own split (an engine that knows one)
+            text = QCoreApplication.translate(SPLITS_CONTEXT, s.source_template).format(**s.source_params) \
+                + " " + text
         self.split_text.setText(text)
         # The checks below already say when no image is kept for validation.
-        advice = split_advice_text(s) if s.advice_code in ("few_val_objects", "label_more") else ""
+        advice = split_advice_text(s) if s.advice_code != "no_validation" else ""
         self.split_advice.setText(advice)
         self.split_advice.setVisible(bool(advice))
         self.use_suggested.setVisible(s.suggested_fraction is not None)

@@ -6,6 +6,11 @@ A view only: the :class:`~.controller.TrainingController` feeds it engine
 events (already on the GUI thread) and listens to its buttons. Text that
 changes every step is refreshed by a timer, like the curves, so a fast run
 does not relayout the panel on every step.
+
+It is laid out for a low dock (a third of a 768 px screen): the message of
+a run that ended sits beside its buttons, and the curves take what is
+left; metrics are named and printed as :mod:`engine.metric_info` says, an
+undefined one in words. The heading always says the state the run is in.
 """
 from __future__ import annotations
 
@@ -360,7 +365,7 @@ class TrainingPanel(QWidget):
 
     def on_log(self, e: Log) -> None:
         self.append_log(f"[{e.level}] {e.message}")
-        if e.level == "warning" and not self.message.isVisible():
+        if e.level == "warning" and not self.message_text():
             self.show_message(e.message, "warning")
 
     def on_ended(self, e: TrainEnd, can_resume: bool = True) -> None:
