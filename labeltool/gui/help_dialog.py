@@ -47,6 +47,7 @@ class HelpDialog(QDialog):
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Does")])
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)  # a list, not a form
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (k, d) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(k))
