@@ -11,6 +11,7 @@ the upscale that a kept mask needs.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -23,12 +24,13 @@ from segment_anything.utils.transforms import ResizeLongestSide
 
 from ..errors import ConfigError
 from .catalog import DEFAULT_SAM_MODEL, get_sam_model
-from .decoder import DecoderChoice, DecoderKind, PromptDecoderModule, pick_decoder
+from .decoder import DecoderChoice, DecoderKind, ImageTerms, pick_decoder
 from .download import DownloadProgress
 
 POSITIVE, NEGATIVE = 1, 0
 _BOX_LABELS = (2.0, 3.0)  # SAM's labels of a box's top-left and bottom-right corners
 _PADDING = -1.0  # "not a point": SAM adds one when no box closes the prompt
+_TERMS_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -75,18 +77,36 @@ class PromptSegmenter:
     cores), decodes may run beside them (the window previews a click on the
     current image while a worker encodes the next one)."""
 
-    def __init__(self, sam: Sam, name: str, decoder: DecoderKind = "auto", threads: int | None = None):
+    def __init__(self, sam: Sam, name: str, decoder: DecoderKind = "auto", threads: int | None = 1):
         self.sam = sam.eval()
         self.name = name
         self.model_input = int(sam.image_encoder.img_size)
         self.transform = ResizeLongestSide(self.model_input)
-        self.module = PromptDecoderModule(self.sam)
         self.choice: DecoderChoice = pick_decoder(self.sam, decoder, threads)
         self._encode_lock = threading.Lock()
+        # The decoder's per-embedding terms of the last few embeddings (the
+        # shown image and its neighbours), by the identity of their features.
+        self._terms: OrderedDict[int, tuple[np.ndarray, ImageTerms]] = OrderedDict()
+        self._terms_lock = threading.Lock()
 
     @property
     def decoder_kind(self) -> str:
         return self.choice.decoder.kind
+
+    def image_terms(self, embedding: Embedding) -> ImageTerms:
+        """The decoder's per-embedding part (a few ms, once per embedding)."""
+        features = embedding.features
+        with self._terms_lock:
+            kept = self._terms.get(id(features))
+            if kept is not None and kept[0] is features:
+                self._terms.move_to_end(id(features))
+                return kept[1]
+        terms = self.choice.decoder.image_terms(features)
+        with self._terms_lock:
+            self._terms[id(features)] = (features, terms)  # holding features keeps its id from being reused
+            while len(self._terms) > _TERMS_KEPT:
+                self._terms.popitem(last=False)
+        return terms
 
     # ------------------------------------------------------------ encode
     def encode(self, image: np.ndarray, image_size: tuple[int, int] | None = None) -> Embedding:
@@ -152,7 +172,7 @@ class PromptSegmenter:
         ``low_res`` (see the module's doc)."""
         self._check(embedding)
         p = self.prompt(embedding, points, labels, box)
-        iou, logits = self.choice.decoder(embedding.features, p.coords, p.labels)
+        iou, logits = self.choice.decoder(self.image_terms(embedding), p.coords, p.labels)
         pick = slice(1, None) if multimask else slice(0, 1)
         logits, scores = logits[0, pick], iou[0, pick]
         if low_res:
@@ -172,7 +192,7 @@ class PromptSegmenter:
             chunk = corners[start:start + batch_size]
             coords = self._to_input(embedding, chunk.reshape(-1, 2)).reshape(-1, 2, 2)
             labels = np.tile(np.array(_BOX_LABELS, np.float32), (len(chunk), 1))
-            iou, logits = self.choice.decoder(embedding.features, coords, labels)
+            iou, logits = self.choice.decoder(self.image_terms(embedding), coords, labels)
             for i in range(len(chunk)):
                 yield self.upscale(embedding, logits[i, :1])[0], float(iou[i, 0])
 
@@ -193,13 +213,17 @@ class SamSettings:
     """Which model and how to run it. ``weights``: a local file instead of
     the official download; ``decoder``: "auto" (ONNX Runtime where it is
     faster and agrees), "onnx" or "torch"; ``threads``: ONNX Runtime's
-    threads for the decoder (None: every core). PyTorch's threads are the
-    process's (``torch.set_num_threads``), not set here."""
+    threads for the decoder. One by default: on a small CPU the window
+    encodes the next image while a person clicks, and more threads only
+    wait for a core (a click's preview on two busy cores: 117 ms with one
+    thread, 126 ms with two, 227 ms with two spinning as ONNX Runtime's
+    default has them). PyTorch's threads are the process's
+    (``torch.set_num_threads``), not set here."""
 
     model: str = DEFAULT_SAM_MODEL
     weights: Path | None = None
     decoder: DecoderKind = "auto"
-    threads: int | None = None
+    threads: int | None = 1
 
     def __post_init__(self) -> None:
         get_sam_model(self.model)  # an unknown name fails here, with the choices

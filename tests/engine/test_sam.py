@@ -129,9 +129,12 @@ def test_bad_prompts_are_refused_with_a_reason(segmenter):
 
 
 def test_onnx_runtime_and_pytorch_decoders_agree_and_auto_keeps_one_that_agrees(segmenter):
-    probe = probe_prompt(PromptDecoderModule(segmenter.sam))
-    torch_iou, torch_masks = pick_decoder(segmenter.sam, "torch").decoder(*probe)
-    onnx_iou, onnx_masks = pick_decoder(segmenter.sam, "onnx").decoder(*probe)
+    features, coords, labels = probe_prompt(PromptDecoderModule(segmenter.sam))
+    torch_decoder, onnx_decoder = pick_decoder(segmenter.sam, "torch").decoder, pick_decoder(segmenter.sam, "onnx").decoder
+    torch_terms, onnx_terms = torch_decoder.image_terms(features), onnx_decoder.image_terms(features)
+    assert all(np.allclose(t, o, atol=1e-4) for t, o in zip(torch_terms, onnx_terms))
+    torch_iou, torch_masks = torch_decoder(torch_terms, coords, labels)
+    onnx_iou, onnx_masks = onnx_decoder(torch_terms, coords, labels)
     assert np.abs(torch_masks - onnx_masks).max() <= TOLERANCE * max(1.0, np.abs(torch_masks).max())
     assert np.allclose(torch_iou, onnx_iou, atol=1e-5)
     auto = pick_decoder(segmenter.sam, "auto")
