@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE meta(
@@ -62,6 +62,14 @@ ALTER TABLE shapes ADD COLUMN occluded INTEGER NOT NULL DEFAULT 0;
 """
 
 
+# Version 3: the object a shape is a part of (``Shape.group``; labelme's
+# group_id, a COCO annotation's polygons, a VOC instance). NULL = a whole
+# object on its own, which is what every older row is.
+_V3 = """
+ALTER TABLE shapes ADD COLUMN group_id INTEGER;
+"""
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
@@ -70,6 +78,7 @@ def _statements(script: str) -> list[str]:
 MIGRATIONS: dict[int, list[str]] = {
     0: _statements(_V1),
     1: _statements(_V2),
+    2: _statements(_V3),
 }
 
 

@@ -63,6 +63,12 @@ class Shape:
     # an occluded flag, and the window toggles the three alike. An attribute
     # would be a dict key each format spells its own way.
     occluded: bool = False
+    # The object this shape is a part of (one person hidden in the middle by
+    # a pole: two polygons), as labelme's ``group_id``: shapes of one image
+    # with the same class and the same group are one object (one COCO
+    # annotation, one VOC instance, one training target). None: a whole
+    # object on its own. Numbers only mean something within their image.
+    group: int | None = None
     source: Source = HUMAN
     # Extra attributes a format carried that we do not model (kept so that
     # files round-trip, as labelme keeps ``other_data``).
@@ -79,6 +85,11 @@ class Shape:
         """``{"difficult": ..., "truncated": ..., "occluded": ...}``: what a
         shape made from this one (a mask from a polygon) keeps."""
         return {"difficult": self.difficult, "truncated": self.truncated, "occluded": self.occluded}
+
+    def object_key(self) -> tuple[str, int] | None:
+        """``(label, group)`` of a grouped part (its object), None for a
+        shape that is an object on its own."""
+        return None if self.group is None else (self.label, self.group)
 
     @property
     def flagged(self) -> bool:
@@ -273,6 +284,7 @@ def shape_to_dict(shape: Shape) -> dict[str, Any]:
     """A JSON-ready dict of ``shape`` (clipboard, event streams, run files)."""
     d: dict[str, Any] = {"kind": shape.kind, "id": shape.id, "label": shape.label,
                          "difficult": shape.difficult, "truncated": shape.truncated, "occluded": shape.occluded,
+                         "group": shape.group,
                          "source": {"kind": shape.source.kind, "model": shape.source.model,
                                     "score": shape.source.score}}
     if shape.attributes:
@@ -288,9 +300,19 @@ def shape_from_dict(d: dict[str, Any]) -> Shape:
         if src.get("kind") == "model" else HUMAN
     fields = {"label": d["label"], "difficult": bool(d.get("difficult", False)),
               "truncated": bool(d.get("truncated", False)), "occluded": bool(d.get("occluded", False)),
-              "source": source,
+              "source": source, "group": _group(d.get("group")),
               "attributes": dict(d.get("attributes") or {})}
     if d.get("id"):
         fields["id"] = d["id"]
     geometry = {k: d[k] for k in ("box", "points", "rle", "transcription") if k in d}
     return shape_from_geometry(d["kind"], geometry, **fields)
+
+
+def _group(value: Any) -> int | None:
+    """A group number read from outside (a clipboard, a file), or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

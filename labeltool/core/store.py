@@ -27,11 +27,12 @@ from .connection import (STORE_DIR, STORE_FILE, acquire_lock, connect_readonly, 
 from .errors import NotAProjectError, StoreError, StoreNewerSchemaError, StoreReadOnlyError
 from .folder_scan import iter_image_paths, natural_key
 from .images import read_size
-from .project import SPLITS, ImageItem, ImageStatus
+from .project import ImageItem, ImageStatus
 from .schema import SCHEMA_VERSION, migrate, schema_version
 from .shapes import Shape
 from .snapshot import RowSnapshot, Snapshot, SnapshotImage, from_rows, read_rows
 from .store_classes import ClassesMixin
+from .store_edits import BulkEditsMixin
 from .store_events import StoreEvent, coalesce
 from .store_rows import (SHAPE_COLUMNS, ShapeRow, image_from_row, shape_columns, shape_from_labelled_row,
                          shape_from_row)
@@ -59,10 +60,12 @@ def _now() -> float:
     return time.time()
 
 
-class ProjectStore(ClassesMixin):
+class ProjectStore(ClassesMixin, BulkEditsMixin):
     """Open with :meth:`open`; use as a context manager or call :meth:`close`.
 
-    The class operations live in :class:`~.store_classes.ClassesMixin`."""
+    The class operations live in :class:`~.store_classes.ClassesMixin`;
+    splits and groups (set for many rows at once) in
+    :class:`~.store_edits.BulkEditsMixin`."""
 
     def __init__(self, root: Path, conn: sqlite3.Connection, readonly: bool, lock_fd: int | None):
         self.root = root
@@ -332,14 +335,6 @@ class ProjectStore(ClassesMixin):
     def set_status(self, image_id: int, status: ImageStatus | str) -> None:
         self._write("UPDATE images SET status = ?, updated_at = ? WHERE id = ?",
                     (ImageStatus(status).value, _now(), image_id))
-        self._emit(StoreEvent("image_changed", image_id))
-
-    def set_split(self, image_id: int, split: str | None) -> None:
-        """Put the image in split ``"train"``, ``"val"`` or ``"test"``, or in
-        none (None: training and exports then split it by hash)."""
-        if split is not None and split not in SPLITS:
-            raise ValueError(f"split {split!r} is not one of {', '.join(SPLITS)} (or None)")
-        self._write("UPDATE images SET split = ?, updated_at = ? WHERE id = ?", (split, _now(), image_id))
         self._emit(StoreEvent("image_changed", image_id))
 
     # --------------------------------------------------------------- shapes

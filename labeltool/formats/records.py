@@ -60,14 +60,14 @@ class StoredShapes(Sequence[Shape]):
         """Which rows are of ``kind`` with no flags and no attributes, and
         their geometries parsed in one go (one parse for all the image's
         rows instead of one call per row)."""
-        # kind, then difficult, truncated, attributes, occluded (SHAPE_ROW)
-        plain = [r[3] == kind and not (r[5] or r[6] or r[10] or r[11]) for r in self.rows]
+        # kind, then difficult, truncated, attributes, occluded, group (SHAPE_ROW)
+        plain = [r[3] == kind and not (r[5] or r[6] or r[10] or r[11]) and r[12] is None for r in self.rows]
         return plain, iter(json.loads("[" + ",".join([r[4] for r, p in zip(self.rows, plain) if p]) + "]"))
 
     def plain_boxes(self) -> list[tuple[str, float, float, float, float] | None]:
         """Per row, ``(label, x1, y1, x2, y2)`` with the corners as
         :class:`~labeltool.core.shapes.Box` holds them (floats, ordered) when
-        the row is a box with no flags and no attributes; None for any other."""
+        the row is a box with no flags, no attributes and no group; None for any other."""
         plain, geometries = self._plain("box")
         out: list[tuple[str, float, float, float, float] | None] = []
         for r, p in zip(self.rows, plain):
@@ -86,7 +86,7 @@ class StoredShapes(Sequence[Shape]):
     def plain_polygons(self) -> list[tuple[str, list[float]] | None]:
         """Per row, ``(label, [x1, y1, x2, y2, ...])`` (floats, as
         :class:`~labeltool.core.shapes.Polygon` holds them) when the row is a
-        polygon with no flags and no attributes; None for any other."""
+        polygon with no flags, no attributes and no group; None for any other."""
         plain, geometries = self._plain("polygon")
         return [(self.labels[r[2]], [float(v) for pt in next(geometries)["points"] for v in pt]) if p else None
                 for r, p in zip(self.rows, plain)]
