@@ -4,27 +4,29 @@ and the same :attr:`~.shapes.Shape.group` are one object (labelme's
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from .shapes import Shape
 
 S = TypeVar("S", bound=Shape)
+T = TypeVar("T", bound=Any)
 
 
-def objects(shapes: Iterable[S]) -> list[list[S]]:
+def objects(shapes: Iterable[T], key: Callable[[T], tuple[str, int] | None] = Shape.object_key) -> list[list[T]]:
     """The objects of one image, in the order their first part comes: each
-    shape without a group alone, the parts of a group together."""
-    out: list[list[S]] = []
-    joined: dict[tuple[str, int], list[S]] = {}
+    shape without a group alone, the parts of a group together. ``key``
+    gives an item's object (for items that stand for shapes: indices)."""
+    out: list[list[T]] = []
+    joined: dict[tuple[str, int], list[T]] = {}
     for s in shapes:
-        key = s.object_key()
-        if key is None:
+        k = key(s)
+        if k is None:
             out.append([s])
-        elif key in joined:
-            joined[key].append(s)
+        elif k in joined:
+            joined[k].append(s)
         else:
-            joined[key] = [s]
-            out.append(joined[key])
+            joined[k] = [s]
+            out.append(joined[k])
     return out
 
 

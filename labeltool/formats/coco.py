@@ -2,7 +2,9 @@
 ``bbox`` as ``[x, y, w, h]``, segmentation as polygons or RLE (area and RLE
 from pycocotools), category ids 1..N in the project's class order (stable
 across exports). Text regions carry COCO-Text's ``utf8_string`` and
-``legibility``.
+``legibility``. An object in several parts (a group) is one annotation
+with its parts' polygons, as labelme's ``labelme2coco`` writes it
+(:mod:`.groups`); read back, it is one group again.
 
 Layout written: ``images/<project path>`` and
 ``annotations/instances_default.json``; with splits
@@ -21,11 +23,13 @@ from typing import Any, Callable
 
 from pycocotools import mask as mask_utils
 
-from labeltool.core.raster import polygon_rle, polygons_rle
+from labeltool.core.groups import next_group
+from labeltool.core.raster import polygon_rle
 from labeltool.core.project import SPLITS
 from labeltool.core.shapes import FLAGS, Box, ImageTag, Mask, Polygon, Shape, TextRegion
 
 from .errors import FormatError
+from .groups import coco_annotation, has_groups, is_rectangle, multi_part, read_parts
 from .fileio import CopyMode, atomic_writer, dump_json, json_kind, load_json, number, place_file, reading, side
 from .layout import clean_relpath, is_absolute_anywhere, iter_files, iter_images, note_split
 from .records import Dataset, ImageRecord, StoredShapes, WriteResult
@@ -110,12 +114,16 @@ def _json_parts(records: list[ImageRecord], classes: list[str],
         boxes = shapes.plain_boxes() if isinstance(shapes, StoredShapes) else \
             [(s.label, s.x1, s.y1, s.x2, s.y2) if type(s) is Box and _plain(s) else None for s in shapes]
         polygons = _plain_polygons(shapes, record) if None in boxes else {}
+        # Objects in several parts: one annotation each, where the first part is.
+        grouped, later = multi_part(shapes) if None in boxes and has_groups(shapes) else ({}, set())
         for i, box in enumerate(boxes):
             polygon = polygons.get(i)
             if box is not None:
                 label, x1, y1, x2, y2 = box
             elif polygon is not None:
                 label = polygon[0]
+            elif i in later:
+                continue
             else:
                 shape = shapes[i]
                 label = shape.label
@@ -143,10 +151,17 @@ def _json_parts(records: list[ImageRecord], classes: list[str],
                             f'"segmentation":[[{",".join(map(repr, flat))}]],"area":{area!r},'
                             f'"bbox":[{x!r},{y!r},{bw!r},{bh!r}],"iscrowd":0}}')
                 continue
-            ann = annotation(shape, n + 1, image_id, category_id,  # type: ignore[arg-type]
-                             record.height, record.width)  # type: ignore[arg-type]
+            if i in grouped:
+                ann = coco_annotation(grouped[i], n + 1, image_id, category_id, int(record.height),  # type: ignore
+                                      int(record.width), result, record.path)  # type: ignore[arg-type]
+            else:
+                ann = annotation(shape, n + 1, image_id, category_id,  # type: ignore[arg-type]
+                                 record.height, record.width)  # type: ignore[arg-type]
             if ann is None:
-                result.lose("image tags", f"{record.path}: image tag {label!r} has no COCO instance form")
+                if i in grouped:
+                    result.lose("empty masks", f"{record.path}: a {label!r} group covers no pixel")
+                else:
+                    result.lose("image tags", f"{record.path}: image tag {label!r} has no COCO instance form")
                 continue
             try:
                 anns.append(dump_json(ann))
@@ -169,8 +184,8 @@ def _json_parts(records: list[ImageRecord], classes: list[str],
 
 
 def _plain(shape: Shape) -> bool:
-    """No flags and no attributes: nothing for an annotation but its geometry."""
-    return not (shape.difficult or shape.truncated or shape.occluded or shape.attributes)
+    """No flags, no attributes, no group: nothing for an annotation but its geometry."""
+    return not (shape.difficult or shape.truncated or shape.occluded or shape.attributes) and shape.group is None
 
 
 def _plain_polygons(shapes: StoredShapes | list[Shape], record: ImageRecord
@@ -368,7 +383,11 @@ def read_file(path: Path) -> Dataset:
                 label = names.get(_int(ann.get("category_id"), "category_id", path))
                 if label is None:
                     raise FormatError(path, f"annotation {ann.get('id')} has an unknown category")
-                record.shapes.append(_shape(ann, label, record, path))
+                shape = _shape(ann, label, record, path)
+                if isinstance(shape, tuple):  # an object in several parts: one group
+                    record.shapes += read_parts(*shape, group=next_group(record.shapes))
+                else:
+                    record.shapes.append(shape)
             except FormatError as e:
                 ds.lose("malformed annotations", str(e))
             except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
@@ -422,7 +441,8 @@ def _int(value: Any, what: str, path: Path) -> int:
     return value
 
 
-def _shape(ann: dict[str, Any], label: str, record: ImageRecord, path: Path) -> Shape:
+def _shape(ann: dict[str, Any], label: str, record: ImageRecord,
+           path: Path) -> Shape | tuple[list[list[tuple[float, float]]], dict[str, Any]]:
     aid = ann.get("id")
     attrs = dict(ann.get("attributes") or {}) if isinstance(ann.get("attributes"), dict) else {}
     # Flags ride in "attributes", where CVAT writes "occluded" for every shape.
@@ -468,21 +488,10 @@ def _shape(ann: dict[str, Any], label: str, record: ImageRecord, path: Path) -> 
         text = ann["utf8_string"]
         fields["difficult"] = fields["difficult"] or ann.get("legibility") == "illegible"
         return TextRegion(points=polys[0], transcription=str(text) if text is not None else "", **fields)
-    if box is not None and (not polys or (len(polys) == 1 and _is_rectangle_of(polys[0], box))):
+    if box is not None and (not polys or (len(polys) == 1 and is_rectangle(polys[0], box.x1, box.y1, box.x2, box.y2))):
         return box
     if not polys:
         raise FormatError(path, f"annotation {aid} has neither bbox nor segmentation")
     if len(polys) == 1:
         return Polygon(points=polys[0], **fields)
-    # An object in several parts (occluded): one mask keeps it one object.
-    rle = polygons_rle(polys, h, w)
-    return Mask(rle={"size": [h, w], "counts": rle["counts"]}, **fields)
-
-
-def _is_rectangle_of(points: list[tuple[float, float]], box: Box, tol: float = 1e-3) -> bool:
-    if len(points) != 4:
-        return False
-    corners = [(box.x1, box.y1), (box.x2, box.y1), (box.x2, box.y2), (box.x1, box.y2)]
-    return all(any(abs(px - cx) <= tol and abs(py - cy) <= tol for px, py in points) for cx, cy in corners) \
-        and all(any(abs(px - cx) <= tol and abs(py - cy) <= tol for cx, cy in corners) for px, py in points)
-
+    return polys, fields  # an object in several parts (occluded): its parts, as one group

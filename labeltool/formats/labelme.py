@@ -7,13 +7,15 @@ box (two corners, or X-AnyLabeling's four), ``polygon`` -> polygon,
 4-point polygon, ``mask`` -> mask (labelme stores a base64 PNG of the
 bounding-box crop, ``points`` = the crop's two corner pixels); ``point``,
 ``points``, ``line`` and ``linestrip`` have no area and are counted as
-lost. Image-level flags set to true become image tags; a shape's
-``difficult`` / ``truncated`` / ``occluded`` (a key of its own, as
-X-AnyLabeling writes ``difficult``, or a shape flag) become its flags.
+lost. ``group_id`` is the shape's group (parts of one object, per label as
+``labelme2coco`` joins them). Image-level flags set to true become image
+tags; a shape's ``difficult`` / ``truncated`` / ``occluded`` (a key of its
+own, as X-AnyLabeling writes ``difficult``, or a shape flag) become its
+flags.
 Write: boxes, polygons, masks, text regions (a 4-point polygon with a
-``transcription`` key, which labelme keeps as ``other_data``), tags, the
-flags as keys, and the image's split as a top-level ``split`` key (labelme
-keeps unknown keys too).
+``transcription`` key, which labelme keeps as ``other_data``), tags,
+groups as ``group_id``, the flags as keys, and the image's split as a
+top-level ``split`` key (labelme keeps unknown keys too).
 """
 from __future__ import annotations
 
@@ -138,19 +140,22 @@ def _points(raw: list[list[Any]], n: int, path: Path) -> list[tuple[float, float
 
 
 def _flags_and_attributes(raw: dict[str, Any]) -> dict[str, Any]:
-    """A shape's flags (its own keys, or labelme shape flags of those names)
-    and its other keys as attributes; keys with nothing in them
+    """A shape's flags (its own keys, or labelme shape flags of those names),
+    its group (``group_id``) and its other keys as attributes; keys with nothing in them
     (X-AnyLabeling's ``"attributes": {}``, ``"score": null``) are left out."""
     attrs: dict[str, Any] = {k: v for k, v in raw.items() if k not in _READ and v not in (None, "", [], {})}
     shape_flags = dict(raw["flags"]) if isinstance(raw.get("flags"), dict) else {}
-    flags = {f: raw.get(f) is True or shape_flags.pop(f, None) is True for f in FLAGS}
-    if raw.get("group_id") is not None:
-        attrs["group_id"] = raw["group_id"]
+    fields: dict[str, Any] = {f: raw.get(f) is True or shape_flags.pop(f, None) is True for f in FLAGS}
+    group = raw.get("group_id")
+    if isinstance(group, int) and not isinstance(group, bool):
+        fields["group"] = group
+    elif group is not None:  # a group id labelme itself would not write: kept as it was
+        attrs["group_id"] = group
     if raw.get("description"):
         attrs["description"] = raw["description"]
     if shape_flags:
         attrs["flags"] = shape_flags
-    return {**flags, "attributes": attrs}
+    return {**fields, "attributes": attrs}
 
 
 def _mask(b64: Any, pts: list[tuple[float, float]], n: int, record: ImageRecord, path: Path,
@@ -234,7 +239,7 @@ def shape_json(shape: Shape) -> dict[str, Any] | None:
     base: dict[str, Any] = {"label": shape.label, "points": [], "group_id": None, "description": "",
                             "shape_type": "polygon", "flags": {}, "mask": None}
     attrs = dict(shape.attributes)
-    base["group_id"] = attrs.pop("group_id", None)
+    base["group_id"] = shape.group if shape.group is not None else attrs.pop("group_id", None)
     base["description"] = attrs.pop("description", "") or ""
     base["flags"] = attrs.pop("flags", {}) or {}
     if isinstance(shape, Box):

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, Hashable
 
+from labeltool.core.groups import renumber
 from labeltool.core.images import ImageLoadError
 from labeltool.core.project import ImageStatus
 from labeltool.core.shapes import Mask, Shape
@@ -209,6 +210,10 @@ def _add_record(store: ProjectStore, record: ImageRecord, placed: Placement, new
                 seen.add(key)
                 kept.append(shape)
         fresh = kept
+    if any(s.group is not None for s in fresh):
+        # The dataset numbers its groups per image as the project may too:
+        # its objects must not join the image's own by sharing a number.
+        fresh = renumber(fresh, {s.group for s in store.shapes(item.id) if s.group is not None})
     store.add_shapes(item.id, fresh)
     report.shapes += len(fresh)
     if record.done:

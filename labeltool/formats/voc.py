@@ -8,7 +8,8 @@ Read as well: labelImg's XML beside the images, CVAT's and datumaro's VOC
 ``Annotations/<folder>/``, RGB masks named by ``labelmap.txt``,
 ``ImageSets/Main/default.txt``), and segmentation-only sets (PNGs without
 XML). Parts, actions and attributes are kept as the shape's attributes and
-written back.
+written back. An object drawn in several parts (a group) is written as one
+object, one instance id of its pixels' union (:mod:`.groups`).
 
 VOC boxes are 1-based integer pixel indices, inclusive: the box of our
 continuous ``(x1, y1, x2, y2)`` is ``xmin = x1 + 1 ... xmax = x2`` (the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 from xml.sax.saxutils import escape
@@ -29,6 +31,7 @@ from labeltool.core.project import SPLITS
 from labeltool.core.shapes import FLAGS, Box, ImageTag, Shape, TextRegion
 
 from .errors import FormatError
+from .groups import has_groups, join_groups
 from .fileio import (CopyMode, atomic_write_bytes, atomic_write_text, flat_name, number, parse_xml,
                      place_file, read_text, reading, side)
 from .layout import iter_files, note_split, relative_to
@@ -403,6 +406,8 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
                         f"{record.path}: same annotation name as {stems[stem]}; not written")
             continue
         stems[stem] = record.path
+        if has_groups(record.shapes):  # one object, one instance id, per group
+            record = replace(record, shapes=join_groups(record, result, "VOC", "mask"))
         objects, shapes = _objects(record, result, names)
         if not place_file(record.source, images_dir / filename, copy_mode):
             result.skipped.append(f"{record.path}: image file missing, annotation written without it")

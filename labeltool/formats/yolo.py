@@ -7,7 +7,10 @@ files; Roboflow's ``../train/images``), darknet's and CVAT's ``obj.data``,
 ``train.txt`` and labels beside the images, ``Images/`` + ``Annotations/``.
 
 A line is ``class cx cy w h`` (a box, normalised by the image size) or
-``class x1 y1 x2 y2 ...`` (a polygon, the segment format). ``data.yaml`` is
+``class x1 y1 x2 y2 ...`` (a polygon, the segment format). An object in
+several parts (a group, a mask in pieces) is one line: its outlines joined
+at their closest points as Ultralytics' ``merge_multi_segment`` does; a
+group of boxes is their union box. ``data.yaml`` is
 YAML as Ultralytics reads it (``yaml.safe_load``): no tags, and no aliases
 either, since a few nested aliases expand to billions of names.
 """
@@ -23,6 +26,7 @@ from labeltool.core.raster import mask_polygons
 from labeltool.core.shapes import Box, Mask, Point, Polygon, Shape, TextRegion
 
 from .errors import FormatError
+from .groups import has_groups, join_groups, merge_outlines
 from .fileio import CopyMode, atomic_write_text, number, place_file, read_text, reading
 from .layout import iter_files, iter_images, note_split, split_of
 from .records import Dataset, ImageRecord, WriteResult, count_unheld
@@ -43,21 +47,18 @@ def label_line(shape: Shape, cls: int, width: int, height: int) -> tuple[str | N
             return None, ("boxes outside the image", f"box {shape.label!r} lies outside the image")
         return (f"{cls} {(x1 + x2) / 2 / width:.6f} {(y1 + y2) / 2 / height:.6f} "
                 f"{(x2 - x1) / width:.6f} {(y2 - y1) / height:.6f}"), None
-    loss = None
     if isinstance(shape, (Polygon, TextRegion)):
         points: list[Point] = shape.points
     elif isinstance(shape, Mask):
         polys = mask_polygons(shape.to_array())
         if not polys:
             return None, ("empty masks", f"mask {shape.label!r} is empty")
-        points = polys[0]
-        if len(polys) > 1:
-            loss = ("mask parts", f"mask {shape.label!r} has {len(polys)} parts; its largest was written")
+        points = merge_outlines(polys)  # a mask in pieces: one outline, as Ultralytics joins them
     else:
         return None, ("image tags", f"image tag {shape.label!r} has no YOLO detection form (export ImageFolder "
                                     "for classes)")
     coords = " ".join(f"{_clip(x, width) / width:.6f} {_clip(y, height) / height:.6f}" for x, y in points)
-    return f"{cls} {coords}", loss
+    return f"{cls} {coords}", None
 
 
 class _Name(str):
@@ -106,8 +107,9 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
         if not place_file(record.source, out / rel, copy_mode):
             result.skipped.append(f"{record.path}: image file missing; its label file was written")
         count_unheld(record, result, "YOLO", text=True)
+        shapes = join_groups(record, result, "YOLO", "outline") if has_groups(record.shapes) else record.shapes
         lines = []
-        for s in record.shapes:
+        for s in shapes:
             if s.label not in index:
                 index[s.label] = len(index)
                 classes = [*classes, s.label]

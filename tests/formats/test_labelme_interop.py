@@ -119,8 +119,8 @@ def test_import_every_shape_type_labelme_writes(tmp_path):
         item = store.image_by_path("路口.jpg")  # a project with no images keeps the dataset's names
         shapes = {s.label: s for s in store.shapes(item.id)}
         assert set(shapes) == {"车", "人", "灯", "水", "晴天"}
-        assert shapes["车"].bounds() == (5, 2, 30, 20) and shapes["车"].attributes == {"group_id": 3,
-                                                                                       "description": "左转"}
+        assert shapes["车"].bounds() == (5, 2, 30, 20) and shapes["车"].group == 3  # labelme group_id: the group
+        assert shapes["车"].attributes == {"description": "左转"}
         assert shapes["人"].occluded and "flags" not in shapes["人"].attributes  # a shape flag of that name
         assert shapes["灯"].kind == "polygon" and len(shapes["灯"].points) == 32
         assert np.allclose(shapes["灯"].bounds(), (15, 15, 25, 25), atol=1e-6)

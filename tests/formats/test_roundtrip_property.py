@@ -1,6 +1,7 @@
 """Round trip as a property: for every format and any generated project
 (folders named ``images`` and ``labels`` at any depth, non-ASCII names,
-splits, every shape kind and flag the format holds), import(export(project))
+splits, every shape kind and flag the format holds, objects in several
+parts where the format holds them), import(export(project))
 is the project, within what the format holds; exporting the result again
 writes the same file names (they do not grow); importing the same export
 once more adds nothing."""
@@ -11,7 +12,7 @@ import io
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from labeltool.core import Box, ImageTag, Mask, Polygon, ProjectStore, Shape, TextRegion
+from labeltool.core.groups import objects
 from labeltool.core.raster import shape_mask
 from labeltool.formats.fileio import flat_name
 from labeltool.formats.project_io import export_from, import_into
@@ -47,6 +49,9 @@ HELD = {
 FLAT = {"voc", "ppocr", "icdar", "imagefolder"}  # these keep no folders: sub/a.jpg is sub__a.jpg
 # The one change an export says it makes to what is generated for it.
 SAID = {"voc": {"polygons (as masks)"}}
+# Formats that hold objects in several parts (groups), and the kinds of part
+# each keeps as parts (COCO writes a group with a mask as one RLE).
+GROUPED = {"labelme": ("box", "polygon", "mask", "text"), "coco": ("box", "polygon")}
 
 
 @dataclass
@@ -87,9 +92,27 @@ def regions(draw: Any, fmt: str, width: int, height: int) -> list[Shape]:
             m[y + b:y + d, x + a:x + c] = True
             m[y + b, x + a] = False  # not a rectangle
             shapes.append(Mask.from_array(m, label=label, **on))
+    shapes = _grouped(draw, fmt, shapes)
     if "tag" in kinds and draw(st.booleans()):
         shapes.append(ImageTag(label=draw(st.sampled_from(LABELS))))
     return shapes
+
+
+def _grouped(draw: Any, fmt: str, shapes: list[Shape]) -> list[Shape]:
+    """Some of the shapes made parts of groups (objects of one class and
+    group), for the formats that hold groups. COCO writes an object's flags
+    once, so the parts of one take its first part's."""
+    if fmt not in GROUPED:
+        return shapes
+    out: list[Shape] = []
+    first: dict[tuple[str, int], Shape] = {}
+    for s in shapes:
+        group = draw(st.sampled_from([None, 1, 2])) if s.kind in GROUPED[fmt] else None
+        s = replace(s, group=group)
+        if group is not None and fmt == "coco":
+            s = replace(s, **first.setdefault((s.label, group), s).flag_fields())
+        out.append(s)
+    return out
 
 
 @st.composite
@@ -134,11 +157,16 @@ def _canonical(shape: Shape, fmt: str, height: int, width: int) -> tuple[Any, ..
 
 
 def _contents(store: ProjectStore, fmt: str) -> dict[str, tuple[str | None, list[tuple[Any, ...]]]]:
+    """Per image: its split and its shapes, each with the other parts of its
+    object (groups compare by which shapes they join, not by number)."""
     out = {}
     for item in store.images():
         key = flat_name(item.path) if fmt in FLAT else item.path
-        shapes = sorted((_canonical(s, fmt, item.height, item.width) for s in store.shapes(item.id)), key=repr)
-        out[key] = (item.split, shapes)
+        shapes = []
+        for obj in objects(store.shapes(item.id)):
+            parts = sorted((_canonical(s, fmt, item.height, item.width) for s in obj), key=repr)
+            shapes += [(part, tuple(parts) if len(parts) > 1 else ()) for part in parts]
+        out[key] = (item.split, sorted(shapes, key=repr))
     return out
 
 
