@@ -90,10 +90,14 @@ class EmbeddingCache:
         self._write(key, embedding)
 
     def embedding(self, segmenter: PromptSegmenter, image: str | os.PathLike | np.ndarray,
-                  key: str | None = None) -> Embedding:
+                  key: str | None = None, image_size: tuple[int, int] | None = None) -> Embedding:
         """The embedding of ``image`` (a file or an RGB array) by
         ``segmenter``: kept, else encoded and kept. Two threads asking for the
-        same image wait for one encoding."""
+        same image wait for one encoding.
+
+        The canvas's reduced preview of a file: pass the array with
+        ``key=file_key(path)`` and the full ``image_size`` ``(h, w)``, so that
+        prompts and masks are in the file's pixels and the file finds it."""
         if key is None:
             key = content_key(image) if isinstance(image, np.ndarray) else file_key(image)
         item = (key, segmenter.name)
@@ -108,7 +112,8 @@ class EmbeddingCache:
                     break
             waiting.wait()
         try:
-            emb = segmenter.encode(image) if isinstance(image, np.ndarray) else segmenter.encode_file(image)
+            emb = (segmenter.encode(image, image_size) if isinstance(image, np.ndarray)
+                   else segmenter.encode_file(image))
             self.encodes += 1
             self.put(key, emb)
             return emb

@@ -115,7 +115,8 @@ def _read_boxes(images: list[Path], which: str) -> dict[Path, tuple[Path, list]]
         with ProjectStore.open(root, create=False, scan=False) as store:
             for image in (p for p in images if roots[p] == root):
                 item = store.image_by_path(image.resolve())
-                out[image] = (root, boxes_of(store, item.id, which) if item is not None else [])  # type: ignore[arg-type]
+                found = boxes_of(store, item.id, which) if item is not None else []  # type: ignore[arg-type]
+                out[image] = (root, found)
     return out
 
 

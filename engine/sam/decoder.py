@@ -64,7 +64,8 @@ class PromptDecoderModule(nn.Module):
     no-mask embedding added, and the projections the first decoder layer
     makes of them alone (keys and values of token-to-image attention,
     queries of image-to-token attention, split into heads), about a quarter
-    of the decoder's multiplications (a click's CPU time: 85 to 71 ms). :meth:`forward` (per prompt): ``(B, N, 2)`` point coordinates in
+    of the decoder's multiplications (a click's CPU time: 85 to 71 ms).
+    :meth:`forward` (per prompt): ``(B, N, 2)`` point coordinates in
     the model's input pixels and ``(B, N)`` labels (1 positive, 0 negative,
     2/3 box corners, -1 padding) to ``(B, 4)`` IoU predictions and ``(B, 4,
     4h, 4w)`` logits (mask 0 is the single-mask answer, 1-3 the multimask

@@ -130,7 +130,8 @@ def test_bad_prompts_are_refused_with_a_reason(segmenter):
 
 def test_onnx_runtime_and_pytorch_decoders_agree_and_auto_keeps_one_that_agrees(segmenter):
     features, coords, labels = probe_prompt(PromptDecoderModule(segmenter.sam))
-    torch_decoder, onnx_decoder = pick_decoder(segmenter.sam, "torch").decoder, pick_decoder(segmenter.sam, "onnx").decoder
+    torch_decoder = pick_decoder(segmenter.sam, "torch").decoder
+    onnx_decoder = pick_decoder(segmenter.sam, "onnx").decoder
     torch_terms, onnx_terms = torch_decoder.image_terms(features), onnx_decoder.image_terms(features)
     assert all(np.allclose(t, o, atol=1e-4) for t, o in zip(torch_terms, onnx_terms))
     torch_iou, torch_masks = torch_decoder(torch_terms, coords, labels)
@@ -155,7 +156,8 @@ def test_bulk_boxes_make_one_mask_prediction_per_box(segmenter):
         assert mask.source.model == BOXES_MODEL and mask.size == (90, 160)
         one, score = segmenter.decode(embedding, box=(box.x1, box.y1, box.x2, box.y2))
         # Batched decoding gives what one box alone gives.
-        assert np.array_equal(mask.to_array(), one[0]) and mask.source.score == pytest.approx(min(1, max(0, float(score[0]))))
+        assert np.array_equal(mask.to_array(), one[0])
+        assert mask.source.score == pytest.approx(min(1, max(0, float(score[0]))))
 
 
 # ------------------------------------------------------------------ weights
@@ -231,6 +233,11 @@ def test_the_cache_returns_the_same_embedding_without_encoding_again(segmenter, 
     again = reopened.embedding(segmenter, image)
     assert reopened.encodes == 0 and np.array_equal(again.features, first.features)
     assert again.image_size == first.image_size and again.input_size == first.input_size
+    # The canvas's reduced preview of the file, kept under the file's key, for the full image's pixels.
+    preview_cache = EmbeddingCache(capacity=2)
+    reduced = np.asarray(Image.open(image).resize((40, 30)))
+    emb = preview_cache.embedding(segmenter, reduced, key=file_key(image), image_size=(60, 80))
+    assert emb.image_size == (60, 80) and preview_cache.get(file_key(image), segmenter.name) is emb
     # A changed file is another image.
     Image.fromarray(_image(60, 80, seed=9)).save(image)
     reopened.embedding(segmenter, image)
@@ -262,3 +269,14 @@ def test_mobile_sam_at_full_size_builds_saves_loads_encodes_and_decodes(tmp_path
     assert masks.shape == (1, 300, 400) and np.isfinite(scores).all()
     preview, _ = segmenter.decode(embedding, [(100, 100)], [1], multimask=True, low_res=True)
     assert preview.shape == (3, 192, 256)
+
+
+def test_the_package_names_resolve_and_importing_it_imports_no_torch():
+    import subprocess
+    import sys
+
+    import engine.sam
+
+    assert all(getattr(engine.sam, name) is not None for name in engine.sam.__all__)
+    code = "import sys, engine.sam, engine.sam.cli; assert 'torch' not in sys.modules, 'torch imported'"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
