@@ -927,6 +927,109 @@
     </message>
 </context>
 <context>
+    <name>OcrSettingsDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="24"/>
+        <source>Read text settings</source>
+        <translation>读取文字设置</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="28"/>
+        <source>How sure the detector must be, on average inside a box, that it holds text (PP-OCR: 0.5). Lower finds faint text and more noise.</source>
+        <translation>检测器在框内平均要有多确定那里是文字（PP-OCR：0.5）。调低能找到浅淡的文字，也会带来更多噪声。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="33"/>
+        <source>How far each found line is grown into its box (PP-OCR: 1.6). Larger boxes take in more of the letters&apos; edges.</source>
+        <translation>每个找到的文本行向外扩展成框的程度（PP-OCR：1.6）。框越大，越能包住字符的边缘。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="35"/>
+        <source>Turn upside-down text (direction classifier)</source>
+        <translation>翻正倒置的文字（方向分类器）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="37"/>
+        <source>PP-OCR&apos;s shipped recogniser</source>
+        <translation>PP-OCR 自带的识别模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="39"/>
+        <source>the one inside the recogniser file</source>
+        <translation>识别模型文件内置的字符表</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="44"/>
+        <source>Detection box threshold</source>
+        <translation>检测框阈值</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="45"/>
+        <source>Unclip ratio</source>
+        <translation>扩展比例（unclip ratio）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="47"/>
+        <source>Recogniser (ONNX)</source>
+        <translation>识别模型（ONNX）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="48"/>
+        <source>A PP-OCR recogniser</source>
+        <translation>PP-OCR 识别模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="48"/>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="49"/>
+        <source>Character list</source>
+        <translation>字符表</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="50"/>
+        <source>The recogniser&apos;s character list</source>
+        <translation>识别模型的字符表</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="50"/>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="51"/>
+        <source>Another language: choose a PP-OCR recognition model exported to ONNX and, when the file holds none, its character list (one character a line, e.g. ppocr_keys_v1.txt).</source>
+        <translation>其他语言：选择导出为 ONNX 的 PP-OCR 识别模型；若文件中没有字符表，再选择它的字符表（每行一个字符，例如 ppocr_keys_v1.txt）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="72"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="101"/>
+        <source>A character list belongs to a recogniser: choose the recogniser&apos;s ONNX file too, or clear the character list.</source>
+        <translation>字符表属于某个识别模型：请同时选择该识别模型的 ONNX 文件，或清空字符表。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="103"/>
+        <source>The recogniser %1 does not exist.</source>
+        <translation>识别模型 %1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="104"/>
+        <source>The character list %1 does not exist.</source>
+        <translation>字符表 %1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="112"/>
+        <source>The recogniser must be an ONNX file (.onnx): export a PaddleOCR model with paddle2onnx first.</source>
+        <translation>识别模型必须是 ONNX 文件（.onnx）：请先用 paddle2onnx 导出 PaddleOCR 模型。</translation>
+    </message>
+</context>
+<context>
     <name>PredictionOverlay</name>
     <message>
         <location filename="../../labeltool/gui/review/overlay.py" line="70"/>
@@ -945,6 +1048,49 @@
         <location filename="../../labeltool/gui/qt_strings.py" line="13"/>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>ReadTextBox</name>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="39"/>
+        <source>Read text (PP-OCR)</source>
+        <translation>读取文字（PP-OCR）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="40"/>
+        <source>PP-OCR finds text lines and reads them, on the CPU; its text regions are reviewed like a model&apos;s predictions (Y accepts, N rejects)</source>
+        <translation>PP-OCR 在 CPU 上查找并识别文本行；它给出的文本区域像模型预测一样审核（Y 接受，N 拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="42"/>
+        <source>This image</source>
+        <translation>当前图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="43"/>
+        <source>Selected</source>
+        <translation>所选图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="44"/>
+        <source>Unlabelled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="45"/>
+        <source>All images with no labels that are not marked done or skipped</source>
+        <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="46"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="47"/>
+        <source>Detection threshold, unclip ratio, direction classifier, another recogniser (language)</source>
+        <translation>检测阈值、扩展比例、方向分类器、其他识别模型（语言）</translation>
     </message>
 </context>
 <context>
@@ -1064,6 +1210,59 @@
     </message>
 </context>
 <context>
+    <name>Rereader</name>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="49"/>
+        <source>Re-read text</source>
+        <translation>重新识别文字</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="52"/>
+        <source>Fill or replace the transcriptions of the selected text regions from the recogniser</source>
+        <translation>用识别模型填写或替换所选文本区域的转写</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="66"/>
+        <source>Still re-reading the text regions asked for before.</source>
+        <translation>仍在重新识别之前选中的文本区域。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="69"/>
+        <source>Select one or more text regions to re-read (drawn or accepted; Ctrl+click adds).</source>
+        <translation>请选择一个或多个要重新识别的文本区域（手绘或已接受的；Ctrl+单击可加选）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="79"/>
+        <source>Re-reading %1 text region(s)…</source>
+        <translation>正在重新识别 %1 个文本区域…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="102"/>
+        <source>Re-read %1</source>
+        <translation>重新识别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="103"/>
+        <source>Re-read %1 text region(s)</source>
+        <translation>重新识别 %1 个文本区域</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="104"/>
+        <source>Re-read: %1 transcription(s) changed.</source>
+        <translation>重新识别：%1 个转写已更改。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="106"/>
+        <source>%1 region(s) read as nothing: kept as they were.</source>
+        <translation>%1 个区域未识别出文字：保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/reread.py" line="111"/>
+        <source>Re-reading failed: %1</source>
+        <translation>重新识别失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>Review</name>
     <message>
         <location filename="../../labeltool/gui/review/wiring.py" line="42"/>
@@ -1114,6 +1313,16 @@
         <location filename="../../labeltool/gui/review/wiring.py" line="73"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/wiring.py" line="77"/>
+        <source>Read the text of this image</source>
+        <translation>读取当前图像的文字</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/wiring.py" line="78"/>
+        <source>Read the text of all unlabelled images</source>
+        <translation>读取所有未标注图像的文字</translation>
     </message>
 </context>
 <context>
@@ -1240,11 +1449,6 @@
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="274"/>
-        <source>Pre-labelling is already running.</source>
-        <translation>预标注已在进行中。</translation>
-    </message>
-    <message>
         <location filename="../../labeltool/gui/review/panel.py" line="277"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
@@ -1339,6 +1543,36 @@
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="301"/>
+        <source>Pre-labelling or reading text is already running.</source>
+        <translation>预标注或读取文字已在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
+        <source>Loading PP-OCR (seconds, once)…</source>
+        <translation>正在加载 PP-OCR（仅首次，需数秒）…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
+        <source>Reading text failed: %1</source>
+        <translation>读取文字失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="379"/>
+        <source>Read the text of %1 image(s).</source>
+        <translation>已读取 %1 张图像的文字。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="384"/>
+        <source>Skipped %1 unreadable image(s): %2</source>
+        <translation>跳过了 %1 张无法读取的图像：%2</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/panel.py" line="400"/>
+        <source>No text found on them.</source>
+        <translation>其中没有找到文字。</translation>
+    </message>
 </context>
 <context>
     <name>ReviewQueue</name>
@@ -1411,6 +1645,16 @@
         <location filename="../../labeltool/gui/review/queue_view.py" line="86"/>
         <source>agrees</source>
         <translation>一致</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="126"/>
+        <source>text: %1 line(s), least sure %2</source>
+        <translation>文字：%1 行，最不确定 %2</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="142"/>
+        <source>Text PP-OCR read and nobody has reviewed yet. Each line adds how unsure its reading is (1 minus its score): the images with the most likely misread lines come first.</source>
+        <translation>PP-OCR 读出、尚无人审核的文字。每行计入其识别的不确定度（1 减去得分）：最可能有误读行的图像排在最前。</translation>
     </message>
 </context>
 <context>

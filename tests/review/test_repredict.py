@@ -1,6 +1,8 @@
 """Predicting again: the window and ``labeltool predict --into-project`` both
-replace every model prediction of the image (an older run's included) and
-keep a person's labels; an image that cannot be read keeps what it had.
+replace every trained run's prediction of the image (an older run's
+included) and keep a person's labels (the window also keeps the text PP-OCR
+read: tests/review/test_read_text.py); an image that cannot be read keeps
+what it had.
 And "Selected" in the review panel predicts every image selected in the list."""
 from __future__ import annotations
 

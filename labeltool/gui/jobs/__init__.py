@@ -13,12 +13,13 @@ the engine:
 - :mod:`.report` — the model report's predictions and figures on a worker thread
 - :mod:`.export` — exporting a model on a worker thread
 - :mod:`.review` — judging predictions against labels, ranking the review queue
+- :mod:`.ocr` — reading text with PP-OCR (Read text, Re-read) on worker threads
 
-A new kind of job (OCR, click-to-segment with cached image embeddings) is
-one more module here.
+A new kind of job (click-to-segment with cached image embeddings) is one
+more module here.
 
 Opening a project imports no torch (tests/gui/test_startup.py): at their top
-these modules import only the engine's torch-free modules (config, errors,
+these modules import only the engine's torch-free modules (config, errors, ocr, sam.catalog,
 events, runs, review, checks, models.catalog); the rest (run, predict,
 export, data, device, the model registry and weights) is imported inside
 the functions that need it, which run on worker threads or once a dialog

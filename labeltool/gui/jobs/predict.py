@@ -13,12 +13,18 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
+from engine.ocr import OCR_MODEL
+from engine.sam.catalog import BOXES_MODEL
+
 from ..gui_queue import PostingThread
 from .failure import failure_text
 
 # Predictions are kept down to this score, so the threshold slider can
 # show less sure ones without predicting again.
 MIN_SCORE = 0.05
+# The assistants' model names (PP-OCR's text, SAM's masks from boxes): a
+# trained run pre-labelling an image again leaves their predictions alone.
+ASSISTANT_MODELS = frozenset({OCR_MODEL, BOXES_MODEL})
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class PredictJob(PostingThread):
                     break
                 unreadable: list[str] = []
                 shapes = predictor.predict([path], self.score_threshold,
-                                           on_unreadable=lambda p, e: unreadable.append(f"{p.name}: {e}"))[0]
+                                           on_unreadable=lambda p, e: unreadable.append(str(e)))[0]  # names the file
                 if unreadable:  # keep what the image had: an empty list would erase its old predictions
                     self.post(self.warning.emit, unreadable[0])
                 else:

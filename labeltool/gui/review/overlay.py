@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
-from labeltool.core.shapes import Shape
+from labeltool.core.shapes import Shape, TextRegion
 from labeltool.gui.canvas.items import Z_OVERLAY, ShapeItem, make_item
 from labeltool.gui.canvas.scene import CanvasScene
 
@@ -24,8 +24,11 @@ VERDICT_COLORS = {"tp": "#34c759", "fp": "#ff3b30", "wrong_class": "#d633ff", "f
 
 
 def verdict_caption(shape: Shape, verdict: str | None, tr) -> str:
+    """The prediction's class (a text region's words, which are what is
+    judged there) and score, with its verdict."""
     score = shape.source.score
-    text = shape.label + (f" {score:.2f}" if score is not None else "")
+    name = f"“{shape.transcription}”" if isinstance(shape, TextRegion) and shape.transcription else shape.label
+    text = name + (f" {score:.2f}" if score is not None else "")
     if verdict == "tp":
         return text + " ✓"
     if verdict == "fp":

@@ -1,5 +1,6 @@
 """The Review panel (a dock): pick the model, pre-label images with it in a
-worker thread, then judge its predictions one by one on the canvas.
+worker thread (or read their text with PP-OCR), then judge its predictions
+one by one on the canvas.
 
 The loop it serves: train on 50 images, predict the next 500, fix only the
 model's mistakes. Accept (Y), Reject (N) and Next (Tab) are window actions
@@ -20,22 +21,25 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+    QCheckBox, QComboBox, QDockWidget, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
     QListWidgetItem, QProgressBar, QPushButton, QSlider, QVBoxLayout, QWidget,
 )
 
 from labeltool.core.errors import StoreError
-from labeltool.core.project import ImageStatus
-from labeltool.gui.jobs.export import ExportJob
+from labeltool.gui.jobs.ocr import OCR_MODEL, OcrRef
 from labeltool.gui.jobs.predict import MIN_SCORE, ModelRef, PredictJob
 from labeltool.gui.jobs.runs import ActiveRun
 
 from .model_choice import ModelChoice
+from .model_tools import ModelTools
 from .overlay import VERDICT_COLORS, verdict_caption
 from .queue_view import ReviewQueue
+from .read_text import ReadTextBox
 from .session import ReviewSession
+from .targets import store_predictions, unlabelled_images
 
 if TYPE_CHECKING:  # pragma: no cover
+    from labeltool.gui.jobs.export import ExportJob
     from labeltool.gui.workspace import Workspace
 
     from .report import ReportDialog
@@ -55,7 +59,8 @@ class ReviewPanel(QWidget):
     predict_current: QPushButton
     predict_selected: QPushButton
     predict_unlabelled: QPushButton
-    progress: QProgressBar
+    text_box: ReadTextBox  # Read text with PP-OCR: this image, selected, unlabelled; its settings
+    progress: QProgressBar  # of pre-labelling or reading text
     cancel_button: QPushButton
     status: QLabel
     # Reviewing the current image
@@ -72,11 +77,13 @@ class ReviewPanel(QWidget):
     accept_all_button: QPushButton
     # Across images, and the model itself
     queue: ReviewQueue
+    tools: ModelTools  # the model report and export (their buttons also as report_button, export_button)
     report_button: QPushButton
     export_button: QPushButton
+    open_report: Callable[[], "ReportDialog | None"]
+    export_model: Callable[[Path], "ExportJob | None"]
     # Work in progress
     job: PredictJob | None
-    export_job: ExportJob | None
 
     def __init__(self, workspace: "Workspace", session: ReviewSession,
                  selected_images: Callable[[], list[int]] = lambda: [], parent: QWidget | None = None):
@@ -87,36 +94,34 @@ class ReviewPanel(QWidget):
         self.session = session
         self.selected_images = selected_images
         self.job = None
-        self.export_job = None
         self._found = 0  # predictions stored by the job in progress
         self._best: float | None = None  # their best score
         self._targets: list[int] = []  # the images the job in progress predicts
+        self._skipped: list[str] = []  # the images it could not read, and why
+        self._reading = False  # the job in progress reads text (PP-OCR), not a trained run's
         self._go_to_first = False  # after the job: show the first predicted image (review_with)
         self.active = ActiveRun.of(workspace)
         self.setWindowTitle(self.tr("Review"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self._build_predict_box())
+        self.text_box = ReadTextBox(workspace)
+        lay.addWidget(self.text_box)
+        lay.addLayout(self._build_progress())
         lay.addWidget(self._build_review_box(), 2)
         lay.addWidget(self._build_queue(), 1)
-        lay.addLayout(self._build_tools())
+        lay.addWidget(self._build_tools())
         self._connect()
         self._threshold_moved(self.slider.value())
         self._show_session()
 
     # ------------------------------------------------------------ building
     def _build_predict_box(self) -> QGroupBox:
-        """The model, which images to pre-label, progress and Cancel."""
+        """The model and which images to pre-label."""
         self.predict_current = QPushButton(self.tr("This image"))
         self.predict_selected = QPushButton(self.tr("Selected"))
         self.predict_unlabelled = QPushButton(self.tr("Unlabelled"))
         self.predict_unlabelled.setToolTip(self.tr("All images with no labels that are not marked done or skipped"))
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         box = QGroupBox(self.tr("Pre-label with the model"))
         pl = QVBoxLayout(box)
         self.models = ModelChoice(self.workspace, self.active)
@@ -126,12 +131,23 @@ class ReviewPanel(QWidget):
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
             row.addWidget(b)
         pl.addLayout(row)
+        return box
+
+    def _build_progress(self) -> QVBoxLayout:
+        """Progress, Cancel and what happened, of pre-labelling and reading text alike."""
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         prow = QHBoxLayout()
         prow.addWidget(self.progress, 1)
         prow.addWidget(self.cancel_button)
-        pl.addLayout(prow)
-        pl.addWidget(self.status)
-        return box
+        lay = QVBoxLayout()
+        lay.addLayout(prow)
+        lay.addWidget(self.status)
+        return lay
 
     def _build_review_box(self) -> QGroupBox:
         """Review mode, the threshold, the predictions shown and what to do with them."""
@@ -179,20 +195,19 @@ class ReviewPanel(QWidget):
         self.queue = ReviewQueue(self.workspace, self.session)
         return self.queue
 
-    def _build_tools(self) -> QHBoxLayout:
+    def _build_tools(self) -> ModelTools:
         """Model report and export."""
-        self.report_button = QPushButton(self.tr("Model report…"))
-        self.export_button = QPushButton(self.tr("Export model…"))
-        tools = QHBoxLayout()
-        tools.addWidget(self.report_button)
-        tools.addWidget(self.export_button)
-        return tools
+        self.tools = ModelTools(self.workspace, self.model_ref, lambda: self.session.threshold, self._say)
+        self.report_button, self.export_button = self.tools.report_button, self.tools.export_button
+        self.open_report, self.export_model = self.tools.open_report, self.tools.export_model
+        return self.tools
 
     def _connect(self) -> None:
         session = self.session
         self.predict_current.clicked.connect(lambda: self.predict(PREDICT_CURRENT))
         self.predict_selected.clicked.connect(lambda: self.predict(PREDICT_SELECTED))
         self.predict_unlabelled.clicked.connect(lambda: self.predict(PREDICT_UNLABELLED))
+        self.text_box.readRequested.connect(self.read_text)
         self.cancel_button.clicked.connect(self.cancel)
         self.models.listChanged.connect(self._update_enabled)
         self.review_check.toggled.connect(session.set_active)
@@ -205,8 +220,6 @@ class ReviewPanel(QWidget):
         self.next_button.clicked.connect(lambda: session.next())
         self.edit_button.clicked.connect(session.accept_and_edit)
         self.accept_all_button.clicked.connect(session.accept_all)
-        self.report_button.clicked.connect(self.open_report)
-        self.export_button.clicked.connect(self.ask_export)
         session.changed.connect(self._show_session)
         self.active.reviewRequested.connect(self.review_with)
 
@@ -259,9 +272,7 @@ class ReviewPanel(QWidget):
             return [item.id] if item is not None else []
         if which == PREDICT_SELECTED:
             return self.selected_images() or ([item.id] if item is not None else [])
-        labelled = store.image_ids_with_shapes(source="human")
-        unlabelled = [i.id for i in store.images() if i.id not in labelled and not i.missing
-                      and i.status not in (ImageStatus.DONE, ImageStatus.SKIPPED)]
+        unlabelled = unlabelled_images(store)
         if which == PREDICT_TO_REVIEW and not unlabelled:
             return [item.id] if item is not None else []
         return unlabelled
@@ -269,34 +280,55 @@ class ReviewPanel(QWidget):
     def predict(self, which: str) -> bool:
         """Start predicting ``which`` images; False (with a message where the
         person looks: this panel, raised, and the status bar) if it cannot start."""
-        store, ref = self.workspace.store, self.model_ref()
+        ref = self.model_ref()
+        if ref is None:
+            if self._can_start():
+                self._tell(self.tr("No model yet: train one (Train > Train a model…) or choose a run or exported "
+                                   "model (Other… in the Review panel)."))
+            return False
+        return self._start(ref, which)
+
+    def read_text(self, which: str) -> bool:
+        """Read the text of ``which`` images with PP-OCR (the engine loads
+        on the first call, seconds, and is kept); False (with a message) if
+        it cannot start."""
+        store = self.workspace.store
+        return self._start(OcrRef(self.text_box.options(), store.root if store is not None else None), which)
+
+    def _can_start(self) -> bool:
+        store = self.workspace.store
         if self.job is not None:
-            self._tell(self.tr("Pre-labelling is already running."))
+            self._tell(self.tr("Pre-labelling or reading text is already running."))
             return False
         if store is None or store.readonly:
             self._tell(self.tr("Open a project you can write to: predictions are stored in it."))
             return False
-        if ref is None:
-            self._tell(self.tr("No model yet: train one (Train > Train a model…) or choose a run or exported model "
-                               "(Other… in the Review panel)."))
-            return False
+        return True
+
+    def _start(self, ref: ModelRef | OcrRef, which: str) -> bool:
+        store = self.workspace.store
+        if store is None or not self._can_start():
+            return False  # said by _can_start
         ids = self.target_images(which)
         if not ids:
             self._tell(self.tr("No images to predict."))
             return False
         self.reveal()  # started from the menu: the progress and Cancel are here
         images = [(i, store.abspath(store.image(i))) for i in ids]
-        self._found, self._best, self._targets = 0, None, list(ids)
-        self.job = PredictJob(ref, images, MIN_SCORE, parent=self)
+        self._found, self._best, self._targets, self._skipped = 0, None, list(ids), []
+        self._reading = isinstance(ref, OcrRef)
+        # PredictJob runs either: an OcrRef has a ModelRef's name and load().
+        self.job = PredictJob(ref, images, MIN_SCORE, parent=self)  # type: ignore[arg-type]
         self.job.progress.connect(self._progress)
         self.job.predicted.connect(self._store_predictions)
-        self.job.warning.connect(lambda t: self._say(self.tr("Skipped an unreadable image: %1").replace("%1", t)))
+        self.job.warning.connect(self._warn)
         self.job.failed.connect(self._failed)
         self.job.finishedWork.connect(self._finished)
         self.progress.setRange(0, 0)  # busy until the model is loaded
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
-        self._say(self.tr("Loading %1…").replace("%1", ref.name))
+        self._say(self.tr("Loading PP-OCR (seconds, once)…") if self._reading
+                  else self.tr("Loading %1…").replace("%1", ref.name))
         self._update_enabled()
         self.job.start()
         return True
@@ -317,7 +349,7 @@ class ReviewPanel(QWidget):
         if store is None:
             return
         try:
-            store.replace_predictions(image_id, shapes)
+            store_predictions(store, image_id, shapes, OCR_MODEL if self._reading else None)
         except (StoreError, KeyError) as e:
             self._say(str(e))
             return
@@ -326,8 +358,13 @@ class ReviewPanel(QWidget):
         if scores:
             self._best = max(scores + ([self._best] if self._best is not None else []))
 
+    def _warn(self, text: str) -> None:
+        self._skipped.append(text)
+        self._say(self.tr("Skipped an unreadable image: %1").replace("%1", text))
+
     def _failed(self, message: str) -> None:
-        self.workspace.show_error(self.tr("Prediction failed: %1").replace("%1", message))
+        text = self.tr("Reading text failed: %1") if self._reading else self.tr("Prediction failed: %1")
+        self.workspace.show_error(text.replace("%1", message))
 
     def _finished(self, done: int, cancelled: bool) -> None:
         job, self.job = self.job, None
@@ -338,9 +375,14 @@ class ReviewPanel(QWidget):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         text = self.tr("Predicted %1 image(s) with %2.").replace("%1", str(done)).replace("%2", model)
+        if self._reading:
+            text = self.tr("Read the text of %1 image(s).").replace("%1", str(done))
         if cancelled:
             text = self.tr("Cancelled: %1 image(s) predicted.").replace("%1", str(done))
         text += " " + self.result_text()
+        if self._skipped:  # said as it happened too; the summary keeps it in view
+            text += " " + self.tr("Skipped %1 unreadable image(s): %2").replace("%1", str(len(self._skipped))) \
+                .replace("%2", "; ".join(self._skipped))
         self._say(text)
         self.workspace.show_status(text, 10_000)
         if done and not self.review_check.isChecked():
@@ -355,7 +397,7 @@ class ReviewPanel(QWidget):
     def result_text(self) -> str:
         """What the model found, and when none of it reaches the threshold, what to do."""
         if not self._found:
-            return self.tr("The model found nothing on them.")
+            return self.tr("No text found on them.") if self._reading else self.tr("The model found nothing on them.")
         threshold = self.session.threshold
         best = self._best if self._best is not None else 0.0
         if best < threshold:
@@ -386,48 +428,9 @@ class ReviewPanel(QWidget):
         self.reveal()
         self.workspace.show_status(text, 10_000)
 
-    # ---------------------------------------------------- report, export
-    def open_report(self) -> "ReportDialog | None":
-        from .report import ReportDialog
-
-        ref, store = self.model_ref(), self.workspace.store
-        if ref is None or store is None:
-            return None
-        colors = {c.name: c.color for c in store.classes()}
-        dlg = ReportDialog(ref, store.snapshot(), self.session.threshold, colors, self.window())
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
-        return dlg
-
-    def ask_export(self) -> None:
-        ref = self.model_ref()
-        if ref is None:
-            return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the model into…"), str(ref.path))
-        if folder:
-            self.export_model(Path(folder))
-
-    def export_model(self, folder: Path) -> ExportJob | None:
-        """Export the chosen run into ``folder`` in a worker thread."""
-        ref = self.model_ref()
-        if ref is None or self.export_job is not None:
-            return None
-        self.export_job = ExportJob(ref, folder, self)
-        self.export_job.succeeded.connect(
-            lambda text: self._say(self.tr("This model is already an export.") if text is None else text))
-        self.export_job.failed.connect(
-            lambda t: self.workspace.show_error(self.tr("Export failed: %1").replace("%1", t)))
-        self.export_job.finished.connect(self._export_ended)
-        self.export_button.setEnabled(False)
-        self._say(self.tr("Exporting %1…").replace("%1", ref.name))
-        self.export_job.start()
-        return self.export_job
-
-    def _export_ended(self) -> None:
-        job, self.export_job = self.export_job, None
-        if job is not None:
-            job.deleteLater()
-        self._update_enabled()
+    @property
+    def export_job(self) -> "ExportJob | None":
+        return self.tools.export_job
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -475,9 +478,10 @@ class ReviewPanel(QWidget):
         has_model = self.run_combo.count() > 0
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
             b.setEnabled(idle and has_model and self.workspace.store is not None)
+        for b in self.text_box.buttons:
+            b.setEnabled(idle and self.workspace.store is not None)
         has = bool(self.session.predictions)
         for b in (self.accept_button, self.reject_button, self.next_button, self.edit_button):
             b.setEnabled(has)
         self.accept_all_button.setEnabled(has)  # with none shown it would only delete
-        self.report_button.setEnabled(has_model)
-        self.export_button.setEnabled(has_model and self.export_job is None)
+        self.tools.update_enabled(has_model)

@@ -1,8 +1,9 @@
 """Review's parts and how they hang together: the session (what is shown
-and current), the Review panel, and the keyboard actions (Y accept, N
-reject, Tab / Shift+Tab next / previous prediction, Shift+Y accept all
-shown). The window places the panel in a dock, adds the actions and gives
-:meth:`Review.fill_menu` its Train menu; review needs nothing else of it."""
+and current), the Review panel, Re-read (text regions read again), and the
+keyboard actions (Y accept, N reject, Tab / Shift+Tab next / previous
+prediction, Shift+Y accept all shown, Ctrl+R re-read). The window places
+the panel in a dock, adds the actions and gives :meth:`Review.fill_menu`
+its Train menu; review needs nothing else of it."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from .panel import PREDICT_CURRENT, PREDICT_UNLABELLED, ReviewPanel
+from .reread import Rereader
 from .session import ReviewSession
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,14 +26,16 @@ if TYPE_CHECKING:  # pragma: no cover
 class Review(QObject):
     session: ReviewSession
     panel: ReviewPanel
-    actions: dict[str, QAction]  # accept, reject, next, previous, accept_all
+    rereader: Rereader
+    actions: dict[str, QAction]  # accept, reject, next, previous, accept_all (while reviewing); reread
 
     def __init__(self, workspace: "Workspace", canvas: "CanvasView", editor: "Editor",
                  selected_images: Callable[[], list[int]], parent: QObject | None = None):
         super().__init__(parent)
         self.session = ReviewSession(workspace, canvas, editor, self)
         self.panel = ReviewPanel(workspace, self.session, selected_images)
-        self.actions = self._build_actions()
+        self.rereader = Rereader(workspace, canvas, editor, self.panel.text_box.options, self)
+        self.actions = {**self._build_actions(), "reread": self.rereader.action}
         self.session.changed.connect(self._enable_actions)
         self._enable_actions()
 
@@ -54,8 +58,9 @@ class Review(QObject):
     def _enable_actions(self) -> None:
         # Only while reviewing: Tab keeps moving focus everywhere else.
         on = self.session.active and bool(self.session.all_predictions)
-        for a in self.actions.values():
-            a.setEnabled(on)
+        for name, a in self.actions.items():
+            if name != "reread":  # text regions are re-read whenever one is selected
+                a.setEnabled(on)
         # With none shown, accepting "all shown" would only delete the hidden ones.
         self.actions["accept_all"].setEnabled(on and bool(self.session.predictions))
 
@@ -69,6 +74,9 @@ class Review(QObject):
         review_menu.addSeparator()
         for text, slot in ((self.tr("Pre-label this image"), lambda: panel.predict(PREDICT_CURRENT)),
                            (self.tr("Pre-label all unlabelled images"), lambda: panel.predict(PREDICT_UNLABELLED)),
+                           (self.tr("Read the text of this image"), lambda: panel.read_text(PREDICT_CURRENT)),
+                           (self.tr("Read the text of all unlabelled images"),
+                            lambda: panel.read_text(PREDICT_UNLABELLED)),
                            (self.tr("Model report…"), panel.report_button.click),
                            (self.tr("Export model…"), panel.export_button.click)):
             review_menu.addAction(text).triggered.connect(slot)

@@ -1,0 +1,185 @@
+"""Reading text from the window: PP-OCR (:mod:`engine.ocr`) on worker threads.
+
+- Read text: :class:`OcrRef` has :class:`~.predict.ModelRef`'s shape
+  (``name``, ``load``), so the Review panel runs it in the same
+  :class:`~.predict.PredictJob` as a trained run (progress, Cancel, an
+  unreadable image skipped with a message); what ``load`` returns reads
+  each image with :meth:`engine.ocr.OcrEngine.read_file`.
+- Re-read: :class:`RereadJob` recognises the quads of text regions a person
+  drew or accepted (PPOCRLabel's re-recognition), off the GUI thread.
+
+Both get the engine from :func:`engine.ocr.load_ocr`, which loads it once
+(seconds) and keeps it for the next call with the same settings. The
+settings a person chooses are :class:`OcrOptions`, plain data kept per
+project in the store's meta (paths inside the project relative to it, so
+that the project can move).
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+
+from engine.ocr import OCR_MODEL, OcrEngine, OcrSettings
+from labeltool.core.images import ImageLoadError, load_image
+from labeltool.core.shapes import Shape
+
+from ..gui_queue import PostingThread
+from .failure import failure_text
+from .predict import MIN_SCORE
+
+__all__ = ["OCR_MODEL", "OPTIONS_KEY", "OcrOptions", "OcrRef", "RereadJob", "TextReader"]
+
+OPTIONS_KEY = "ocr_settings"  # store meta: the project's OcrOptions as JSON
+_PP_OCR = OcrSettings()  # PP-OCR's own defaults, the engine's word on them
+# ONNX Runtime threads: every core but one, which the window keeps (as
+# training on the CPU does), so that reading text never freezes it.
+WINDOW_THREADS = max(1, (os.cpu_count() or 2) - 1)
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """What a person sets about reading text (the Read text settings)."""
+
+    box_threshold: float = _PP_OCR.box_threshold
+    unclip_ratio: float = _PP_OCR.unclip_ratio
+    direction_classifier: bool = _PP_OCR.use_direction_classifier
+    rec_model: str = ""  # another PP-OCR ONNX recogniser; "" = the shipped one
+    rec_keys: str = ""  # its character list, when the ONNX file holds none
+
+    def settings(self, root: Path | None, min_score: float) -> OcrSettings:
+        """The engine's settings (raises :class:`engine.errors.ConfigError`
+        with the engine's words when a value cannot work); relative paths
+        are under the project folder ``root``."""
+        return OcrSettings(box_threshold=self.box_threshold, unclip_ratio=self.unclip_ratio,
+                           use_direction_classifier=self.direction_classifier, min_score=min_score,
+                           rec_model=_resolved(self.rec_model, root), rec_keys=_resolved(self.rec_keys, root),
+                           threads=WINDOW_THREADS)
+
+    def problem(self, root: Path | None) -> str | None:
+        """The engine's sentence on why these options cannot work, else None."""
+        from engine.errors import ConfigError
+
+        try:
+            self.settings(root, 0.0)
+        except ConfigError as e:
+            return str(e)
+        return None
+
+    def to_json(self, root: Path | None) -> str:
+        """For the store's meta: files inside ``root`` relative to it."""
+        return json.dumps({**asdict(self), "rec_model": _relative(self.rec_model, root),
+                           "rec_keys": _relative(self.rec_keys, root)})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "OcrOptions":
+        """What :meth:`to_json` wrote; PP-OCR's defaults for anything
+        missing or unreadable (a value written by another version)."""
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        kept: dict[str, Any] = {}
+        for f in fields(cls):
+            value, default = data.get(f.name), getattr(cls, f.name)
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, float):
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, str)
+            if ok:
+                kept[f.name] = type(default)(value)
+        return cls(**kept)
+
+
+def _resolved(path: str, root: Path | None) -> Path | None:
+    if not path:
+        return None
+    p = Path(path).expanduser()
+    return p if p.is_absolute() or root is None else root / p
+
+
+def _relative(path: str, root: Path | None) -> str:
+    if not path or root is None:
+        return path
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # outside the project: kept as chosen
+        return path
+
+
+class TextReader:
+    """An OCR engine with a trained predictor's ``predict`` (what
+    :class:`~.predict.PredictJob` calls)."""
+
+    def __init__(self, engine: OcrEngine):
+        self.engine = engine
+
+    def predict(self, paths: Sequence[os.PathLike | str], score_threshold: float = 0.0, *,
+                on_unreadable: Callable[[Path, ImageLoadError], None] | None = None) -> list[list[Shape]]:
+        out: list[list[Shape]] = []
+        for p in paths:
+            try:
+                regions = self.engine.read_file(p)
+            except ImageLoadError as e:
+                if on_unreadable is None:
+                    raise
+                on_unreadable(Path(p), e)
+                out.append([])
+                continue
+            out.append([r for r in regions if (r.source.score or 0.0) >= score_threshold])
+        return out
+
+
+@dataclass(frozen=True)
+class OcrRef:
+    """Read text with PP-OCR, as :class:`~.predict.PredictJob` runs a model."""
+
+    options: OcrOptions
+    root: Path | None = None  # the project folder (relative recogniser paths)
+    min_score: float = MIN_SCORE  # kept down to this, so the score slider can show less sure readings
+
+    name = OCR_MODEL  # the model name its predictions carry in the store
+
+    def load(self, device: str = "auto") -> TextReader:
+        """The engine, loaded on the first call (seconds; call it on a
+        worker thread) and kept; ``device`` is ignored: PP-OCR runs on the CPU."""
+        from engine.ocr import load_ocr
+
+        return TextReader(load_ocr(self.options.settings(self.root, self.min_score)))
+
+
+Quad = Sequence[tuple[float, float]]
+
+
+class RereadJob(PostingThread):
+    """Recognise ``quads`` (``(shape id, 4 points)``) of the image at ``path``."""
+
+    read = Signal(object)  # list[(shape id, points, text, score)], in the order given
+    failed = Signal(str)  # the engine could not load, or the image could not be read
+
+    def __init__(self, ref: OcrRef, path: Path, quads: list[tuple[str, Quad]], parent: Any = None):
+        super().__init__(parent)
+        self.ref = ref
+        self.path = Path(path)
+        self.quads = list(quads)
+
+    def run(self) -> None:
+        try:
+            engine = self.ref.load().engine
+            image = load_image(self.path)
+            readings = engine.recognize_quads(image, [q for _, q in self.quads])
+            self.post(self.read.emit, [(sid, list(q), text, score)
+                                       for (sid, q), (text, score) in zip(self.quads, readings)])
+        except ImageLoadError as e:
+            self.post(self.failed.emit, str(e))
+        except Exception as e:  # noqa: BLE001 - shown to the user; the window must survive any model error
+            self.post(self.failed.emit, failure_text(e))
