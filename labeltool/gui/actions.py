@@ -12,6 +12,7 @@ from .i18n import LANGUAGES, plain_text
 from .icons import tool_icon
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .editing import Editor
     from .main_window import MainWindow
 
 Shortcut = str | list[str] | QKeySequence.StandardKey | None
@@ -36,6 +37,9 @@ class Actions(QObject):
     edit_text: QAction
     hide_selected: QAction
     show_all: QAction
+    flags: dict[str, QAction]  # difficult / truncated / occluded: toggled on the selected shapes
+    group: QAction
+    ungroup: QAction
     # Tools: one checkable action per canvas tool, in :attr:`tools`
     tool_edit: QAction
     tool_box: QAction
@@ -87,6 +91,21 @@ class Actions(QObject):
         self.all.append(a)
         return a
 
+    def _toggle_flag(self, editor: "Editor", flag: str) -> None:
+        editor.toggle_flag(flag)
+        self.refresh_flags(editor)
+
+    def refresh_flags(self, editor: "Editor") -> None:
+        """Check each flag action when every selected shape has that flag."""
+        shapes = [s for s in editor.selected() if s.kind != "tag"]
+        for flag, a in self.flags.items():
+            a.setChecked(bool(shapes) and all(getattr(s, flag) for s in shapes))
+
+    def shape_menu(self) -> list[QAction | None]:
+        """What a right-click on the shape list offers (None: a separator)."""
+        return [self.change_label, self.edit_text, None, *self.flags.values(), None, self.group, self.ungroup,
+                None, self.to_mask, self.to_polygons, None, self.hide_selected, self.delete]
+
     def tool(self, name: str) -> QAction:
         """The action of the canvas tool ``name`` (``"box"``, ...)."""
         return next(a for a in self.tools.actions() if a.data() == name)
@@ -108,6 +127,14 @@ class Actions(QObject):
         self.edit_text = make(w, self.tr("Edit &transcription…"), ed.edit_transcription, "Ctrl+Shift+E")
         self.hide_selected = make(w, self.tr("&Hide selected shapes"), w.hide_selected_shapes, "Ctrl+H")
         self.show_all = make(w, self.tr("&Show all shapes"), w.show_all_shapes, "Ctrl+Shift+H")
+        # Checkable so that menus show the selection's flags (see refresh_flags); a
+        # press toggles from what the shapes have, whatever the check showed.
+        self.flags = {flag: make(w, text, lambda _=False, f=flag: self._toggle_flag(ed, f), key, checkable=True)
+                      for flag, text, key in (("difficult", self.tr("&Difficult"), "Shift+D"),
+                                              ("truncated", self.tr("&Truncated"), "Shift+T"),
+                                              ("occluded", self.tr("&Occluded"), "Shift+O"))}
+        self.group = make(w, self.tr("&Group: one object of several parts"), ed.group_selected, "Ctrl+G")
+        self.ungroup = make(w, self.tr("U&ngroup"), ed.ungroup_selected, "Ctrl+Shift+G")
 
         self.tools = QActionGroup(w)
 
@@ -185,7 +212,12 @@ class Actions(QObject):
         fill(m, [None, self.quit])
         m = menus["edit"] = mb.addMenu(self.tr("&Edit"))
         fill(m, [self.undo, self.redo, None, self.copy, self.paste, self.duplicate, self.delete, self.select_all,
-                 None, self.change_label, self.edit_text, None, self.hide_selected, self.show_all])
+                 None, self.change_label, self.edit_text])
+        flags = m.addMenu(self.tr("&Flags"))
+        flags.addActions(list(self.flags.values()))
+        fill(m, [self.group, self.ungroup, None, self.hide_selected, self.show_all])
+        m.aboutToShow.connect(lambda: self.refresh_flags(w.editor))
+        w.shape_list.set_menu(self.shape_menu(), lambda: self.refresh_flags(w.editor))
         m = menus["tools"] = mb.addMenu(self.tr("&Tools"))
         fill(m, [*self.tools.actions(), None, self.brush_smaller, self.brush_larger, None, self.grabcut,
                  self.to_mask, self.to_polygons, self.copy_previous])

@@ -112,3 +112,20 @@ class UpdateShape(StoreCommand):
             return False
         self.new = other.new
         return True
+
+
+class SetGroups(StoreCommand):
+    """Put shapes into groups (or out of them, None) as one step: one store
+    transaction each way (:meth:`~labeltool.core.store.ProjectStore.set_groups`)."""
+
+    def __init__(self, store: ProjectStore, image_id: int, groups: dict[str, int | None], text: str = "",
+                 on_error: ErrorHandler | None = None):
+        super().__init__(store, image_id, text or "group shapes", on_error)
+        self.new = dict(groups)
+        self.old: dict[str, int | None] = {}
+
+    def _do(self) -> None:
+        self.old = self.store.set_groups(self.new)
+
+    def _undo(self) -> None:
+        self.store.set_groups(self.old)

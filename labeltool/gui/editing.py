@@ -13,14 +13,16 @@ from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from labeltool.core import grabcut, raster
+from labeltool.core.groups import renumber
 from labeltool.core.images import ImageLoadError, load_image
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion, shape_from_dict, shape_to_dict
 
 from labeltool.core import shape_edits as geo
 from .canvas.tools.edit import moved_inside
-from .commands import AddShape, DeleteShape, StoreCommand, UpdateShape
+from .commands import AddShape, DeleteShape, SetGroups, StoreCommand, UpdateShape
 from .label_picker import LabelPicker, RecentLabels
 from .lifetime import deleted_after
+from .shape_words import flag_name, group_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .canvas.scene import CanvasScene
@@ -170,18 +172,19 @@ class Editor(QObject):
             return
         self.push([AddShape(self.store, image_id, s, text, self._error) for s in shapes], text)
 
-    def on_shapes_edited(self, shapes: list[Shape], mergeable: bool) -> None:
+    def on_shapes_edited(self, shapes: list[Shape], mergeable: bool, text: str = "") -> None:
+        """Store the edited ``shapes`` (same ids) as one undo step, named ``text``."""
         if not self.writable():
             self.previewDropped.emit()
             return
         cmds = []
         for s in shapes:
             try:
-                cmds.append(UpdateShape(self.store, s, self.tr("Edit %1").replace("%1", s.label), self._error,
+                cmds.append(UpdateShape(self.store, s, text or self.tr("Edit %1").replace("%1", s.label), self._error,
                                         mergeable=mergeable and len(shapes) == 1))
             except KeyError:
                 continue
-        self.push(cmds, self.tr("Edit shapes"))
+        self.push(cmds, text or self.tr("Edit shapes"))
 
     # ------------------------------------------------------- selection ops
     def selected(self) -> list[Shape]:
@@ -250,6 +253,8 @@ class Editor(QObject):
         if not shapes or item is None or not self.writable():
             return
         w, h = item.width or 0, item.height or 0
+        # Copies of grouped parts form groups of their own, never the image's.
+        shapes = renumber(shapes, {s.group for s in self.store.shapes(item.id) if s.group is not None})
         out = []
         for s in shapes:
             s = s.copy()  # a fresh id: the copy is a new shape
@@ -302,6 +307,62 @@ class Editor(QObject):
         self.on_shapes_edited(changed, False)
         self.workspace.show_status(self.tr("%n shape(s) now %1", "", len(shapes)).replace("%1", label), 3000)
 
+    # ------------------------------------------------------ flags & groups
+    def toggle_flag(self, flag: str) -> None:
+        """Flag ``flag`` (difficult, truncated, occluded) on the selected
+        shapes, or off when all have it: one undo step."""
+        shapes = [s for s in self.selected() if not isinstance(s, ImageTag)]
+        if not shapes or not self.writable():
+            return
+        on = not all(getattr(s, flag) for s in shapes)
+        changed = [replace(s, **{flag: on}) for s in shapes if getattr(s, flag) != on]
+        name = flag_name(flag)
+        self.on_shapes_edited(changed, False, (self.tr("Mark %1") if on else self.tr("Unmark %1")).replace("%1", name))
+        self.workspace.show_status((self.tr("%n shape(s) marked %1", "", len(shapes)) if on else
+                                    self.tr("%n shape(s) no longer %1", "", len(shapes))).replace("%1", name), 3000)
+
+    def group_selected(self) -> None:
+        """The selected shapes become one object (Ctrl+G): a group they share,
+        joining any group one of them is in already; one undo step."""
+        image_id = self._image_id()
+        shapes = [s for s in self.selected() if not isinstance(s, ImageTag)]
+        if image_id is None or not self.writable():
+            return
+        if len(shapes) < 2:
+            self.workspace.show_status(self.tr("Select two or more shapes to group them."), 4000)
+            return
+        labels = sorted({s.label for s in shapes})
+        if len(labels) > 1:
+            # An object is of one class: labelme2coco, COCO and training key objects by class and group.
+            self.workspace.show_status(self.tr("A group joins parts of one class; the selected shapes are %1.")
+                                       .replace("%1", ", ".join(labels)), 6000)
+            return
+        groups = sorted({s.group for s in shapes if s.group is not None})
+        group = groups[0] if groups else self.store.next_group(image_id)
+        keys = {(labels[0], g) for g in groups}
+        members = {s.id: s for s in self.store.shapes(image_id) if s.object_key() in keys}
+        members.update((s.id, s) for s in shapes)
+        changes = {sid: group for sid, s in members.items() if s.group != group}
+        if changes:
+            self.push([SetGroups(self.store, image_id, changes, self.tr("Group"), self._error)], self.tr("Group"))
+        self.workspace.show_status(self.tr("%n shape(s) are one %1 now (%2)", "", len(members))
+                                   .replace("%1", labels[0]).replace("%2", group_text(group)), 3000)
+
+    def ungroup_selected(self) -> None:
+        """The selected shapes leave their groups (Ctrl+Shift+G); a group left
+        with one part is no group. One undo step."""
+        image_id = self._image_id()
+        shapes = [s for s in self.selected() if s.group is not None]
+        if image_id is None or not shapes or not self.writable():
+            return
+        changes: dict[str, int | None] = {s.id: None for s in shapes}
+        left = [s for s in self.store.shapes(image_id) if s.id not in changes]
+        for key in {s.object_key() for s in shapes}:
+            rest = [s for s in left if s.object_key() == key]
+            if len(rest) == 1:
+                changes[rest[0].id] = None
+        self.push([SetGroups(self.store, image_id, changes, self.tr("Ungroup"), self._error)], self.tr("Ungroup"))
+
     # ------------------------------------------------- conversions & assist
     def to_mask(self) -> None:
         item = self.workspace.current_image()
@@ -311,14 +372,25 @@ class Editor(QObject):
         new = []
         for s in shapes:
             poly = s if isinstance(s, Polygon) else Polygon(label=s.label, id=s.id, points=geo.box_to_quad(*s.bounds()))
-            new.append(replace(raster.to_mask(poly, item.height, item.width), source=s.source))
+            new.append(replace(raster.to_mask(poly, item.height, item.width), source=s.source, group=s.group))
         self._replace_kind(shapes, [[m] for m in new], self.tr("Convert to mask"))
 
     def to_polygons(self) -> None:
         masks = [s for s in self.selected() if isinstance(s, Mask)]
         if not masks:
             return
-        polys = [raster.to_polygons(m) for m in masks]
+        image_id = self._image_id()
+        if image_id is None:
+            return
+        polys = []
+        fresh = self.store.next_group(image_id)
+        for m in masks:
+            parts = raster.to_polygons(m)
+            if len(parts) > 1:  # a mask in pieces stays one object: its polygons are one group
+                group = m.group if m.group is not None else fresh
+                fresh += m.group is None
+                parts = [replace(p, group=group) for p in parts]
+            polys.append(parts)
         self._replace_kind(masks, polys, self.tr("Convert to polygons"))
 
     def _replace_kind(self, old: list[Shape], new: list[list[Shape]], text: str) -> None:
@@ -353,5 +425,6 @@ class Editor(QObject):
         if not a.any():
             self.workspace.show_status(self.tr("GrabCut found no object in the box."), 4000)
             return
-        mask = Mask.from_array(a, label=box.label, id=box.id, difficult=box.difficult, truncated=box.truncated)
+        mask = Mask.from_array(a, label=box.label, id=box.id, **box.flag_fields(), group=box.group,
+                               attributes=dict(box.attributes))
         self._replace_kind([box], [[mask]], self.tr("GrabCut"))

@@ -2,7 +2,8 @@
 
 Where: a folder, new or not (typed, or chosen), or for COCO a ``.json``
 file name (the annotations go to that file, the images to ``images/``
-beside it). Which images: by default those with labels or marked done; an
+beside it). Splits: images keep the split stored for them; the train share
+splits the others, or with "split all again" every image. Which images: by default those with labels or marked done; an
 image never labelled would otherwise be exported as an image without
 objects, which it may well have, so exporting those is asked for. After the
 export the files written are named.
@@ -53,16 +54,24 @@ def fit_special_text(spin: QAbstractSpinBox) -> None:
     spin.setMinimumWidth(max(spin.sizeHint().width(), size.width()))
 
 
+def stored_splits(store: "ProjectStore") -> int:
+    """Images with a split of their own (train / val / test): an export
+    writes them to it unless asked to split all again."""
+    return sum(1 for i in store.images() if i.split)
+
+
 @dataclass
 class ExportChoice:
     destination: Path
     split: float | None
     only_done: bool
     unlabelled: bool  # also the images never labelled, as images without objects
+    resplit: bool = False  # split every image by ``split``, the stored splits too
 
 
 class ExportOptions(QDialog):
-    def __init__(self, fmt: str, title: str, default: Path, unlabelled: int, parent: QWidget | None = None):
+    def __init__(self, fmt: str, title: str, default: Path, unlabelled: int, parent: QWidget | None = None,
+                 stored: int = 0):
         super().__init__(parent)
         self.fmt = fmt
         self.setWindowTitle(self.tr("Export %1").replace("%1", title))
@@ -89,6 +98,17 @@ class ExportOptions(QDialog):
         self.split.setSpecialValueText(self.tr("no split"))
         fit_special_text(self.split)
         self.split.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a number, not a line
+        # With stored splits (an imported dataset's, or set in the image list)
+        # the share splits only the images without one, unless asked to split all.
+        self.resplit = QCheckBox(self.tr("Split all images again by this share, replacing the %n stored "
+                                         "split(s)", "", stored))
+        self.resplit.setVisible(stored > 0)
+        self.resplit.setEnabled(False)
+        self.split.valueChanged.connect(lambda v: self.resplit.setEnabled(stored > 0 and v > 0))
+        split_hint = QLabel(self.tr("%n image(s) have a split of their own (train, val or test) and are written "
+                                    "to it; the share splits the others.", "", stored))
+        split_hint.setWordWrap(True)
+        split_hint.setVisible(stored > 0)
         self.only_done = QCheckBox(self.tr("Only images marked done"))
         self.unlabelled = QCheckBox(self.tr("Also export the %n image(s) never labelled, as images without "
                                             "objects", "", unlabelled))
@@ -101,6 +121,8 @@ class ExportOptions(QDialog):
         form.addRow(self.tr("Export to"), where)
         form.addRow("", hint)
         form.addRow(self.tr("Train share (rest is val)"), self.split)
+        form.addRow("", split_hint)
+        form.addRow(self.resplit)
         form.addRow(self.only_done)
         form.addRow(self.unlabelled)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -135,7 +157,8 @@ class ExportOptions(QDialog):
 
     def choice(self) -> ExportChoice:
         return ExportChoice(Path(self.destination.text().strip()).expanduser(), self.split.value() or None,
-                            self.only_done.isChecked(), self.unlabelled.isChecked() and self.unlabelled.isEnabled())
+                            self.only_done.isChecked(), self.unlabelled.isChecked() and self.unlabelled.isEnabled(),
+                            self.resplit.isChecked() and self.resplit.isEnabled())
 
 
 def default_destination(store: "ProjectStore", fmt: str) -> Path:
@@ -155,8 +178,8 @@ def export_project(store: "ProjectStore", fmt: str, choice: ExportChoice,
     from labeltool.formats.project_io import export_from
 
     dest = choice.destination
-    options = dict(split=choice.split, only_done=choice.only_done, only_labelled=not choice.unlabelled,
-                   progress=progress)
+    options = dict(split=choice.split, resplit=choice.resplit, only_done=choice.only_done,
+                   only_labelled=not choice.unlabelled, progress=progress)
     suffix = FILE_FORMATS.get(fmt)
     if suffix and dest.suffix.lower() == suffix:
         return _export_to_file(store, fmt, dest, options)

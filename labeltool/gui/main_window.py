@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.label_panel.error.connect(self.show_error)
         self.tag_bar.toggled.connect(self.editor.set_tag)
         self.image_list.imageActivated.connect(self.go_to_image)
+        self.image_list.errorRaised.connect(self.show_error)
         self.cache.loaded.connect(self._image_loaded)
         self.cache.failed.connect(self._image_failed)
         st = self.editor.stack
@@ -476,7 +477,8 @@ class MainWindow(QMainWindow):
         A = self.actions
         for a in (A.tool_box, A.tool_polygon, A.tool_brush, A.tool_text, A.paste, A.copy_previous):
             a.setEnabled(editable)
-        for a in (A.delete, A.duplicate, A.change_label, A.grabcut, A.to_mask, A.to_polygons, A.edit_text):
+        for a in (A.delete, A.duplicate, A.change_label, A.grabcut, A.to_mask, A.to_polygons, A.edit_text,
+                  A.group, A.ungroup, *A.flags.values()):
             a.setEnabled(editable and has_sel)
         A.copy.setEnabled(has_sel)
         A.undo.setEnabled(self.editor.stack.canUndo())

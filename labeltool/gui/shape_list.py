@@ -1,13 +1,18 @@
-"""The shapes of the current image: kind, class (and transcription), a
-visibility check each; selection follows the canvas both ways."""
+"""The shapes of the current image: class, kind, group, flags (and
+transcription), a visibility check each; selection follows the canvas both
+ways; a right-click offers the edits of the selected shapes."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
 
 from labeltool.core.shapes import Shape, TextRegion
 
 from .icons import swatch_icon
+from .shape_words import flag_names, group_text
 
 
 class ShapeList(QListWidget):
@@ -22,6 +27,24 @@ class ShapeList(QListWidget):
         self.itemChanged.connect(self._changed)
         self.itemDoubleClicked.connect(lambda _: self.labelChangeRequested.emit())
         self._syncing = False
+        self._menu: list[QAction | None] = []
+        self._before_menu: Callable[[], None] | None = None
+
+    def set_menu(self, actions: list[QAction | None], before: Callable[[], None] | None = None) -> None:
+        """What a right-click offers (None: a separator); ``before`` runs as
+        it opens (to check the flags the selection has)."""
+        self._menu, self._before_menu = actions, before
+
+    def contextMenuEvent(self, ev: QContextMenuEvent) -> None:
+        if not self._menu or self.itemAt(ev.pos()) is None:
+            return
+        if self._before_menu is not None:
+            self._before_menu()
+        menu = QMenu(self)
+        for a in self._menu:
+            menu.addSeparator() if a is None else menu.addAction(a)
+        menu.exec(ev.globalPos())
+        menu.deleteLater()
 
     def kind_name(self, kind: str) -> str:
         return {"box": self.tr("box"), "polygon": self.tr("polygon"), "mask": self.tr("mask"),
@@ -33,6 +56,10 @@ class ShapeList(QListWidget):
         self.clear()
         for s in shapes:
             text = f"{s.label}  ·  {self.kind_name(s.kind)}"
+            if s.group is not None:
+                text += f"  ·  {group_text(s.group)}"
+            if s.flagged:
+                text += "  ·  " + self.tr(", ").join(flag_names(s))
             if isinstance(s, TextRegion) and s.transcription:
                 text += f"  “{s.transcription}”"
             if s.source.is_model:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from labeltool.core.shape_edits import nearest_edge
 from labeltool.core.shapes import Box, Mask, Point, Shape, TextRegion
 
+from ..shape_words import flag_marks
+
 Z_SHAPES, Z_OVERLAY, Z_HANDLES, Z_PREVIEW = 10, 20, 30, 40
 
 
@@ -55,6 +57,7 @@ class ShapeItem(QGraphicsItem):
         self.color = QColor(color)
         self.model = model or shape.source.is_model
         self.selected = False
+        self.linked = False  # another part of the object a selected shape belongs to
         self.tag = LabelTag(self)
         self.shape_model: Shape = shape
         self.setZValue(Z_OVERLAY if self.model else Z_SHAPES)
@@ -77,17 +80,27 @@ class ShapeItem(QGraphicsItem):
         self.update()
 
     def caption(self) -> str:
+        """The class, the group (``#2``), the score of a prediction and the
+        flags' badge (``[D O]``)."""
         s = self.shape_model
-        text = s.label
+        return self._with_marks(s.label + (f" #{s.group}" if s.group is not None else ""))
+
+    def _with_marks(self, text: str) -> str:
+        s = self.shape_model
         if s.source.is_model and s.source.score is not None:
             text += f" {s.source.score:.2f}"
-        if s.difficult:
-            text += " *"
-        return text
+        marks = flag_marks(s)
+        return f"{text} {marks}" if marks else text
 
     def set_selected(self, on: bool) -> None:
         if on != self.selected:
             self.selected = on
+            self.update()
+
+    def set_linked(self, on: bool) -> None:
+        """Show the shape as a part of the selected object (outlined, not selected)."""
+        if on != self.linked:
+            self.linked = on
             self.update()
 
     def _rebuild(self) -> None:  # pragma: no cover - abstract
@@ -98,10 +111,12 @@ class ShapeItem(QGraphicsItem):
         raise NotImplementedError  # pragma: no cover
 
     def pen(self) -> QPen:
-        pen = QPen(self.color, 3 if self.selected else 2)
+        pen = QPen(self.color, 3 if self.selected or self.linked else 2)
         pen.setCosmetic(True)  # the same on-screen width at any zoom
         if self.model:
             pen.setStyle(Qt.PenStyle.DashLine)
+        elif self.linked:
+            pen.setStyle(Qt.PenStyle.DashDotLine)  # one object with the selected part, not itself selected
         return pen
 
 
@@ -134,7 +149,7 @@ class _PathItem(ShapeItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill = QColor(self.color)
-        fill.setAlpha(50 if self.selected else (0 if self.model else 25))
+        fill.setAlpha(50 if self.selected or self.linked else (0 if self.model else 25))
         painter.setPen(self.pen())
         painter.setBrush(QBrush(fill))
         painter.drawPath(self._path)
@@ -159,8 +174,7 @@ class TextItem(_PathItem):
 
     def caption(self) -> str:
         s: TextRegion = self.shape_model  # type: ignore[assignment]
-        text = s.transcription or s.label
-        return text + (" *" if s.difficult else "")
+        return self._with_marks(s.transcription or s.label)
 
     def pen(self) -> QPen:
         pen = super().pen()
@@ -189,7 +203,7 @@ class MaskItem(ShapeItem):
         h, w = self._crop.shape
         rgba = np.zeros((h, w, 4), np.uint8)
         c = self.color
-        alpha = 150 if self.selected else 110
+        alpha = 150 if self.selected or self.linked else 110
         # Format_ARGB32 is B, G, R, A in memory on little-endian machines.
         rgba[self._crop] = (c.blue(), c.green(), c.red(), alpha)
         self._buf = rgba
@@ -198,9 +212,17 @@ class MaskItem(ShapeItem):
     def set_selected(self, on: bool) -> None:
         if on != self.selected:
             self.selected = on
-            if self._crop.size:
-                self._render()
-            self.update()
+            self._restyle()
+
+    def set_linked(self, on: bool) -> None:
+        if on != self.linked:
+            self.linked = on
+            self._restyle()
+
+    def _restyle(self) -> None:
+        if self._crop.size:
+            self._render()
+        self.update()
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)
@@ -213,7 +235,7 @@ class MaskItem(ShapeItem):
         if self._image.isNull():
             return
         painter.drawImage(self._rect.topLeft(), self._image)
-        if self.selected or self.model:
+        if self.selected or self.model or self.linked:
             painter.setPen(self.pen())
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self._rect)

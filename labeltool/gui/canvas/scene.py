@@ -135,8 +135,11 @@ class CanvasScene(QGraphicsScene):
         return [self.items_by_id[i].shape_model for i in self.selected if i in self.items_by_id]
 
     def _sync_selection(self) -> None:
+        # The other parts of a selected shape's object show with it.
+        objects = {self.items_by_id[i].shape_model.object_key() for i in self.selected} - {None}
         for sid, it in self.items_by_id.items():
             it.set_selected(sid in self.selected)
+            it.set_linked(sid not in self.selected and it.shape_model.object_key() in objects)
         pts: list[Point] = []
         bounds = QRectF()
         if len(self.selected) == 1:

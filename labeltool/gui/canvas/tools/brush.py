@@ -4,6 +4,8 @@ otherwise the first stroke makes a new mask (and selects it, so the next
 strokes add to it)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
@@ -150,9 +152,8 @@ class BrushTool(Tool):
         self.last = None
         self._drop_layer()
         if target is not None:
-            self.view.shapesEdited.emit([Mask(rle=Mask.from_array(a, label="").rle, label=target.label, id=target.id,
-                                              difficult=target.difficult, truncated=target.truncated,
-                                              source=target.source, attributes=target.attributes)], False)
+            # The edited mask is the same shape: its id, class, flags, group and source stay.
+            self.view.shapesEdited.emit([replace(target, rle=Mask.from_array(a, label="").rle)], False)
         elif a.any():
             self.view.shapeCreated.emit(Mask.from_array(a, label=""))
         return True
