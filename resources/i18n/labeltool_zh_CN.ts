@@ -4,12 +4,12 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="32"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="35"/>
         <source>false alarm?</source>
         <translation>误报？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="34"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="37"/>
         <source>other class</source>
         <translation>类别不同</translation>
     </message>
@@ -17,352 +17,511 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="98"/>
+        <location filename="../../labeltool/gui/actions.py" line="117"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="99"/>
+        <location filename="../../labeltool/gui/actions.py" line="118"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="100"/>
+        <location filename="../../labeltool/gui/actions.py" line="119"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="101"/>
+        <location filename="../../labeltool/gui/actions.py" line="120"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="102"/>
+        <location filename="../../labeltool/gui/actions.py" line="121"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="103"/>
+        <location filename="../../labeltool/gui/actions.py" line="122"/>
         <source>&amp;Paste</source>
         <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="104"/>
+        <location filename="../../labeltool/gui/actions.py" line="123"/>
         <source>D&amp;uplicate</source>
         <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="105"/>
+        <location filename="../../labeltool/gui/actions.py" line="124"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="106"/>
+        <location filename="../../labeltool/gui/actions.py" line="125"/>
         <source>Select &amp;all</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="107"/>
+        <location filename="../../labeltool/gui/actions.py" line="126"/>
         <source>Change &amp;label…</source>
         <translation>修改标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="108"/>
+        <location filename="../../labeltool/gui/actions.py" line="127"/>
         <source>Edit &amp;transcription…</source>
         <translation>编辑转写文本(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="109"/>
+        <location filename="../../labeltool/gui/actions.py" line="128"/>
         <source>&amp;Hide selected shapes</source>
         <translation>隐藏选中的形状(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="110"/>
+        <location filename="../../labeltool/gui/actions.py" line="129"/>
         <source>&amp;Show all shapes</source>
         <translation>显示全部形状(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="122"/>
+        <location filename="../../labeltool/gui/actions.py" line="133"/>
+        <source>&amp;Difficult</source>
+        <translation>困难(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <source>&amp;Truncated</source>
+        <translation>截断(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="135"/>
+        <source>&amp;Occluded</source>
+        <translation>遮挡(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="136"/>
+        <source>&amp;Group: one object of several parts</source>
+        <translation>组合(&amp;G)：多个部分为一个对象</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="137"/>
+        <source>U&amp;ngroup</source>
+        <translation>取消组合(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="149"/>
         <source>&amp;Select and edit</source>
         <translation>选择与编辑(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="123"/>
+        <location filename="../../labeltool/gui/actions.py" line="150"/>
         <source>&amp;Box</source>
         <translation>矩形框(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="124"/>
+        <location filename="../../labeltool/gui/actions.py" line="151"/>
         <source>&amp;Polygon</source>
         <translation>多边形(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="125"/>
+        <location filename="../../labeltool/gui/actions.py" line="152"/>
         <source>B&amp;rush mask</source>
         <translation>画笔掩码(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="126"/>
+        <location filename="../../labeltool/gui/actions.py" line="153"/>
         <source>&amp;Text region</source>
         <translation>文本区域(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="128"/>
+        <location filename="../../labeltool/gui/actions.py" line="155"/>
         <source>Brush smaller</source>
         <translation>画笔变小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="129"/>
+        <location filename="../../labeltool/gui/actions.py" line="156"/>
         <source>Brush larger</source>
         <translation>画笔变大</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="130"/>
+        <location filename="../../labeltool/gui/actions.py" line="157"/>
         <source>&amp;GrabCut: box to mask</source>
         <translation>GrabCut：框转掩码(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="131"/>
+        <location filename="../../labeltool/gui/actions.py" line="158"/>
         <source>Segment the object in the selected box (OpenCV GrabCut, no model)</source>
         <translation>分割选中框内的目标（OpenCV GrabCut，无需模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="132"/>
+        <location filename="../../labeltool/gui/actions.py" line="159"/>
         <source>Convert to &amp;mask</source>
         <translation>转为掩码(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="133"/>
+        <location filename="../../labeltool/gui/actions.py" line="160"/>
         <source>Convert mask to p&amp;olygons</source>
         <translation>掩码转多边形(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <location filename="../../labeltool/gui/actions.py" line="161"/>
         <source>Copy shapes from previous &amp;image</source>
         <translation>从上一张图像复制形状(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="137"/>
+        <location filename="../../labeltool/gui/actions.py" line="164"/>
         <source>&amp;Next image</source>
         <translation>下一张(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="138"/>
+        <location filename="../../labeltool/gui/actions.py" line="165"/>
         <source>&amp;Previous image</source>
         <translation>上一张(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="139"/>
+        <location filename="../../labeltool/gui/actions.py" line="166"/>
         <source>Mark &amp;done and next</source>
         <translation>标记完成并下一张(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="140"/>
+        <location filename="../../labeltool/gui/actions.py" line="167"/>
         <source>Mark &amp;skipped and next</source>
         <translation>标记跳过并下一张(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="141"/>
+        <location filename="../../labeltool/gui/actions.py" line="168"/>
         <source>Class %1: relabel the selected shapes, else toggle the image class</source>
         <translation>类别 %1：把选中的形状改为此类别；未选中形状时切换图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="145"/>
+        <location filename="../../labeltool/gui/actions.py" line="172"/>
         <source>&amp;Fit window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="146"/>
+        <location filename="../../labeltool/gui/actions.py" line="173"/>
         <source>Fit &amp;width</source>
         <translation>适应宽度(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="147"/>
+        <location filename="../../labeltool/gui/actions.py" line="174"/>
         <source>&amp;Actual size (1:1)</source>
         <translation>实际大小 1:1(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="148"/>
+        <location filename="../../labeltool/gui/actions.py" line="175"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="149"/>
+        <location filename="../../labeltool/gui/actions.py" line="176"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="150"/>
+        <location filename="../../labeltool/gui/actions.py" line="177"/>
         <source>Show &amp;predictions</source>
         <translation>显示预测结果(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="152"/>
+        <location filename="../../labeltool/gui/actions.py" line="179"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="153"/>
+        <location filename="../../labeltool/gui/actions.py" line="180"/>
         <source>&amp;About labeltool</source>
         <translation>关于 labeltool(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="165"/>
+        <location filename="../../labeltool/gui/actions.py" line="192"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="181"/>
+        <location filename="../../labeltool/gui/actions.py" line="208"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="183"/>
+        <location filename="../../labeltool/gui/actions.py" line="210"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="184"/>
+        <location filename="../../labeltool/gui/actions.py" line="211"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="186"/>
+        <location filename="../../labeltool/gui/actions.py" line="213"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="189"/>
+        <location filename="../../labeltool/gui/actions.py" line="216"/>
+        <source>&amp;Flags</source>
+        <translation>标记(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="221"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="192"/>
+        <location filename="../../labeltool/gui/actions.py" line="224"/>
         <source>&amp;Image</source>
         <translation>图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="194"/>
+        <location filename="../../labeltool/gui/actions.py" line="226"/>
         <source>Image &amp;classes</source>
         <translation>图像类别(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="195"/>
+        <location filename="../../labeltool/gui/actions.py" line="227"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="198"/>
+        <location filename="../../labeltool/gui/actions.py" line="230"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="199"/>
+        <location filename="../../labeltool/gui/actions.py" line="231"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="202"/>
+        <location filename="../../labeltool/gui/actions.py" line="234"/>
         <source>T&amp;rain</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="203"/>
+        <location filename="../../labeltool/gui/actions.py" line="235"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
 </context>
 <context>
+    <name>AiMaskSettingsDialog</name>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="22"/>
+        <source>AI mask settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="27"/>
+        <source>the official file, downloaded on first use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="28"/>
+        <source>Choose…</source>
+        <translation type="unfinished">选择…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
+        <source>a mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
+        <source>polygons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="41"/>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="42"/>
+        <source>How far a polygon may stray from the mask&apos;s outline to have fewer points (0: every step of the outline).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="51"/>
+        <source>Model</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="52"/>
+        <source>Weights file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="53"/>
+        <source>Enter keeps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="54"/>
+        <source>Polygon tolerance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="72"/>
+        <source>Without a file of your own, %1 is downloaded on first use from %2. The masks are only as good as these weights.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="77"/>
+        <source>The model&apos;s weights file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="78"/>
+        <source>Weights files (*.pth *.pt);;All files (*)</source>
+        <translation type="unfinished">权重文件 (*.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="98"/>
+        <source>The weights file %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Editor</name>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="68"/>
+        <location filename="../../labeltool/gui/editing.py" line="70"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：修改不会保存。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="164"/>
+        <location filename="../../labeltool/gui/editing.py" line="166"/>
         <source>Add %1</source>
         <translation>添加 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="180"/>
+        <location filename="../../labeltool/gui/editing.py" line="183"/>
         <source>Edit %1</source>
         <translation>编辑 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="184"/>
+        <location filename="../../labeltool/gui/editing.py" line="187"/>
         <source>Edit shapes</source>
         <translation>编辑形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="194"/>
+        <location filename="../../labeltool/gui/editing.py" line="197"/>
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="195"/>
+        <location filename="../../labeltool/gui/editing.py" line="198"/>
         <source>Delete shapes</source>
         <translation>删除形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="236"/>
+        <location filename="../../labeltool/gui/editing.py" line="239"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="239"/>
+        <location filename="../../labeltool/gui/editing.py" line="242"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="246"/>
+        <location filename="../../labeltool/gui/editing.py" line="249"/>
         <source>Copy from previous image</source>
         <translation>从上一张图像复制</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="277"/>
+        <location filename="../../labeltool/gui/editing.py" line="282"/>
         <source>Image class %1</source>
         <translation>图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="279"/>
+        <location filename="../../labeltool/gui/editing.py" line="284"/>
         <source>Remove image class %1</source>
         <translation>移除图像类别 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="280"/>
+        <location filename="../../labeltool/gui/editing.py" line="285"/>
         <source>Remove image class</source>
         <translation>移除图像类别</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/editing.py" line="303"/>
+        <location filename="../../labeltool/gui/editing.py" line="308"/>
         <source>%n shape(s) now %1</source>
         <translation>
             <numerusform>%n 个形状已改为 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="315"/>
+        <location filename="../../labeltool/gui/editing.py" line="320"/>
+        <source>Mark %1</source>
+        <translation>标记为%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="320"/>
+        <source>Unmark %1</source>
+        <translation>取消%1标记</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/editing.py" line="321"/>
+        <source>%n shape(s) marked %1</source>
+        <translation>
+            <numerusform>%n 个形状已标记为%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/editing.py" line="322"/>
+        <source>%n shape(s) no longer %1</source>
+        <translation>
+            <numerusform>%n 个形状不再标记为%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="332"/>
+        <source>Select two or more shapes to group them.</source>
+        <translation>请选择两个或更多形状再组合。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="337"/>
+        <source>A group joins parts of one class; the selected shapes are %1.</source>
+        <translation>组合只能连接同一类别的各部分；所选形状属于 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="347"/>
+        <source>Group</source>
+        <translation>组合</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/editing.py" line="348"/>
+        <source>%n shape(s) are one %1 now (%2)</source>
+        <translation>
+            <numerusform>%n 个形状现在是一个%1（%2）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="364"/>
+        <source>Ungroup</source>
+        <translation>取消组合</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/editing.py" line="376"/>
         <source>Convert to mask</source>
         <translation>转为掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="322"/>
+        <location filename="../../labeltool/gui/editing.py" line="394"/>
         <source>Convert to polygons</source>
         <translation>转为多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="341"/>
+        <location filename="../../labeltool/gui/editing.py" line="413"/>
         <source>Select one box for GrabCut.</source>
         <translation>请为 GrabCut 选择一个矩形框。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="354"/>
+        <location filename="../../labeltool/gui/editing.py" line="426"/>
         <source>GrabCut found no object in the box.</source>
         <translation>GrabCut 未在框内找到目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/editing.py" line="357"/>
+        <location filename="../../labeltool/gui/editing.py" line="430"/>
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
@@ -370,79 +529,93 @@
 <context>
     <name>ExportOptions</name>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="68"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="77"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="71"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="80"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="78"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="87"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="81"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="90"/>
         <source>A folder that does not exist yet is made; a %1 file name writes the annotations to that file and the images to images/ beside it.</source>
         <translation>尚不存在的文件夹会自动创建；填写 %1 文件名时，标注写入该文件，图像写入其旁边的 images/ 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="83"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="92"/>
         <source>A folder that does not exist yet is made.</source>
         <translation>尚不存在的文件夹会自动创建。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="89"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="98"/>
         <source>no split</source>
         <translation>不划分</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/export_dialog.py" line="103"/>
+        <source>Split all images again by this share, replacing the %n stored split(s)</source>
+        <translation>
+            <numerusform>按此比例重新划分所有图片，替换已保存的 %n 个划分</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/export_dialog.py" line="108"/>
+        <source>%n image(s) have a split of their own (train, val or test) and are written to it; the share splits the others.</source>
+        <translation>
+            <numerusform>%n 张图片已有自己的划分（训练、验证或测试），按其划分写出；比例只划分其余图片。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="92"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="112"/>
         <source>Only images marked done</source>
         <translation>仅导出已完成的图像</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/export_dialog.py" line="93"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="113"/>
         <source>Also export the %n image(s) never labelled, as images without objects</source>
         <translation>
             <numerusform>同时导出 %n 张从未标注的图像（作为没有目标的图像）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="97"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="117"/>
         <source>Images nobody labelled may well show objects; a model trained on them learns to miss those.</source>
         <translation>未标注的图像里很可能有目标；用它们训练的模型会学会漏掉这些目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="101"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="121"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="103"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="123"/>
         <source>Train share (rest is val)</source>
         <translation>训练集比例（其余为验证集）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="112"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="134"/>
         <source>Export to folder</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="118"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="140"/>
         <source>Export to file</source>
         <translation>导出到文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="131"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="153"/>
         <source>a folder or a file name</source>
         <translation>文件夹或文件名</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/export_dialog.py" line="221"/>
+        <location filename="../../labeltool/gui/export_dialog.py" line="244"/>
         <source>%1/ (%2 files)</source>
         <translation>%1/（%2 个文件）</translation>
     </message>
@@ -578,47 +751,93 @@
 <context>
     <name>IOMenus</name>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="48"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="54"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="65"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="74"/>
         <source>Open a writable project first.</source>
         <translation>请先打开一个可写的项目。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="67"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="77"/>
         <source>Import %1 from folder</source>
         <translation>从文件夹导入 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="74"/>
-        <source>Importing…</source>
-        <translation>正在导入…</translation>
+        <location filename="../../labeltool/gui/io_menu.py" line="45"/>
+        <source>Dataset (find the format)…</source>
+        <translation>数据集（自动识别格式）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="83"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="78"/>
+        <source>Import a dataset from folder</source>
+        <translation>从文件夹导入数据集</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="100"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="98"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="111"/>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/io_menu.py" line="132"/>
+        <source>%n image(s) imported: %1 new to the project, %2 matched to images already in it, %3 copied in, %4 in place.</source>
+        <translation>
+            <numerusform>已导入 %n 张图片：%1 张为项目新增，%2 张与项目中已有图片匹配，%3 张复制进项目，%4 张原地使用。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/io_menu.py" line="136"/>
+        <source>%n shape(s) added; %1 already there, not added again.</source>
+        <translation>
+            <numerusform>已添加 %n 个形状；%1 个已存在，未重复添加。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="139"/>
+        <source>Splits kept: %1</source>
+        <translation>保留的划分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="141"/>
+        <source>Lost: %1</source>
+        <translation>丢失：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="142"/>
+        <source>Nothing lost.</source>
+        <translation>没有丢失任何内容。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/io_menu.py" line="144"/>
+        <source>%n note(s) under Show Details.</source>
+        <translation>
+            <numerusform>“显示详细信息”中有 %n 条说明。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/io_menu.py" line="159"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="106"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="167"/>
         <source>%1 images with %2 shapes exported to %3</source>
         <translation>已将 %1 张图像、%2 个形状导出到 %3</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="108"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="169"/>
         <source>Files written:</source>
         <translation>写入的文件：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/io_menu.py" line="111"/>
+        <location filename="../../labeltool/gui/io_menu.py" line="172"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
@@ -626,27 +845,52 @@
 <context>
     <name>ImageListModel</name>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="99"/>
+        <location filename="../../labeltool/gui/image_list.py" line="106"/>
+        <source>Split: %1</source>
+        <translation>划分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="110"/>
         <source>The file is missing from the folder (its labels are kept).</source>
         <translation>文件已不在文件夹中（其标注仍保留）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="108"/>
+        <location filename="../../labeltool/gui/image_list.py" line="122"/>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="122"/>
+        <source>val</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="122"/>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="123"/>
+        <source>no split</source>
+        <translation>未划分</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="126"/>
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="108"/>
+        <location filename="../../labeltool/gui/image_list.py" line="126"/>
         <source>in progress</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="109"/>
+        <location filename="../../labeltool/gui/image_list.py" line="127"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="109"/>
+        <location filename="../../labeltool/gui/image_list.py" line="127"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
@@ -654,29 +898,103 @@
 <context>
     <name>ImageListWidget</name>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="150"/>
+        <location filename="../../labeltool/gui/image_list.py" line="169"/>
         <source>Filter by name…</source>
         <translation>按名称筛选…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="185"/>
+        <location filename="../../labeltool/gui/image_list.py" line="207"/>
         <source>All images</source>
         <translation>全部图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="186"/>
+        <location filename="../../labeltool/gui/image_list.py" line="208"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="187"/>
+        <location filename="../../labeltool/gui/image_list.py" line="209"/>
         <source>Has predictions</source>
         <translation>有预测结果</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/image_list.py" line="189"/>
+        <location filename="../../labeltool/gui/image_list.py" line="211"/>
+        <source>Split: %1</source>
+        <translation>划分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/image_list.py" line="214"/>
         <source>Has class: %1</source>
         <translation>含类别：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/image_list.py" line="229"/>
+        <source>Set split of %n image(s)</source>
+        <translation>
+            <numerusform>设置 %n 张图片的划分</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreview</name>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="68"/>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="69"/>
+        <source>Found in %1:</source>
+        <translation>在 %1 中找到：</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="70"/>
+        <source>Format: %1</source>
+        <translation>格式：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="72"/>
+        <source>Layout: %1</source>
+        <translation>布局：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/import_dialog.py" line="74"/>
+        <source>%n annotation file(s)</source>
+        <translation>
+            <numerusform>%n 个标注文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/import_dialog.py" line="75"/>
+        <source>%n image(s) with %1 shapes</source>
+        <translation>
+            <numerusform>%n 张图片，共 %1 个形状</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="78"/>
+        <source>in no split %1</source>
+        <translation>未划分 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="80"/>
+        <source>Splits (kept per image): %1</source>
+        <translation>划分（逐张保留）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="82"/>
+        <source>Also found %1 files, not read: choose that format under File &gt; Import to read them.</source>
+        <translation>还找到了 %1 文件，未读取：要读取它们，请在 文件 &gt; 导入 中选择该格式。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="85"/>
+        <source>Cannot come in: %1</source>
+        <translation>无法导入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/import_dialog.py" line="90"/>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
 </context>
 <context>
@@ -828,82 +1146,82 @@
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="189"/>
+        <location filename="../../labeltool/gui/main_window.py" line="190"/>
         <source>Tool: %1</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="202"/>
+        <location filename="../../labeltool/gui/main_window.py" line="203"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="211"/>
+        <location filename="../../labeltool/gui/main_window.py" line="212"/>
         <source>%1 is open already, here.</source>
         <translation>%1 已在本窗口中打开。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="217"/>
+        <location filename="../../labeltool/gui/main_window.py" line="218"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="218"/>
+        <location filename="../../labeltool/gui/main_window.py" line="219"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="295"/>
+        <location filename="../../labeltool/gui/main_window.py" line="296"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="296"/>
+        <location filename="../../labeltool/gui/main_window.py" line="297"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="322"/>
+        <location filename="../../labeltool/gui/main_window.py" line="323"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="364"/>
+        <location filename="../../labeltool/gui/main_window.py" line="365"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="461"/>
+        <location filename="../../labeltool/gui/main_window.py" line="462"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="470"/>
+        <location filename="../../labeltool/gui/main_window.py" line="471"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="490"/>
+        <location filename="../../labeltool/gui/main_window.py" line="492"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="497"/>
+        <location filename="../../labeltool/gui/main_window.py" line="499"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="498"/>
+        <location filename="../../labeltool/gui/main_window.py" line="500"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="502"/>
+        <location filename="../../labeltool/gui/main_window.py" line="504"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="503"/>
+        <location filename="../../labeltool/gui/main_window.py" line="505"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
     </message>
@@ -911,17 +1229,17 @@
 <context>
     <name>Metrics</name>
     <message>
-        <location filename="../../engine/metric_info.py" line="69"/>
+        <location filename="../../engine/metric_info.py" line="75"/>
         <source>not measured: no validation images</source>
         <translation>未测量：没有验证图像</translation>
     </message>
     <message>
-        <location filename="../../engine/metric_info.py" line="70"/>
+        <location filename="../../engine/metric_info.py" line="76"/>
         <source>not measured: the validation images hold no objects</source>
         <translation>未测量：验证图像中没有目标</translation>
     </message>
     <message>
-        <location filename="../../engine/metric_info.py" line="71"/>
+        <location filename="../../engine/metric_info.py" line="77"/>
         <source>not measured</source>
         <translation>未测量</translation>
     </message>
@@ -1032,7 +1350,7 @@
 <context>
     <name>PredictionOverlay</name>
     <message>
-        <location filename="../../labeltool/gui/review/overlay.py" line="70"/>
+        <location filename="../../labeltool/gui/review/overlay.py" line="73"/>
         <source>missed: %1</source>
         <translation>漏检：%1</translation>
     </message>
@@ -1265,52 +1583,52 @@
 <context>
     <name>Review</name>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="42"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="46"/>
         <source>Accept prediction</source>
         <translation>接受预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="43"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="47"/>
         <source>Reject prediction</source>
         <translation>拒绝预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="44"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="48"/>
         <source>Next prediction</source>
         <translation>下一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="45"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="49"/>
         <source>Previous prediction</source>
         <translation>上一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="46"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="50"/>
         <source>Accept all shown predictions</source>
         <translation>接受所有显示的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="67"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="72"/>
         <source>&amp;Review predictions</source>
         <translation>审核预测(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="70"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="75"/>
         <source>Pre-label this image</source>
         <translation>预标注当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="71"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="76"/>
         <source>Pre-label all unlabelled images</source>
         <translation>预标注所有未标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="72"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="80"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="73"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="81"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
@@ -1328,8 +1646,8 @@
 <context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="96"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="158"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="104"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="174"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
@@ -1349,97 +1667,97 @@
         <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="110"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="121"/>
         <source>This image</source>
         <translation>当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="111"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="122"/>
         <source>Selected</source>
         <translation>所选图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="112"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="123"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="113"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
         <source>All images with no labels that are not marked done or skipped</source>
         <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="116"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="140"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="120"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="125"/>
         <source>Pre-label with the model</source>
         <translation>用模型预标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="138"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
         <source>Review predictions on the canvas</source>
         <translation>在画布上审核预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="139"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="155"/>
         <source>Compare with labels</source>
         <translation>与标注对比</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="141"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="157"/>
         <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
         <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="150"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="166"/>
         <source>Accept (Y)</source>
         <translation>接受 (Y)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="151"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="167"/>
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="152"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="168"/>
         <source>Next (Tab)</source>
         <translation>下一个 (Tab)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="153"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="169"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="170"/>
         <source>Accept and select it to move its corners or change its class</source>
         <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="155"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="171"/>
         <source>Accept all shown</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="156"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
         <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="163"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="179"/>
         <source>Score ≥</source>
         <translation>分数 ≥</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="184"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="36"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="185"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="37"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
@@ -1449,97 +1767,97 @@
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="277"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="304"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="280"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="286"/>
         <source>No model yet: train one (Train &gt; Train a model…) or choose a run or exported model (Other… in the Review panel).</source>
         <translation>还没有模型：请训练一个（训练 &gt; 训练模型…），或选择一次训练运行或导出的模型（审核面板中的“其他…”）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="340"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="377"/>
         <source>Predicted %1 image(s) with %2.</source>
         <translation>已用 %2 预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="285"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="314"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="293"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="363"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="299"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="331"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="307"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="339"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="342"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="381"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="358"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="400"/>
         <source>The model found nothing on them.</source>
         <translation>模型在这些图像上什么也没有找到。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="362"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="404"/>
         <source>%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to see them.</source>
         <translation>共 %1 个预测，最高分 %2，全部低于阈值 %3：请调低“分数”滑块以显示它们。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="365"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
         <source>%1 predictions, best score %2.</source>
         <translation>共 %1 个预测，最高分 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="406"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="65"/>
         <source>Export the model into…</source>
         <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="417"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="76"/>
         <source>This model is already an export.</source>
         <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="419"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="77"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="422"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="82"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="460"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="463"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="464"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="467"/>
         <source>all below the threshold (best %1): lower the Score slider to see them</source>
         <translation>全部低于阈值（最高 %1）：调低“分数”滑块即可显示</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="468"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="471"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
@@ -1577,72 +1895,72 @@
 <context>
     <name>ReviewQueue</name>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="23"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="60"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="28"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="65"/>
         <source>Likely mistakes, then unsure</source>
         <translation>先可能的错误，再不确定的</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="29"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="66"/>
         <source>Likely labelling mistakes</source>
         <translation>可能的标注错误</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="30"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="67"/>
         <source>Most unsure (label next)</source>
         <translation>最不确定（优先标注）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="34"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="71"/>
         <source>Build</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="35"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="72"/>
         <source>Rank the images that have predictions</source>
         <translation>对有预测结果的图像排序</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="71"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="120"/>
         <source>No predictions yet: pre-label some images first.</source>
         <translation>还没有预测结果：请先预标注一些图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="77"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="129"/>
         <source>unlabelled, model unsure (%1)</source>
         <translation>未标注，模型不确定（%1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="90"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="145"/>
         <source>Not labelled yet. How unsure the model is here: each prediction adds up to 1, the most at a score near 0.5 (a coin flip), nothing at 0 or 1. The least sure images are the most worth labelling next.</source>
         <translation>尚未标注。模型在这里有多不确定：每个预测最多加 1，分数接近 0.5（像抛硬币）时最多，为 0 或 1 时不加。最不确定的图像最值得接下来标注。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="93"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="148"/>
         <source>Labelled. Where the model disagrees with the labels: other class = it sees another class there (a labelling mistake?); missed = a label it did not find; unlabelled? = it found something no label covers.</source>
         <translation>已标注。模型与标注不一致之处：其他类别 = 模型认为那里是另一个类别（标注错误？）；漏检 = 模型没有找到的标注；未标注？ = 模型找到了没有标注覆盖的目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="80"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="132"/>
         <source>%1 other class</source>
         <translation>%1 类别不同</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="82"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="134"/>
         <source>%1 missed</source>
         <translation>%1 漏检</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="85"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="137"/>
         <source>%1 unlabelled?</source>
         <translation>%1 未标注？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/queue_view.py" line="86"/>
+        <location filename="../../labeltool/gui/review/queue_view.py" line="138"/>
         <source>agrees</source>
         <translation>一致</translation>
     </message>
@@ -1771,34 +2089,77 @@
 <context>
     <name>ShapeList</name>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="50"/>
         <source>box</source>
         <translation>矩形框</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="50"/>
         <source>polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="27"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="50"/>
         <source>mask</source>
         <translation>掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="28"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="51"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="28"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="51"/>
         <source>image class</source>
         <translation>图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/shape_list.py" line="40"/>
+        <location filename="../../labeltool/gui/shape_list.py" line="62"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_list.py" line="67"/>
         <source>[prediction%1]</source>
         <translation>[预测%1]</translation>
+    </message>
+</context>
+<context>
+    <name>ShapeWords</name>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="11"/>
+        <source>difficult</source>
+        <translation>困难</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="12"/>
+        <source>truncated</source>
+        <translation>截断</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="13"/>
+        <source>occluded</source>
+        <translation>遮挡</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="14"/>
+        <source>D</source>
+        <translation>难</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="15"/>
+        <source>T</source>
+        <translation>截</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="16"/>
+        <source>O</source>
+        <translation>遮</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/shape_words.py" line="42"/>
+        <source>group %1</source>
+        <translation>组 %1</translation>
     </message>
 </context>
 <context>
@@ -2018,109 +2379,119 @@
 <context>
     <name>TrainingChecks</name>
     <message>
-        <location filename="../../engine/checks.py" line="31"/>
+        <location filename="../../engine/checks.py" line="32"/>
         <source>boxes, polygons, masks or text regions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="32"/>
         <location filename="../../engine/checks.py" line="33"/>
+        <location filename="../../engine/checks.py" line="34"/>
         <source>polygons or masks</source>
         <translation>多边形或掩码</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="34"/>
+        <location filename="../../engine/checks.py" line="35"/>
         <source>image classes</source>
         <translation>图像类别</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="94"/>
+        <location filename="../../engine/checks.py" line="36"/>
+        <source>text regions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="37"/>
+        <source>text regions with a transcription</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../engine/checks.py" line="97"/>
         <source>Nothing is labelled yet: detecting objects with boxes is the usual start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="96"/>
+        <location filename="../../engine/checks.py" line="99"/>
         <source>{n} images have boxes or text regions: a detector learns to find those objects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="98"/>
+        <location filename="../../engine/checks.py" line="101"/>
         <source>{several} of {n} images with polygons or masks show several objects of one class: Mask R-CNN outlines each object apart.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="101"/>
+        <location filename="../../engine/checks.py" line="104"/>
         <source>The {n} images with polygons or masks show one region per class: a U-Net paints each class&apos;s pixels, faster than Mask R-CNN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="104"/>
+        <location filename="../../engine/checks.py" line="107"/>
         <source>{n} images have an image class: a classifier learns them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="174"/>
+        <location filename="../../engine/checks.py" line="186"/>
         <source>The project has no images. Add images to the project folder first.</source>
         <translation>项目中没有图像。请先把图像放进项目文件夹。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="179"/>
+        <location filename="../../engine/checks.py" line="191"/>
         <source>{n} labelled image(s) are missing on disk and will be left out. Put the files back where they were, or remove those images from the project.</source>
         <translation>有 {n} 张已标注的图像在磁盘上找不到，训练时将被跳过。请把文件放回原处，或从项目中移除这些图像。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="187"/>
+        <location filename="../../engine/checks.py" line="199"/>
         <source>No image has {words} yet, but the project has {other}: choose that task, or label some images with {words} first.</source>
         <translation>还没有任何图像带有{words}，但项目中有{other}：请选择那个任务，或先给一些图像标注{words}。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="190"/>
+        <location filename="../../engine/checks.py" line="202"/>
         <source>No image has {words} yet: label some images first.</source>
         <translation>还没有任何图像带有{words}：请先标注一些图像。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="196"/>
+        <location filename="../../engine/checks.py" line="208"/>
         <source>Only {n} image has {words}: training needs at least 2 (one to learn from, one to check on).</source>
         <translation>只有 {n} 张图像带有{words}：训练至少需要 2 张（一张用于学习，一张用于验证）。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="201"/>
+        <location filename="../../engine/checks.py" line="213"/>
         <source>All labelled images are of the one class &quot;{name}&quot;: a classifier needs at least two classes.</source>
         <translation>所有已标注图像都属于同一个类别“{name}”：分类器至少需要两个类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="207"/>
+        <location filename="../../engine/checks.py" line="219"/>
         <source>Class(es) with only one example: {names}. The model cannot learn them and validation may not see them; label a few more, or merge them into another class.</source>
         <translation>只有一个样本的类别：{names}。模型学不会它们，验证集也可能看不到它们；请再多标注几个，或把它们合并到其他类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="213"/>
+        <location filename="../../engine/checks.py" line="225"/>
         <source>{n} image(s) have more than one class; training uses the first class of each.</source>
         <translation>有 {n} 张图像带有多个类别；训练时每张只使用第一个类别。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="218"/>
+        <location filename="../../engine/checks.py" line="230"/>
         <source>The validation share is 0: no image is kept aside, so there will be no metrics and no predictions to watch. Set it to 10-20%.</source>
         <translation>验证集比例为 0：没有留出图像，因此不会有指标，也看不到预测。请设为 10-20%。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="223"/>
+        <location filename="../../engine/checks.py" line="235"/>
         <source>Only {n} labelled images: training will run, but expect a weak model. Around 50 or more per class give useful results.</source>
         <translation>只有 {n} 张已标注图像：可以训练，但模型会比较弱。每个类别约 50 张或更多才会有实用的效果。</translation>
     </message>
     <message>
-        <location filename="../../engine/checks.py" line="228"/>
+        <location filename="../../engine/checks.py" line="240"/>
         <source>{n} image(s) without {words} are not used for training.</source>
         <translation>有 {n} 张图像没有{words}，不会用于训练。</translation>
     </message>
     <message>
         <location filename="../../engine/text/regions.py" line="75"/>
-        <source>{transcribed} of {regions} text regions have a transcription: a recogniser can learn to read them. Train a text detector as well to find the lines in new images.</source>
+        <source>{transcribed} of {regions} text regions have a transcription: a recogniser learns to read them. Train a text detector as well, to find the lines in new images.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../engine/text/regions.py" line="78"/>
-        <source>Only {transcribed} of {regions} text regions have a transcription: a text detector learns where the lines are. Type the text of most regions to train a recogniser too.</source>
+        <source>{images} images have text regions, {transcribed} of {regions} with a transcription: a text detector learns to find the lines. Type the text of most regions to train a recogniser too.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
