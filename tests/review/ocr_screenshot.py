@@ -21,7 +21,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from PIL import Image
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDockWidget
     from skimage import data
 
     from labeltool.core import ProjectStore
@@ -41,6 +42,9 @@ def main() -> int:
         review = w.review
         panel, session = review.panel, review.session
         panel.reveal()
+        # The class list short, so that the Review panel shows whole.
+        w.resizeDocks([w.findChild(QDockWidget, "dock_classes"), w.findChild(QDockWidget, "dock_review")],
+                      [90, 640], Qt.Orientation.Vertical)
         pump(app, 0.5)
         done: list[int] = []
         panel.predictionFinished.connect(lambda n, c: done.append(n))

@@ -83,6 +83,12 @@ def test_read_text_shows_the_lines_then_y_accepts_one_and_n_rejects_another(qtbo
     assert accepted.points == title.points and accepted.source.model == OCR_MODEL
     assert rejected not in {s.id for s in store.shapes(page)}  # a rejected reading leaves nothing
     assert len(store.shapes(page, source="model")) == len(readings) - 2
+    # The lines accepted so far say nothing of the others: no "false alarm?" verdicts...
+    assert session.comparison is None
+    assert not any("✗" in panel.list.item(k).text() for k in range(panel.list.count()))
+    # ...but a region a person drew is something to judge the reading by.
+    draw_region(store, page, [(35, 165), (245, 165), (245, 192), (35, 192)], "markers = np.zeros_like(coins)")
+    assert session.comparison is not None and session.comparison.summary()["tp"] >= 2
 
 
 def test_reading_text_and_a_runs_predictions_leave_each_other_alone(qtbot, detection_project_copy):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QWidget
 
 from labeltool.core.errors import StoreError
 from labeltool.gui.jobs.ocr import OPTIONS_KEY, OcrOptions
@@ -46,14 +46,13 @@ class ReadTextBox(QGroupBox):
         self.settings_button = QPushButton(self.tr("Settings…"))
         self.settings_button.setToolTip(self.tr("Detection threshold, unclip ratio, direction classifier, "
                                                 "another recogniser (language)"))
-        lay = QVBoxLayout(self)
-        row = QHBoxLayout()
-        for which, b in (("current", self.read_current), ("selected", self.read_selected),
-                         ("unlabelled", self.read_unlabelled)):
-            row.addWidget(b)
+        # Two a row: the dock is about 280 px wide on a 1366 px screen.
+        grid = QGridLayout(self)
+        for k, (which, b) in enumerate((("current", self.read_current), ("selected", self.read_selected),
+                                        ("unlabelled", self.read_unlabelled))):
+            grid.addWidget(b, k // 2, k % 2)
             b.clicked.connect(lambda _=False, w=which: self.readRequested.emit(w))
-        lay.addLayout(row)
-        lay.addWidget(self.settings_button)
+        grid.addWidget(self.settings_button, 1, 1)
         self.settings_button.clicked.connect(self.edit_settings)
 
     @property

@@ -16,6 +16,7 @@ from PySide6.QtGui import QMouseEvent
 from labeltool.core.errors import StoreError
 from labeltool.core.shapes import ImageTag, Mask, Shape
 from labeltool.gui.commands import DeleteShape, StoreCommand, UpdateShape
+from labeltool.gui.jobs.ocr import OCR_MODEL
 from labeltool.gui.jobs.review import accepted_labels, accepted_source, compare_with_labels, review_truths
 
 from .overlay import PredictionOverlay
@@ -25,6 +26,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from labeltool.gui.editing import Editor
     from labeltool.gui.jobs.review import ImageComparison
     from labeltool.gui.workspace import Workspace
+
+
+def only_readings(predictions: list[Shape], truths: list[Shape]) -> bool:
+    """Text PP-OCR read, where the only labels are lines accepted from it:
+    nothing to judge it by. A page is reviewed line by line, and the lines
+    accepted so far say nothing of the others (they are no false alarms)."""
+    return all(s.source.model == OCR_MODEL for s in [*predictions, *truths])
 
 
 class ReviewSession(QObject):
@@ -100,7 +108,8 @@ class ReviewSession(QObject):
         self.predictions = [p for p in preds if (p.source.score or 0.0) >= self.threshold]
         self.truths = review_truths(preds, humans)
         self.comparison = None
-        if self.compare and self.truths and (preds or accepted_labels(humans, preds)):
+        if self.compare and self.truths and (preds or accepted_labels(humans, preds)) \
+                and not only_readings(preds, self.truths):
             semantic = any(isinstance(p, Mask) for p in preds)  # U-Net paints one mask per class
             self.comparison = compare_with_labels(self.predictions, self.truths, preds, semantic=semantic)
         ids = [p.id for p in self.predictions]
