@@ -152,6 +152,14 @@ def test_cancel_stops_before_all_images(qtbot, text_window):
     assert not panel.cancel_button.isVisible() and panel.text_box.read_current.isEnabled()
 
 
+def test_closing_the_window_while_reading_stops_the_reading(qtbot, text_window):
+    w, review, store = text_window
+    assert review.panel.read_text("unlabelled")
+    job = review.panel.job
+    w.close()
+    assert job.isFinished()  # not left writing to a store about to close
+
+
 def draw_region(store: ProjectStore, image: int, points, transcription: str) -> TextRegion:
     return store.add_shape(image, TextRegion(label="text", points=points, transcription=transcription))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -38,6 +38,22 @@ class Review(QObject):
         self.actions = {**self._build_actions(), "reread": self.rereader.action}
         self.session.changed.connect(self._enable_actions)
         self._enable_actions()
+        if parent is not None:
+            parent.installEventFilter(self)  # the window closing: see shutdown()
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.parent() and ev.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """Stop pre-labelling, reading text and re-reading before the window
+        goes: a worker must not outlive the store it writes to (a reading
+        stops after the image in progress)."""
+        for job in (self.panel.job, self.rereader.job):
+            if job is not None:
+                job.requestInterruption()
+                job.wait()
 
     def _build_actions(self) -> dict[str, QAction]:
         session = self.session
