@@ -208,12 +208,21 @@ KIND_NAMES = {"box": "boxes", "polygon": "polygons", "mask": "masks", "text": "t
 
 def count_unheld(record: ImageRecord, result: WriteResult, fmt: str, *,
                  held: Callable[[Shape], bool] | None = None, flags: tuple[str, ...] = FLAGS, text: bool = False,
-                 label: str | None = None, used: tuple[str, ...] = ()) -> None:
+                 label: str | None = None, used: tuple[str, ...] = (), groups: bool = False) -> None:
     """Count, by kind, what format ``fmt`` does not hold of the record's
     shapes: shapes it does not hold (``held`` says which it does; all when
     None), the ``flags`` it has no place for, attributes (but those it
-    ``used``), with ``text`` the transcriptions, and classes other than
-    ``label`` when it holds only that one."""
+    ``used``), with ``text`` the transcriptions, classes other than
+    ``label`` when it holds only that one, and unless it holds ``groups``
+    (or joins them itself) the parts of objects drawn in several parts."""
+    if not groups:
+        from .groups import has_groups, multi_part
+
+        if has_groups(record.shapes):
+            for parts in multi_part(record.shapes)[0].values():
+                result.lose("groups (as separate shapes)", f"{record.path}: a {parts[0].label!r} object of "
+                                                           f"{len(parts)} parts written as {len(parts)} shapes; "
+                                                           f"{fmt} has no parts of objects")
     for s in record.shapes:
         if held is not None and not held(s):
             result.lose(KIND_NAMES[s.kind], f"{record.path}: {s.kind} {s.label!r}; {fmt} holds no "

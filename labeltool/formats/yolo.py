@@ -106,7 +106,7 @@ def write(records: list[ImageRecord], out: Path, classes: list[str], copy_mode: 
         unsplit += split and not record.split
         if not place_file(record.source, out / rel, copy_mode):
             result.skipped.append(f"{record.path}: image file missing; its label file was written")
-        count_unheld(record, result, "YOLO", text=True)
+        count_unheld(record, result, "YOLO", text=True, groups=True)  # joined below
         shapes = join_groups(record, result, "YOLO", "outline") if has_groups(record.shapes) else record.shapes
         lines = []
         for s in shapes:

@@ -196,7 +196,8 @@ def test_yolo_joins_a_groups_parts_into_one_outline(tmp_path):
     parts = [Polygon(label="person", points=[(2, 2), (14, 2), (8, 20)], group=1),
              Polygon(label="person", points=[(30, 2), (44, 2), (37, 20)], group=1),
              Polygon(label="person", points=[(60, 30), (74, 30), (67, 50)], group=1)]
-    boxes = [Box(label="car", x1=2, y1=40, x2=10, y2=50, group=4), Box(label="car", x1=20, y1=45, x2=30, y2=58, group=4)]
+    boxes = [Box(label="car", x1=2, y1=40, x2=10, y2=50, group=4),
+             Box(label="car", x1=20, y1=45, x2=30, y2=58, group=4)]
     with ProjectStore.open(tmp_path / "p") as store:
         item = store.images()[0]
         store.ensure_size(item)
@@ -247,3 +248,20 @@ def test_imported_groups_do_not_join_the_images_own(tmp_path):
         shapes = store.shapes(item.id)
     assert sorted(len(o) for o in objects(shapes)) == [1, 1, 2, 2, 2]
     assert {s.group for s in shapes[:2]} == {1} and 1 not in {s.group for s in shapes[2:]}
+
+
+def test_formats_without_groups_count_each_group_they_write_as_separate_shapes(tmp_path):
+    from labeltool.core import TextRegion
+
+    write_image(tmp_path / "p" / "a.jpg", W, H)
+    quad = [(2, 2), (30, 2), (30, 12), (2, 12)]
+    lines = [TextRegion(label="text", points=quad, transcription="上", group=1),
+             TextRegion(label="text", points=[(x, y + 20) for x, y in quad], transcription="下", group=1),
+             TextRegion(label="text", points=[(x + 40, y) for x, y in quad], transcription="右")]
+    with ProjectStore.open(tmp_path / "p") as store:
+        item = store.images()[0]
+        store.ensure_size(item)
+        store.add_shapes(item.id, lines)
+        report = export_from(store, "ppocr", tmp_path / "ppocr")
+    assert report.lost == {"groups (as separate shapes)": 1}  # one object of two parts; the lone line is whole
+    assert report.shapes == 3
