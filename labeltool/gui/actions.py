@@ -46,6 +46,7 @@ class Actions(QObject):
     tool_polygon: QAction
     tool_brush: QAction
     tool_text: QAction
+    tool_ai_mask: QAction
     tools: QActionGroup
     brush_smaller: QAction
     brush_larger: QAction
@@ -151,6 +152,7 @@ class Actions(QObject):
         self.tool_polygon = tool("polygon", self.tr("&Polygon"), "P")
         self.tool_brush = tool("brush", self.tr("B&rush mask"), "B")
         self.tool_text = tool("text", self.tr("&Text region"), "T")
+        self.tool_ai_mask = tool("ai_mask", self.tr("&AI mask (click to segment)"), "I")
         self.tool_edit.setChecked(True)
         self.brush_smaller = make(w, self.tr("Brush smaller"), lambda: cv.brush.set_size(cv.brush.size / 1.25), "[")
         self.brush_larger = make(w, self.tr("Brush larger"), lambda: cv.brush.set_size(cv.brush.size * 1.25), "]")

@@ -65,11 +65,17 @@ def _tool_glyph(p: QPainter, name: str, s: int) -> None:
         p.setFont(font)
         p.drawRect(QRectF(m * 0.6, m * 0.6, s - 1.2 * m, s - 1.2 * m))
         p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "T")
+    elif name == "ai_mask":  # a mask grown from a click
+        p.setBrush(QColor(0, 229, 255, 110))
+        p.drawPolygon(QPolygonF([QPointF(s * 0.22, s * 0.38), QPointF(s * 0.5, m), QPointF(s - m, s * 0.4),
+                                 QPointF(s * 0.7, s - m), QPointF(s * 0.3, s * 0.78)]))
+        p.setBrush(QColor("#2ecc71"))
+        p.drawEllipse(QPointF(s * 0.5, s * 0.5), s * 0.1, s * 0.1)
 
 
 @lru_cache(maxsize=16)
 def tool_icon(name: str, size: int = 24) -> QIcon:
-    """The tool bar icon of the canvas tool ``name`` (edit, box, polygon, brush, text)."""
+    """The tool bar icon of the canvas tool ``name`` (edit, box, polygon, brush, text, ai_mask)."""
     pm = QPixmap(size, size)
     pm.fill(Qt.GlobalColor.transparent)
     p = QPainter(pm)

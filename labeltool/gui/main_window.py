@@ -24,6 +24,7 @@ from labeltool.core.store import ProjectStore
 
 from . import io_menu
 from .actions import Actions
+from .ai_mask import AiMask
 from .canvas import CanvasView
 from .editing import Editor
 from .help_dialog import HelpDialog, shortcut_actions
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_training()  # Train menu, Training dock, closing while training
         self._build_review()  # Review dock: pre-label, accept/reject (Y/N/Tab), queue, report
+        self.ai_mask = AiMask(self.workspace, self.canvas, self.editor, self.image_list.selected_ids, self)
+        self.ai_mask.fill_menu(self.menus["tools"])  # its settings, Boxes to masks
         self._connect()
         self._tool_changed(self.canvas.tool.name)
         self._full_timer = QTimer(self, singleShot=True, interval=FULL_RES_DELAY_MS, timeout=self._want_full)
@@ -284,6 +287,7 @@ class MainWindow(QMainWindow):
             return
         self.close_project()
         self.cache.shutdown()
+        self.ai_mask.shutdown()
         super().closeEvent(ev)
 
     # -------------------------------------------------------- navigation
@@ -475,7 +479,7 @@ class MainWindow(QMainWindow):
         editable = self.store is not None and not self.store.readonly and self.current_image() is not None
         has_sel = bool(self.canvas.canvas_scene.selected)
         A = self.actions
-        for a in (A.tool_box, A.tool_polygon, A.tool_brush, A.tool_text, A.paste, A.copy_previous):
+        for a in (A.tool_box, A.tool_polygon, A.tool_brush, A.tool_text, A.tool_ai_mask, A.paste, A.copy_previous):
             a.setEnabled(editable)
         for a in (A.delete, A.duplicate, A.change_label, A.grabcut, A.to_mask, A.to_polygons, A.edit_text,
                   A.group, A.ungroup, *A.flags.values()):

@@ -133,7 +133,7 @@ def test_the_tool_bar_shows_and_switches_the_tool(main_window, drive):
     w = main_window
     bar = w.toolbar
     assert bar.isVisible()
-    assert [a.data() for a in bar.actions()] == ["edit", "box", "polygon", "brush", "text"]
+    assert [a.data() for a in bar.actions()] == ["edit", "box", "polygon", "brush", "text", "ai_mask"]
     assert all(not a.icon().isNull() for a in bar.actions())
     button = bar.widgetForAction(w.actions.tool_box)
     drive.shortcut("W")

@@ -17,6 +17,17 @@ import threading
 PRELOAD_DELAY_MS = 2500
 PRELOAD_MODULES = ("engine.device", "engine.models.registry", "engine.models.weights")
 _preload_started = False
+# Two threads importing torchvision at once can each meet the other's half-
+# initialised module ("cannot import name 'InterpolationMode' from partially
+# initialized module"): other workers' first imports wait for this one's.
+IMPORT_LOCK = threading.Lock()
+
+
+def import_modules(*names: str) -> None:
+    """Import ``names`` on the calling (worker) thread, never beside the preload."""
+    with IMPORT_LOCK:
+        for name in names:
+            importlib.import_module(name)
 
 
 def preload_engine() -> threading.Thread | None:
@@ -27,11 +38,10 @@ def preload_engine() -> threading.Thread | None:
     _preload_started = True
 
     def run() -> None:
-        for name in PRELOAD_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the dialog imports again and shows the error then
-                return
+        try:
+            import_modules(*PRELOAD_MODULES)
+        except Exception:  # noqa: BLE001 - the dialog imports again and shows the error then
+            return
 
     thread = threading.Thread(target=run, name="labeltool-preload-engine", daemon=True)
     thread.start()
