@@ -17,289 +17,461 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="117"/>
+        <location filename="../../labeltool/gui/actions.py" line="118"/>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="118"/>
+        <location filename="../../labeltool/gui/actions.py" line="119"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="119"/>
+        <location filename="../../labeltool/gui/actions.py" line="120"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="120"/>
+        <location filename="../../labeltool/gui/actions.py" line="121"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="121"/>
+        <location filename="../../labeltool/gui/actions.py" line="122"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="122"/>
+        <location filename="../../labeltool/gui/actions.py" line="123"/>
         <source>&amp;Paste</source>
         <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="123"/>
+        <location filename="../../labeltool/gui/actions.py" line="124"/>
         <source>D&amp;uplicate</source>
         <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="124"/>
+        <location filename="../../labeltool/gui/actions.py" line="125"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="125"/>
+        <location filename="../../labeltool/gui/actions.py" line="126"/>
         <source>Select &amp;all</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="126"/>
+        <location filename="../../labeltool/gui/actions.py" line="127"/>
         <source>Change &amp;label…</source>
         <translation>修改标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="127"/>
+        <location filename="../../labeltool/gui/actions.py" line="128"/>
         <source>Edit &amp;transcription…</source>
         <translation>编辑转写文本(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="128"/>
+        <location filename="../../labeltool/gui/actions.py" line="129"/>
         <source>&amp;Hide selected shapes</source>
         <translation>隐藏选中的形状(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="129"/>
+        <location filename="../../labeltool/gui/actions.py" line="130"/>
         <source>&amp;Show all shapes</source>
         <translation>显示全部形状(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="133"/>
+        <location filename="../../labeltool/gui/actions.py" line="134"/>
         <source>&amp;Difficult</source>
         <translation>困难(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="134"/>
+        <location filename="../../labeltool/gui/actions.py" line="135"/>
         <source>&amp;Truncated</source>
         <translation>截断(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="135"/>
+        <location filename="../../labeltool/gui/actions.py" line="136"/>
         <source>&amp;Occluded</source>
         <translation>遮挡(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="136"/>
+        <location filename="../../labeltool/gui/actions.py" line="137"/>
         <source>&amp;Group: one object of several parts</source>
         <translation>组合(&amp;G)：多个部分为一个对象</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="137"/>
+        <location filename="../../labeltool/gui/actions.py" line="138"/>
         <source>U&amp;ngroup</source>
         <translation>取消组合(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="149"/>
+        <location filename="../../labeltool/gui/actions.py" line="150"/>
         <source>&amp;Select and edit</source>
         <translation>选择与编辑(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="150"/>
+        <location filename="../../labeltool/gui/actions.py" line="151"/>
         <source>&amp;Box</source>
         <translation>矩形框(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="151"/>
+        <location filename="../../labeltool/gui/actions.py" line="152"/>
         <source>&amp;Polygon</source>
         <translation>多边形(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="152"/>
+        <location filename="../../labeltool/gui/actions.py" line="153"/>
         <source>B&amp;rush mask</source>
         <translation>画笔掩码(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="153"/>
+        <location filename="../../labeltool/gui/actions.py" line="154"/>
         <source>&amp;Text region</source>
         <translation>文本区域(&amp;T)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/actions.py" line="155"/>
+        <source>&amp;AI mask (click to segment)</source>
+        <translation>AI 掩码（点击分割）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/actions.py" line="157"/>
         <source>Brush smaller</source>
         <translation>画笔变小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="156"/>
+        <location filename="../../labeltool/gui/actions.py" line="158"/>
         <source>Brush larger</source>
         <translation>画笔变大</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="157"/>
+        <location filename="../../labeltool/gui/actions.py" line="159"/>
         <source>&amp;GrabCut: box to mask</source>
         <translation>GrabCut：框转掩码(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="158"/>
+        <location filename="../../labeltool/gui/actions.py" line="160"/>
         <source>Segment the object in the selected box (OpenCV GrabCut, no model)</source>
         <translation>分割选中框内的目标（OpenCV GrabCut，无需模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="159"/>
+        <location filename="../../labeltool/gui/actions.py" line="161"/>
         <source>Convert to &amp;mask</source>
         <translation>转为掩码(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="160"/>
+        <location filename="../../labeltool/gui/actions.py" line="162"/>
         <source>Convert mask to p&amp;olygons</source>
         <translation>掩码转多边形(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="161"/>
+        <location filename="../../labeltool/gui/actions.py" line="163"/>
         <source>Copy shapes from previous &amp;image</source>
         <translation>从上一张图像复制形状(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="164"/>
+        <location filename="../../labeltool/gui/actions.py" line="166"/>
         <source>&amp;Next image</source>
         <translation>下一张(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="165"/>
+        <location filename="../../labeltool/gui/actions.py" line="167"/>
         <source>&amp;Previous image</source>
         <translation>上一张(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="166"/>
+        <location filename="../../labeltool/gui/actions.py" line="168"/>
         <source>Mark &amp;done and next</source>
         <translation>标记完成并下一张(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="167"/>
+        <location filename="../../labeltool/gui/actions.py" line="169"/>
         <source>Mark &amp;skipped and next</source>
         <translation>标记跳过并下一张(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="168"/>
+        <location filename="../../labeltool/gui/actions.py" line="170"/>
         <source>Class %1: relabel the selected shapes, else toggle the image class</source>
         <translation>类别 %1：把选中的形状改为此类别；未选中形状时切换图像类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="172"/>
+        <location filename="../../labeltool/gui/actions.py" line="174"/>
         <source>&amp;Fit window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="173"/>
+        <location filename="../../labeltool/gui/actions.py" line="175"/>
         <source>Fit &amp;width</source>
         <translation>适应宽度(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="174"/>
+        <location filename="../../labeltool/gui/actions.py" line="176"/>
         <source>&amp;Actual size (1:1)</source>
         <translation>实际大小 1:1(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="175"/>
+        <location filename="../../labeltool/gui/actions.py" line="177"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="176"/>
+        <location filename="../../labeltool/gui/actions.py" line="178"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="177"/>
+        <location filename="../../labeltool/gui/actions.py" line="179"/>
         <source>Show &amp;predictions</source>
         <translation>显示预测结果(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="179"/>
+        <location filename="../../labeltool/gui/actions.py" line="181"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="180"/>
+        <location filename="../../labeltool/gui/actions.py" line="182"/>
         <source>&amp;About labeltool</source>
         <translation>关于 labeltool(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="192"/>
+        <location filename="../../labeltool/gui/actions.py" line="194"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="208"/>
+        <location filename="../../labeltool/gui/actions.py" line="210"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="210"/>
+        <location filename="../../labeltool/gui/actions.py" line="212"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="211"/>
+        <location filename="../../labeltool/gui/actions.py" line="213"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="213"/>
+        <location filename="../../labeltool/gui/actions.py" line="215"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="216"/>
+        <location filename="../../labeltool/gui/actions.py" line="218"/>
         <source>&amp;Flags</source>
         <translation>标记(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="221"/>
+        <location filename="../../labeltool/gui/actions.py" line="223"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="224"/>
+        <location filename="../../labeltool/gui/actions.py" line="226"/>
         <source>&amp;Image</source>
         <translation>图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="226"/>
+        <location filename="../../labeltool/gui/actions.py" line="228"/>
         <source>Image &amp;classes</source>
         <translation>图像类别(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="227"/>
+        <location filename="../../labeltool/gui/actions.py" line="229"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="230"/>
+        <location filename="../../labeltool/gui/actions.py" line="232"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="231"/>
+        <location filename="../../labeltool/gui/actions.py" line="233"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="234"/>
+        <location filename="../../labeltool/gui/actions.py" line="236"/>
         <source>T&amp;rain</source>
         <translation>训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/actions.py" line="235"/>
+        <location filename="../../labeltool/gui/actions.py" line="237"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>AiMask</name>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="65"/>
+        <source>AI mask &amp;settings…</source>
+        <translation>AI 掩码设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="67"/>
+        <source>Bo&amp;xes to masks (selected images)</source>
+        <translation>框转掩码（所选图像）(&amp;X)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
+        <source>Segment Anything makes a mask from every box of the selected images, as predictions to review with Y / N</source>
+        <translation>Segment Anything 为所选图像的每个框生成掩码，作为预测用 Y / N 审核</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="106"/>
+        <source>AI mask: %1</source>
+        <translation>AI 掩码：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="153"/>
+        <source>AI mask: the model could not be loaded (%1). Change it in Tools &gt; AI mask settings.</source>
+        <translation>AI 掩码：模型无法加载（%1）。请在“工具 &gt; AI 掩码设置”中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="158"/>
+        <source>AI mask: preparing this image…</source>
+        <translation>AI 掩码：正在准备这张图像…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="161"/>
+        <source>AI mask ready: click the object (right click or Shift+click: background), or drag a box; Enter keeps the mask, Esc clears.</source>
+        <translation>AI 掩码就绪：点击目标（右键或 Shift+点击：背景），或拖出一个框；Enter 保留掩码，Esc 清除。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="165"/>
+        <source>AI mask: loading %1 (seconds, once)…</source>
+        <translation>AI 掩码：正在加载 %1（数秒，仅一次）…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="170"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="208"/>
+        <source>AI mask</source>
+        <translation>AI 掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
+        <source>Downloading the weights of %1 (once)…</source>
+        <translation>正在下载 %1 的权重（仅一次）…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="356"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="196"/>
+        <source>AI mask: the download was cancelled; choosing the tool again goes on from where it stopped.</source>
+        <translation>AI 掩码：下载已取消；再次选择该工具会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="202"/>
+        <source>AI mask: the model could not be loaded.</source>
+        <translation>AI 掩码：模型无法加载。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
+        <source>The AI mask model could not be loaded: %1</source>
+        <translation>AI 掩码模型无法加载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
+        <source>The weights of %1, %2, could not be downloaded (%3); this computer seems to be offline. Download %4 elsewhere and place it in the folder %5, or choose the file if you have it.</source>
+        <translation>%1 的权重文件 %2 无法下载（%3）；这台电脑似乎处于离线状态。请在别处下载 %4 并放入文件夹 %5，或者如果已有该文件，直接选择它。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="215"/>
+        <source>Choose weights file…</source>
+        <translation>选择权重文件…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="219"/>
+        <source>AI mask: no weights for %1.</source>
+        <translation>AI 掩码：没有 %1 的权重。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="221"/>
+        <source>The model&apos;s weights file</source>
+        <translation>模型的权重文件</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="223"/>
+        <source>Weights files (*.pth *.pt);;All files (*)</source>
+        <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="240"/>
+        <source>AI mask: this image cannot be prepared: %1</source>
+        <translation>AI 掩码：这张图像无法准备：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="265"/>
+        <source>AI mask: the mask is kept as soon as this image is prepared…</source>
+        <translation>AI 掩码：这张图像准备好后即保留掩码…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="284"/>
+        <source>AI mask: the mask is empty; click on the object.</source>
+        <translation>AI 掩码：掩码为空；请点击目标。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="287"/>
+        <source>AI mask: the %1 smallest piece(s) of the mask were left out of the polygons; keep it as a mask (Tools &gt; AI mask settings) to have them all.</source>
+        <translation>AI 掩码：掩码中最小的 %1 块未转为多边形；若要全部保留，请保留为掩码（工具 &gt; AI 掩码设置）。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="311"/>
+        <source>AI mask %1</source>
+        <translation>AI 掩码 %1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="346"/>
+        <source>This project is open read-only: changes are not saved.</source>
+        <translation>此项目以只读方式打开：更改不会保存。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../labeltool/gui/ai_mask.py" line="351"/>
+        <source>No boxes on the %n selected image(s).</source>
+        <translation>
+            <numerusform>所选的 %n 张图像上没有框。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="355"/>
+        <source>Making masks from boxes with %1…</source>
+        <translation>正在用 %1 由框生成掩码…</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="357"/>
+        <source>Boxes to masks</source>
+        <translation>框转掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="390"/>
+        <source>Boxes to masks: %1 mask(s) on %2 image(s), to review with Y / N.</source>
+        <translation>框转掩码：%2 张图像上生成 %1 个掩码，请用 Y / N 审核。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="393"/>
+        <source>%1 box(es) gave an empty mask.</source>
+        <translation>%1 个框得到空掩码。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="395"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask.py" line="397"/>
+        <source>Skipped: %1</source>
+        <translation>已跳过：%1</translation>
     </message>
 </context>
 <context>
@@ -307,77 +479,77 @@
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="22"/>
         <source>AI mask settings</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 掩码设置</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="27"/>
         <source>the official file, downloaded on first use</source>
-        <translation type="unfinished"></translation>
+        <translation>官方文件，首次使用时下载</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="28"/>
         <source>Choose…</source>
-        <translation type="unfinished">选择…</translation>
+        <translation>选择…</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
         <source>a mask</source>
-        <translation type="unfinished"></translation>
+        <translation>掩码</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
         <source>polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>多边形</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="41"/>
         <source> px</source>
-        <translation type="unfinished"></translation>
+        <translation> 像素</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="42"/>
         <source>How far a polygon may stray from the mask&apos;s outline to have fewer points (0: every step of the outline).</source>
-        <translation type="unfinished"></translation>
+        <translation>多边形可偏离掩码轮廓多远以减少顶点（0：保留轮廓的每一步）。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="51"/>
         <source>Model</source>
-        <translation type="unfinished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="52"/>
         <source>Weights file</source>
-        <translation type="unfinished"></translation>
+        <translation>权重文件</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="53"/>
         <source>Enter keeps</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter 保留为</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="54"/>
         <source>Polygon tolerance</source>
-        <translation type="unfinished"></translation>
+        <translation>多边形容差</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="72"/>
         <source>Without a file of your own, %1 is downloaded on first use from %2. The masks are only as good as these weights.</source>
-        <translation type="unfinished"></translation>
+        <translation>若不指定自己的文件，首次使用时会从 %2 下载 %1。掩码的质量取决于这些权重。</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="77"/>
         <source>The model&apos;s weights file</source>
-        <translation type="unfinished"></translation>
+        <translation>模型的权重文件</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="78"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
-        <translation type="unfinished">权重文件 (*.pth *.pt);;所有文件 (*)</translation>
+        <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="98"/>
         <source>The weights file %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>权重文件 %1 不存在。</translation>
     </message>
 </context>
 <context>
@@ -1131,97 +1303,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="87"/>
+        <location filename="../../labeltool/gui/main_window.py" line="90"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="88"/>
+        <location filename="../../labeltool/gui/main_window.py" line="91"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="89"/>
+        <location filename="../../labeltool/gui/main_window.py" line="92"/>
         <source>Shapes</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="190"/>
+        <location filename="../../labeltool/gui/main_window.py" line="193"/>
         <source>Tool: %1</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="203"/>
+        <location filename="../../labeltool/gui/main_window.py" line="206"/>
         <source>Open a folder of images</source>
         <translation>打开图像文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="212"/>
+        <location filename="../../labeltool/gui/main_window.py" line="215"/>
         <source>%1 is open already, here.</source>
         <translation>%1 已在本窗口中打开。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="218"/>
+        <location filename="../../labeltool/gui/main_window.py" line="221"/>
         <source>Open read-only?</source>
         <translation>以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="219"/>
+        <location filename="../../labeltool/gui/main_window.py" line="222"/>
         <source>Open the project read-only (view, export, no changes)?</source>
         <translation>以只读方式打开项目（可查看、导出，不能修改）？</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="296"/>
+        <location filename="../../labeltool/gui/main_window.py" line="300"/>
         <source>This is the last image.</source>
         <translation>已是最后一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="297"/>
+        <location filename="../../labeltool/gui/main_window.py" line="301"/>
         <source>This is the first image.</source>
         <translation>已是第一张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="323"/>
+        <location filename="../../labeltool/gui/main_window.py" line="327"/>
         <source>The image cannot be read.</source>
         <translation>无法读取该图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="365"/>
+        <location filename="../../labeltool/gui/main_window.py" line="369"/>
         <source>This image cannot be shown:</source>
         <translation>无法显示此图像：</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="462"/>
+        <location filename="../../labeltool/gui/main_window.py" line="466"/>
         <source>(of %1)</source>
         <translation>（共 %1）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="471"/>
+        <location filename="../../labeltool/gui/main_window.py" line="475"/>
         <source>[read-only]</source>
         <translation>[只读]</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="492"/>
+        <location filename="../../labeltool/gui/main_window.py" line="496"/>
         <source>labeltool</source>
         <translation>labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="499"/>
+        <location filename="../../labeltool/gui/main_window.py" line="503"/>
         <source>About labeltool</source>
         <translation>关于 labeltool</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="500"/>
+        <location filename="../../labeltool/gui/main_window.py" line="504"/>
         <source>labeltool: label images, export datasets, fine-tune models.</source>
         <translation>labeltool：标注图像、导出数据集、微调模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="504"/>
+        <location filename="../../labeltool/gui/main_window.py" line="508"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/main_window.py" line="505"/>
+        <location filename="../../labeltool/gui/main_window.py" line="509"/>
         <source>The language changes the next time labeltool starts.</source>
         <translation>语言将在下次启动 labeltool 时生效。</translation>
     </message>
@@ -1583,62 +1755,62 @@
 <context>
     <name>Review</name>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="46"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="62"/>
         <source>Accept prediction</source>
         <translation>接受预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="47"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="63"/>
         <source>Reject prediction</source>
         <translation>拒绝预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="48"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="64"/>
         <source>Next prediction</source>
         <translation>下一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="49"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="65"/>
         <source>Previous prediction</source>
         <translation>上一个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="50"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="66"/>
         <source>Accept all shown predictions</source>
         <translation>接受所有显示的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="72"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="88"/>
         <source>&amp;Review predictions</source>
         <translation>审核预测(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="75"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="91"/>
         <source>Pre-label this image</source>
         <translation>预标注当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="76"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="92"/>
         <source>Pre-label all unlabelled images</source>
         <translation>预标注所有未标注图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="80"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="96"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="81"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="97"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="77"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="93"/>
         <source>Read the text of this image</source>
         <translation>读取当前图像的文字</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/wiring.py" line="78"/>
+        <location filename="../../labeltool/gui/review/wiring.py" line="94"/>
         <source>Read the text of all unlabelled images</source>
         <translation>读取所有未标注图像的文字</translation>
     </message>
@@ -1978,26 +2150,26 @@
 <context>
     <name>ReviewSession</name>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="153"/>
+        <location filename="../../labeltool/gui/review/session.py" line="162"/>
         <source>No predictions shown on this image.</source>
         <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="179"/>
-        <location filename="../../labeltool/gui/review/session.py" line="181"/>
-        <location filename="../../labeltool/gui/review/session.py" line="195"/>
+        <location filename="../../labeltool/gui/review/session.py" line="188"/>
+        <location filename="../../labeltool/gui/review/session.py" line="190"/>
+        <location filename="../../labeltool/gui/review/session.py" line="204"/>
         <source>Accept %1</source>
         <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="204"/>
-        <location filename="../../labeltool/gui/review/session.py" line="205"/>
-        <location filename="../../labeltool/gui/review/session.py" line="231"/>
+        <location filename="../../labeltool/gui/review/session.py" line="213"/>
+        <location filename="../../labeltool/gui/review/session.py" line="214"/>
+        <location filename="../../labeltool/gui/review/session.py" line="240"/>
         <source>Reject %1</source>
         <translation>拒绝 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="232"/>
+        <location filename="../../labeltool/gui/review/session.py" line="241"/>
         <source>Accept %1 predictions</source>
         <translation>接受 %1 个预测</translation>
     </message>

@@ -20,6 +20,7 @@ import torch
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
+import engine.sam.segmenter as segmenter_module
 from engine.sam.build import build_sam, load_sam_weights
 from engine.sam.segmenter import PromptSegmenter
 from labeltool.core.shapes import Box, Mask, Polygon, Source
@@ -248,6 +249,7 @@ def test_a_truncated_checkpoint_gives_the_clear_message_in_the_window(main_windo
 
 def test_offline_the_dialog_names_the_file_and_the_folder(main_window, qtbot, drive, tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setattr(segmenter_module, "_loaded", {})  # none loaded in this process yet
     import engine.sam.weights as weights
 
     real_fetch = weights.fetch
@@ -266,6 +268,34 @@ def test_offline_the_dialog_names_the_file_and_the_folder(main_window, qtbot, dr
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
     folder = tmp_path / "torch_home" / "hub" / "checkpoints"
     assert "mobile_sam.pt" in seen[0] and str(folder) in seen[0] and "offline" in seen[0]
+
+
+def test_the_settings_dialog_keeps_the_choice_in_the_project_and_checks_the_weights_file(main_window, drive,
+                                                                                         tmp_path):
+    w = main_window
+    from labeltool.gui.ai_mask_settings import AiMaskSettingsDialog
+
+    problems: list[str] = []
+
+    def fill_missing(d: AiMaskSettingsDialog) -> None:
+        d.weights.setText(str(tmp_path / "nowhere.pt"))
+        d.accept()  # refused: the file does not exist
+        problems.append(d.problem.text())
+        d.weights.setText("")
+        d.model.setCurrentIndex(d.model.findData("sam-vit-b"))
+        assert "sam_vit_b_01ec64.pth" in d.source.text()  # which file comes from where
+        d.keep.setCurrentIndex(d.keep.findData("polygon"))
+        d.tolerance.setValue(3.5)
+
+    drive.answer_dialog(fill_missing)
+    w.ai_mask.settings_action.trigger()
+    assert problems and "nowhere.pt does not exist" in problems[0]
+    kept = SamOptions.from_json(w.store.get_meta(OPTIONS_KEY))
+    assert kept == SamOptions(model="sam-vit-b", keep="polygon", tolerance=3.5) == w.ai_mask.options
+    assert w.ai_mask.settings_action in w.menus["tools"].actions()
+    assert w.ai_mask.boxes_action in w.menus["tools"].actions()
+    # What another version wrote, or nonsense, reads as the defaults.
+    assert SamOptions.from_json('{"model": "sam-huge", "keep": "blob", "tolerance": -1}') == SamOptions()
 
 
 def test_the_model_loads_while_the_train_dialogs_preload_imports_torchvision():
@@ -357,3 +387,38 @@ def test_mobile_sam_encodes_off_the_gui_thread_and_the_window_stays_responsive(m
     # A 200 x 150 image fills 1024 x 768 of the model's input: 256 x 192 of its 256 px low-res grid.
     assert (ai.tool.mask_item.image.width(), ai.tool.mask_item.image.height()) == (256, 192)
     print(f"decode in the window: {ai.service.decode_ms[-1]:.0f} ms ({ai.service.segmenter.decoder_kind})")
+
+
+@pytest.mark.slow
+def test_the_first_use_downloads_the_weights_with_a_progress_dialog(main_window, qtbot, drive, mobile_sam_weights,
+                                                                    tmp_path, monkeypatch):
+    import dataclasses
+    import functools
+    import http.server
+    import threading
+
+    from engine.sam import SAM_MODELS
+
+    # The official address is out of reach here: a local server sends the same kind of file, over real HTTP.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(mobile_sam_weights.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/{mobile_sam_weights.name}"
+    monkeypatch.setitem(SAM_MODELS, "mobile-sam", dataclasses.replace(SAM_MODELS["mobile-sam"], url=url))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setattr(segmenter_module, "_loaded", {})  # the official model's settings: loaded for this test only
+    w = main_window
+    ai = w.ai_mask
+    ai.set_options(SamOptions())
+    dialogs: list[str] = []
+    drive.shortcut("I")
+    ai.service.downloading.connect(lambda done, total: ai._download is not None and dialogs.append(
+        ai._download.labelText()))
+    try:
+        qtbot.waitUntil(lambda: ai.service.segmenter is not None, timeout=240_000)
+    finally:
+        server.shutdown()
+    assert dialogs and "Downloading the weights of MobileSAM" in dialogs[-1]
+    assert ai._download is None  # closed once loaded
+    kept = tmp_path / "torch_home" / "hub" / "checkpoints" / "mobile_sam.pt"
+    assert kept.read_bytes() == mobile_sam_weights.read_bytes()
