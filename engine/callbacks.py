@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .events import Callback, Checkpoint, EpochEnd, Event, Log, Predictions, Step, TrainEnd, TrainStart, \
+from .events import Callback, Checkpoint, EpochEnd, Event, Log, Predictions, Step, TestEnd, TrainEnd, TrainStart, \
     event_to_json
 
 
@@ -19,6 +19,7 @@ class _AllEvents(Callback):
     def on_train_start(self, event: TrainStart) -> None: self.handle(event)
     def on_step(self, event: Step) -> None: self.handle(event)
     def on_epoch_end(self, event: EpochEnd) -> None: self.handle(event)
+    def on_test_end(self, event: TestEnd) -> None: self.handle(event)
     def on_predictions(self, event: Predictions) -> None: self.handle(event)
     def on_checkpoint(self, event: Checkpoint) -> None: self.handle(event)
     def on_train_end(self, event: TrainEnd) -> None: self.handle(event)
@@ -104,6 +105,12 @@ class TensorBoard(Callback):
         for k, v in event.metrics.items():
             self.writer.add_scalar(f"val/{k}", v, event.step)
         self.writer.flush()  # a TensorBoard watching the run sees each epoch without waiting 2 minutes
+
+    def on_test_end(self, event: TestEnd) -> None:
+        if self.writer is None:
+            return
+        for k, v in event.metrics.items():
+            self.writer.add_scalar(f"test/{k}", v, event.step)
 
     def on_train_end(self, event: TrainEnd) -> None:
         self.close()

@@ -15,20 +15,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from labeltool.core.shapes import ImageTag
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, TextRegion
 from labeltool.core.store import Snapshot, SnapshotImage
 
 from .config import Task
 from .i18n import QT_TRANSLATE_NOOP
-from .models.catalog import TASKS
-from .samples import TASK_KINDS, class_of, collect
+from .models.catalog import ALL_TASKS, TASKS
+from .samples import TASK_KINDS, class_of, collect, group_objects, is_crowd
 
 Severity = Literal["error", "warning", "info"]
 
 
 # What a person calls each kind of label (used in the messages).
 TASK_LABEL_WORDS: dict[str, str] = {
-    "detect": QT_TRANSLATE_NOOP("TrainingChecks", "boxes or text regions"),
+    "detect": QT_TRANSLATE_NOOP("TrainingChecks", "boxes, polygons, masks or text regions"),
+    "instance": QT_TRANSLATE_NOOP("TrainingChecks", "polygons or masks"),
     "segment": QT_TRANSLATE_NOOP("TrainingChecks", "polygons or masks"),
     "classify": QT_TRANSLATE_NOOP("TrainingChecks", "image classes"),
 }
@@ -73,23 +74,94 @@ def _has_task_labels(image: SnapshotImage, task: Task) -> bool:
 def summarize(snapshot: Snapshot, task: Task) -> TaskSummary:
     samples, _, _ = collect(snapshot, task)
     per_class: Counter[str] = Counter()
-    for sample in samples:
-        per_class.update(class_of(s) for s in sample.shapes)
+    for sample in samples:  # an object drawn in grouped parts counts once
+        per_class.update(class_of(parts[0]) for parts in group_objects(sample.shapes))
     missing = sum(1 for im in snapshot.images if im.item.missing and _has_task_labels(im, task))
     several = 0
     if task == "classify":
         several = sum(1 for im in snapshot.images if not im.item.missing
                       and sum(isinstance(s, ImageTag) for s in im.shapes) > 1)
-    labels = sum(len(sample.shapes) for sample in samples)
+    labels = sum(len(group_objects(sample.shapes)) for sample in samples)
     return TaskSummary(task, len(samples) if labels else 0, labels, dict(per_class), missing, several)
 
 
-def suggest_task(snapshot: Snapshot) -> Task:
-    """The task the project holds most labels for (boxes -> detect,
-    polygons/masks -> segment, image classes -> classify); detect when empty."""
-    counts = {t: summarize(snapshot, t).labelled_images for t in TASKS}
-    best = max(TASKS, key=lambda t: (counts[t], -TASKS.index(t)))
-    return best if counts[best] > 0 else "detect"
+# A quarter of the images with polygons or masks showing several objects of
+# one class: telling them apart matters, and a U-Net, which paints a class
+# and not its objects, would merge the touching ones.
+INSTANCE_SHARE = 0.25
+
+SUGGESTION_REASONS: dict[str, str] = {
+    "nothing_yet": QT_TRANSLATE_NOOP("TrainingChecks", "Nothing is labelled yet: detecting objects with boxes is "
+                                                       "the usual start."),
+    "boxes": QT_TRANSLATE_NOOP("TrainingChecks", "{n} images have boxes or text regions: a detector learns to find "
+                                                 "those objects."),
+    "several_objects": QT_TRANSLATE_NOOP(
+        "TrainingChecks", "{several} of {n} images with polygons or masks show several objects of one class: "
+                          "Mask R-CNN outlines each object apart."),
+    "one_region_per_class": QT_TRANSLATE_NOOP(
+        "TrainingChecks", "The {n} images with polygons or masks show one region per class: a U-Net paints each "
+                          "class's pixels, faster than Mask R-CNN."),
+    "image_classes": QT_TRANSLATE_NOOP("TrainingChecks", "{n} images have an image class: a classifier learns them."),
+}
+
+
+@dataclass
+class TaskSuggestion:
+    """The task a new run should start from, and why (``template`` is
+    English, for translation in the context "TrainingChecks", filled with
+    ``params``)."""
+
+    task: Task
+    code: str  # a key of SUGGESTION_REASONS
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return SUGGESTION_REASONS[self.code]
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+
+def suggest_training(snapshot: Snapshot) -> TaskSuggestion:
+    """What the labels suggest training: the kind of label on the most
+    images wins (boxes and text regions: detect; polygons and masks: instance
+    or segment; image classes: classify; ties in that order). Polygons and
+    masks suggest instance segmentation when at least
+    :data:`INSTANCE_SHARE` of their images show several objects of one class
+    (a group of parts is one object, a crowd region none), else semantic
+    segmentation."""
+    families = {"detect": (Box, TextRegion), "region": (Polygon, Mask), "classify": (ImageTag,)}
+    images = {k: 0 for k in families}
+    several = 0
+    for image in snapshot.images:
+        if image.item.missing:
+            continue
+        for family, kinds in families.items():
+            images[family] += any(isinstance(s, kinds) for s in image.shapes)
+        objects = Counter(class_of(parts[0]) for parts in group_objects(
+            [s for s in image.shapes if isinstance(s, (Polygon, Mask))]) if not is_crowd(parts))
+        several += any(n > 1 for n in objects.values())
+    family = max(families, key=lambda f: (images[f], -list(families).index(f)))
+    n = images[family]
+    if n == 0:
+        return TaskSuggestion("detect", "nothing_yet")
+    if family == "detect":
+        return TaskSuggestion("detect", "boxes", {"n": n})
+    if family == "classify":
+        return TaskSuggestion("classify", "image_classes", {"n": n})
+    if several >= INSTANCE_SHARE * n:
+        return TaskSuggestion("instance", "several_objects", {"several": several, "n": n})
+    return TaskSuggestion("segment", "one_region_per_class", {"n": n})
+
+
+def suggest_task(snapshot: Snapshot, tasks: tuple[Task, ...] = TASKS) -> Task:
+    """:func:`suggest_training`'s task, among ``tasks`` (the ones a dialog
+    offers): instance segmentation falls back to semantic where it is not
+    offered."""
+    task = suggest_training(snapshot).task
+    return task if task in tasks else "segment"
 
 
 def check_project(snapshot: Snapshot, task: Task, val_fraction: float = 0.2) -> list[Problem]:
@@ -109,7 +181,7 @@ def check_project(snapshot: Snapshot, task: Task, val_fraction: float = 0.2) -> 
     if s.labelled_images == 0:
         if s.missing_labelled:
             return problems
-        others = [t for t in TASKS if t != task and summarize(snapshot, t).labelled_images]
+        others = [t for t in ALL_TASKS if t != task and summarize(snapshot, t).labelled_images]
         if others:
             problems.append(Problem(
                 "error", "no_labels", QT_TRANSLATE_NOOP("TrainingChecks", "No image has {words} yet, but the project has {other}: choose that task, "

@@ -25,7 +25,7 @@ from .callbacks import JsonLines
 from .config import TrainConfig
 from .errors import ConfigError, EngineError
 from .events import Callback, CancelToken, EpochEnd, Log, Step, TrainEnd, TrainStart
-from .models.catalog import TASKS, default_model, get_entry, model_names
+from .models.catalog import ALL_TASKS, default_model, get_entry, model_names
 from .runs import RunFolder, find_run, resolve_run
 
 EXIT_CODES = {"finished": 0, "early_stop": 0, "cancelled": 130, "nan": 3, "oom": 4, "error": 1}
@@ -35,7 +35,10 @@ EXIT_CODES = {"finished": 0, "early_stop": 0, "cancelled": 130, "nan": 3, "oom":
 def add_train_arguments(p: argparse.ArgumentParser) -> None:
     models = model_names()
     p.add_argument("folder", type=Path, help="the project folder")
-    p.add_argument("--task", choices=list(TASKS), help="what to learn (default: the task of --model)")
+    p.add_argument("--task", choices=list(ALL_TASKS), help="what to learn (default: the task of --model); detect "
+                   "learns from boxes, polygons, masks (as their boxes) and text regions (as the class 'text'), "
+                   "instance (Mask R-CNN) and segment (U-Net) from polygons and masks, textdet (quads at any "
+                   "angle) from text regions and recognize (CRNN) from their transcriptions")
     p.add_argument("--model", choices=models, metavar="NAME",
                    help="model to fine-tune: " + ", ".join(models) + " (default: the task's default for the device; "
                         "on a CPU the 320 px detector)")
@@ -49,6 +52,10 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", metavar="RUN", help="continue a run (folder or name) from its last.pt")
     p.add_argument("--max-steps", type=int, help="stop after this many steps in all")
     p.add_argument("--val", type=float, dest="val_fraction", help="fraction of images kept for validation (0.2)")
+    p.add_argument("--split", choices=["stored", "auto"],
+                   help="stored: the project's own split (validate on its val images, test its test images once at "
+                        "the end); auto: split the labelled images by --val and --seed. Default: stored when the "
+                        "project has val or test images, else auto")
     p.add_argument("--seed", type=int, help="seed of the split and the initialisation (0)")
     p.add_argument("--workers", type=int, help="data loader processes (default: from the CPU count)")
     p.add_argument("--optimizer", choices=["sgd", "adamw"], help="default: the model's")
@@ -81,7 +88,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """A :class:`TrainConfig` from the parsed options; a resumed run starts
     from its ``config.json`` and takes only the options given again."""
     given = {k: getattr(args, k) for k in (
-        "epochs", "lr", "img_size", "device", "weights", "max_steps", "val_fraction", "seed", "workers",
+        "epochs", "lr", "img_size", "device", "weights", "max_steps", "val_fraction", "split", "seed", "workers",
         "optimizer", "schedule", "early_stop_patience", "freeze_backbone_stages", "backbone_lr_mult")
         if getattr(args, k, None) is not None}
     if getattr(args, "batch", None) is not None:
@@ -99,7 +106,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     model = args.model
     task = args.task
     if model is None and task is None:
-        raise ConfigError("say what to train: --task detect|segment|classify and/or --model NAME")
+        raise ConfigError(f"say what to train: --task {'|'.join(ALL_TASKS)} and/or --model NAME")
     if model is None:
         from .device import device_kind  # imports torch: only when the model is left to us
 
@@ -229,6 +236,18 @@ def add_predict_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--score", type=float, default=0.5, help="keep predictions scoring at least this (0.5)")
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     p.add_argument("--checkpoint", help="a checkpoint file of the run other than best.pt")
+    p.add_argument("--instances-as", choices=["polygon", "mask"], default="polygon", dest="instance_output",
+                   help="instance models: write each object as its outline (default) or as a mask")
+    p.add_argument("--tolerance", type=float, default=1.0,
+                   help="instance models: how far (pixels) an outline may cut corners of the mask (1.0; 0 keeps "
+                        "every pixel step)")
+    p.add_argument("--coco-results", type=Path, metavar="FILE",
+                   help="also write the predictions as a COCO results file (image_id, category_id, bbox, score "
+                        "and, for instance models, an RLE segmentation), as COCOeval and loadRes read it; alone, "
+                        "writes nothing else")
+    p.add_argument("--coco-gt", type=Path, metavar="FILE",
+                   help="with --coco-results: the COCO annotation file whose image and category ids to use "
+                        "(default: numbered file names, else the images' order; the run's class order)")
     add_ocr_arguments(p)
     add_sam_arguments(p)
 
@@ -258,6 +277,8 @@ def run_predict(args: argparse.Namespace) -> int:
 
     if args.out and args.into_project:
         raise ConfigError("choose one of --out and --into-project")
+    if args.coco_gt and not args.coco_results:
+        raise ConfigError("--coco-gt gives the ids of --coco-results FILE: name the results file too")
     check_ocr_arguments(args)
     check_sam_arguments(args)
     if args.boxes_to_masks:
@@ -293,21 +314,41 @@ def run_predict(args: argparse.Namespace) -> int:
         failed.add(Path(path))
         tqdm.write(f"warning: skipped {e}", file=sys.stderr)
 
-    results = [(image, predictor.predict([image], args.score, on_unreadable=unreadable)[0])
+    if args.coco_results is not None and predictor.task not in ("detect", "instance"):
+        raise ConfigError(f"COCO results hold boxes and masks of objects; a {predictor.task} model gives none")
+    options = {"instance_output": args.instance_output, "tolerance": args.tolerance}
+    results = [(image, predictor.predict([image], args.score, on_unreadable=unreadable, **options)[0])
                for image in tqdm(images, desc="predicting", unit="image", file=sys.stderr, disable=None)]
     # An unreadable image has no predictions, not "no objects": writing its
     # empty list would erase what the project held for it.
     good = [(p, s) for p, s in results if p not in failed]
+    places = []
+    if args.coco_results is not None:
+        places.append(_write_coco_results(args.coco_results, args.coco_gt, good, predictor.classes))
     if project is not None:
-        written = into_project(project, good)
-        where = "the project"
-    else:
+        places.append(f"the project: {into_project(project, good)} images")
+    elif args.out or args.coco_results is None:
         written = _write_labelme(good, args.out, predictor.classes)
-        where = str(args.out) if args.out else "next to the images"
+        places.append(f"{args.out or 'next to the images'}: {written} files")
     total = sum(len(s) for _, s in results)
-    print(f"{total} predictions on {len(good)} images ({predictor.task}, run {predictor.run_name}) "
-          f"written to {where}: {written} files/images" + (f"; {len(failed)} unreadable" if failed else ""))
+    print(f"{total} predictions on {len(good)} images ({predictor.task}, run {predictor.run_name}) written to "
+          + "; ".join(places) + (f"; {len(failed)} unreadable" if failed else ""))
     return 0 if not failed else 1
+
+
+def _write_coco_results(path: Path, gt: Path | None, results: list[tuple[Path, list[Shape]]],
+                        classes: list[str]) -> str:
+    """Write ``results`` as a COCO results file; where, and whose ids, in words."""
+    from labeltool.core.images import read_size
+
+    from .coco_results import coco_results, ids_from_ground_truth, ids_from_names, write_coco_results
+
+    images = [image for image, _ in results]
+    ids = ids_from_ground_truth(gt, images, classes) if gt is not None else ids_from_names(images, classes)
+    sized = [(image, *reversed(read_size(image)), shapes) for image, shapes in results]
+    entries = coco_results(sized, ids)
+    write_coco_results(path, entries)
+    return f"{path} ({len(entries)} COCO results, ids from {ids.source})"
 
 
 def _write_labelme(results: list[tuple[Path, list[Shape]]], out: Path | None, classes: list[str]) -> int:
@@ -371,14 +412,15 @@ def run_export(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------ registering
 # name -> (one-line help, description, the arguments).
 COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
-    "train": ("fine-tune Faster R-CNN, U-Net or ResNet on the project's labels",
+    "train": ("fine-tune Faster R-CNN, Mask R-CNN, U-Net, ResNet or a text detector / CRNN on the project's labels",
               "Train on the labels of FOLDER (read from a snapshot: labelling may go on). Prints one line per "
               "epoch; the run goes to FOLDER/.labeltool/runs/. Ctrl-C stops after the current step and keeps "
               "last.pt. The same command runs under torchrun --nproc_per_node=N (DistributedDataParallel, "
               "rank 0 writes).", add_train_arguments),
     "predict": ("predict with a trained run, or read text (--ocr); write files or into the project",
                 "Run the model of RUN (a run folder, FOLDER/.labeltool/runs/NAME) on IMAGES (files or folders). "
-                "Without --out or --into-project the labelme JSON goes next to each image. With --ocr, read "
+                "Without --out or --into-project the labelme JSON goes next to each image. A recogniser run "
+                "(task recognize) reads the text regions the images' project holds. With --ocr, read "
                 "the text of IMAGES with PP-OCR instead (no RUN) into PPOCRLabel files or the project. With "
                 "--boxes-to-masks, Segment Anything turns each box of the images' project into a mask.",
                 add_predict_arguments),

@@ -4,7 +4,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Task = Literal["detect", "segment", "classify"]
+Task = Literal["detect", "instance", "segment", "classify"]
+# Which train/validation split a run uses: "stored", the project's own
+# (images an import or a person put in train / val / test); "auto", the
+# seeded split of the labelled images by ``val_fraction``. None: stored
+# when the project has validation images of its own, else auto.
+SplitChoice = Literal["stored", "auto"]
+# The tasks a torchvision R-CNN learns: images of any size in a list,
+# targets as dicts of boxes (and masks), resized inside the model.
+RCNN_TASKS: tuple[str, ...] = ("detect", "instance")
 
 
 @dataclass
@@ -18,7 +26,8 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda | cuda:N | mps
     pretrained: bool = True
     weights: str | None = None  # a local weights file instead of downloading
-    val_fraction: float = 0.2
+    val_fraction: float = 0.2  # the "auto" split's share of validation images
+    split: SplitChoice | None = None
     seed: int = 0
     workers: int | None = None  # None: chosen from the CPU count
     optimizer: Literal["sgd", "adamw"] | None = None
@@ -32,9 +41,11 @@ class TrainConfig:
     max_steps: int | None = None  # stop after this many steps (tests, quick tries)
     predictions_every_epoch: int = 4  # how many val images to stream with predictions
     resume: str | None = None  # a run folder to continue from its last.pt
-    # Free-form options: "detector" (extra FasterRCNN keyword arguments, e.g.
-    # {"box_batch_size_per_image": 128}); "debug_nan_at_step" / "debug_nan_rank"
-    # (fault injection: poison the loss at that step, to test NaN handling).
+    # Free-form options: "detector" (extra keyword arguments of torchvision's
+    # FasterRCNN / MaskRCNN, e.g. {"box_batch_size_per_image": 128};
+    # "trainable_backbone_layers" freezes a ResNet trained from scratch too);
+    # "debug_nan_at_step" / "debug_nan_rank" (fault injection: poison the
+    # loss at that step, to test NaN handling).
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,17 +15,20 @@ from torch.utils.data import Dataset
 from torchvision import tv_tensors
 
 from labeltool.core.images import ImageLoadError, load_image
-from labeltool.core.raster import label_map
+from labeltool.core.raster import label_map, shapes_rle
 from labeltool.core.shapes import Shape
 from labeltool.core.store import Snapshot
 
-from .config import Task
+from .config import RCNN_TASKS, Task
 from .errors import NoTrainingDataError
-from .samples import TASK_KINDS, TEXT_CLASS, Sample, class_of, collect
-from .splits import split, split_as_recorded
+from .runs import RecordedSplit
+from .samples import TASK_KINDS, TEXT_CLASS, Sample, class_of, collect, group_objects, is_crowd
+from .splits import SplitSource, choose_split
+from .transforms import eval_transform, train_transform
 
 __all__ = ["TASK_KINDS", "TEXT_CLASS", "Batch", "LabelledImages", "Sample", "TaskData", "Unreadable",
-           "box_target", "build_task_data", "class_of", "collate", "collect", "rasterize"]
+           "build_task_data", "class_of", "collate", "collect", "instance_masks", "object_target",
+           "rasterize", "task_dataset"]
 
 
 @dataclass
@@ -34,14 +37,23 @@ class TaskData:
     train: list[Sample]
     val: list[Sample]
     warnings: list[str] = field(default_factory=list)
+    test: list[Sample] = field(default_factory=list)  # the project's test images: evaluated once, at the end
+    source: SplitSource = "seeded"  # which split chose them (engine.splits.choose_split)
+
+
+# What each task learns from, in the words of its "nothing to train on" error.
+TASK_LABELS = {"detect": "boxes, polygons, masks or text regions", "instance": "polygons or masks",
+               "segment": "polygons or masks", "classify": "image classes"}
 
 
 def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: int,
-                    classes: list[str] | None = None, val_images: list[str] | None = None) -> TaskData:
-    """The samples of ``task``, split. ``val_images`` (a resumed run's
-    recorded validation images) keeps the run validating on the same images."""
+                    classes: list[str] | None = None, recorded: RecordedSplit | None = None,
+                    split_choice: str | None = None) -> TaskData:
+    """The samples of ``task``, split as ``split_choice`` says
+    (:func:`engine.splits.choose_split`). ``recorded`` (a resumed run's
+    ``split.json``) keeps the run validating on the same images."""
     samples, classes, warnings = collect(snapshot, task, classes)
-    what = {"detect": "boxes or text regions", "segment": "polygons or masks", "classify": "image classes"}[task]
+    what = TASK_LABELS.get(task, "labels")
     if not classes or not samples:
         raise NoTrainingDataError(f"{snapshot.root} has no {what} to train a {task} model on; label some images "
                                   "first (or pick the task that matches your labels)")
@@ -50,10 +62,8 @@ def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: i
     if len(samples) < 2:
         raise NoTrainingDataError(f"only one labelled image for {task}; label at least two (one goes to "
                                   "validation)")
-    train, val = split_as_recorded(samples, val_images) if val_images else (samples, [])
-    if not val:  # not resumed, or none of its validation images is labelled any more
-        train, val = split(samples, val_fraction, seed)
-    return TaskData(classes, train, val, warnings)
+    chosen = choose_split(samples, split_choice, val_fraction, seed, recorded)
+    return TaskData(classes, chosen.train, chosen.val, warnings + chosen.notes, chosen.test, chosen.source)
 
 
 # ----------------------------------------------------------------- targets
@@ -65,17 +75,50 @@ def rasterize(shapes: list[Shape], height: int, width: int, class_index: dict[st
     return label_map(regions, height, width)
 
 
-def box_target(shapes: list[Shape], height: int, width: int, class_index: dict[str, int]) -> dict[str, Any]:
-    boxes, labels = [], []
-    for s in shapes:
-        b = s.bounds()
-        if b is None or class_of(s) not in class_index:
+def object_target(shapes: list[Shape], height: int, width: int, class_index: dict[str, int], masks: bool = False,
+                  keep_crowd: bool = False) -> dict[str, Any]:
+    """A detector's target: per object (a shape, or the parts of a group)
+    its bounding box, its class (1-based: 0 is the background) and with
+    ``masks`` its pixels, an ``(N, h, w)`` ``tv_tensors.Mask``. Crowd
+    regions are left out (the models have no "ignore"), unless
+    ``keep_crowd``: validation keeps them, flagged in ``iscrowd``, for the
+    evaluation to ignore what is found on them."""
+    kept: list[list[Shape]] = []
+    boxes, labels, crowd = [], [], []
+    for parts in group_objects([s for s in shapes if class_of(s) in class_index]):
+        bounds = [b for b in (s.bounds() for s in parts) if b is not None]
+        if not bounds or (is_crowd(parts) and not keep_crowd):
             continue
-        boxes.append(b)
-        labels.append(class_index[class_of(s)] + 1)  # 0 is the detector's background
+        x1s, y1s, x2s, y2s = zip(*bounds)
+        boxes.append((min(x1s), min(y1s), max(x2s), max(y2s)))
+        labels.append(class_index[class_of(parts[0])] + 1)
+        crowd.append(is_crowd(parts))
+        kept.append(parts)
     t = torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)
-    return {"boxes": tv_tensors.BoundingBoxes(t, format="XYXY", canvas_size=(height, width)),
-            "labels": torch.tensor(labels, dtype=torch.int64)}
+    target: dict[str, Any] = {"boxes": tv_tensors.BoundingBoxes(t, format="XYXY", canvas_size=(height, width)),
+                              "labels": torch.tensor(labels, dtype=torch.int64)}
+    if masks:
+        target["masks"] = tv_tensors.Mask(torch.from_numpy(instance_masks(kept, height, width)))
+    if keep_crowd:
+        target["iscrowd"] = torch.tensor(crowd, dtype=torch.bool)
+    return target
+
+
+def instance_masks(objects: list[list[Shape]], height: int, width: int) -> np.ndarray:
+    """``(N, height, width)`` uint8: the pixels of each object (the union of
+    its parts), COCO's pixels (:mod:`labeltool.core.raster`)."""
+    if not objects:
+        return np.zeros((0, height, width), dtype=np.uint8)
+    from pycocotools import mask as mask_utils
+
+    rles = shapes_rle([s for parts in objects for s in parts], height, width)
+    merged, k = [], 0
+    for parts in objects:
+        own = [r for r in rles[k:k + len(parts)] if r is not None]
+        k += len(parts)
+        merged.append(own[0] if len(own) == 1 else mask_utils.merge(own))
+    # decode gives (h, w, N) in Fortran order: one copy to (N, h, w) rows.
+    return np.ascontiguousarray(mask_utils.decode(merged).transpose(2, 0, 1))
 
 
 # ----------------------------------------------------------------- dataset
@@ -87,16 +130,25 @@ class Unreadable:
     reason: str
 
 
+def task_dataset(samples: list[Sample], task: Task, classes: list[str], img_size: int, train: bool,
+                 keep_crowd: bool = False) -> Dataset:
+    """What a run of ``task`` trains on (``train``) or evaluates on."""
+    transform = (train_transform if train else eval_transform)(task, img_size)
+    return LabelledImages(samples, task, classes, transform, keep_crowd=keep_crowd)
+
+
 class LabelledImages(Dataset):
     """Images and targets of one task, through a ``transforms.v2`` pipeline
     that moves boxes and masks with the image."""
 
-    def __init__(self, samples: list[Sample], task: Task, classes: list[str], transform: Callable[..., Any]):
+    def __init__(self, samples: list[Sample], task: Task, classes: list[str], transform: Callable[..., Any],
+                 keep_crowd: bool = False):
         self.samples = samples
         self.task = task
         self.classes = classes
         self.class_index = {c: i for i, c in enumerate(classes)}
         self.transform = transform
+        self.keep_crowd = keep_crowd  # validation: crowd regions stay, for the evaluation to ignore
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -109,8 +161,9 @@ class LabelledImages(Dataset):
             return Unreadable(str(s.path), e.reason)
         h, w = array.shape[:2]
         image = tv_tensors.Image(torch.from_numpy(np.array(array)).permute(2, 0, 1))
-        if self.task == "detect":
-            return self.transform(image, box_target(s.shapes, h, w, self.class_index))
+        if self.task in RCNN_TASKS:
+            return self.transform(image, object_target(s.shapes, h, w, self.class_index, self.task == "instance",
+                                                       self.keep_crowd))
         if self.task == "segment":
             mask = tv_tensors.Mask(torch.from_numpy(rasterize(s.shapes, h, w, {
                 c: i + 1 for c, i in self.class_index.items()})))
@@ -122,7 +175,7 @@ class LabelledImages(Dataset):
 @dataclass
 class Batch:
     images: torch.Tensor | list[torch.Tensor]
-    targets: Any  # detect: list of dicts; segment: (N, H, W) int64; classify: (N,) int64
+    targets: Any  # detect, instance: list of dicts; segment: (N, H, W) int64; classify: (N,) int64
     skipped: list[Unreadable]
 
     def __len__(self) -> int:
@@ -158,7 +211,7 @@ def collate(items: list[Any]) -> Batch:
     images = [x[0].as_subclass(torch.Tensor) for x in good]
     targets = [x[1] for x in good]
     if isinstance(targets[0], dict):  # detection: images of different sizes stay a list
-        targets = [{"boxes": t["boxes"].as_subclass(torch.Tensor), "labels": t["labels"]} for t in targets]
+        targets = [{k: v.as_subclass(torch.Tensor) for k, v in t.items()} for t in targets]
         return Batch(images, targets, skipped)
     if isinstance(targets[0], torch.Tensor):
         return Batch(torch.stack(images), torch.stack([t.as_subclass(torch.Tensor) for t in targets]), skipped)

@@ -21,7 +21,7 @@ EndReason = Literal["finished", "cancelled", "early_stop", "nan", "oom", "error"
 @dataclass
 class TrainStart:
     run_dir: str
-    task: str  # "detect" | "segment" | "classify"
+    task: str  # "detect" | "instance" | "segment" | "classify"
     model: str
     classes: list[str]
     # Epochs that will run in all (a resumed run's earlier ones included):
@@ -70,6 +70,25 @@ class EpochEnd:
 
 
 @dataclass
+class TestEnd:
+    """The project's own test images (its split's ``test``), evaluated once
+    after the last epoch with the model the run keeps (``checkpoint``:
+    best.pt, or last.pt when no epoch was validated). Sent before
+    :class:`TrainEnd`, only by a run that reached its end and has test
+    images. Metrics and reasons as :class:`EpochEnd`'s."""
+
+    __test__ = False  # not a test class to pytest, whatever its name says
+
+    step: int
+    metrics: dict[str, float]
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)
+    confusion: list[list[int]] | None = None
+    images: int = 0
+    checkpoint: str = ""
+    undefined: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class PredictionSample:
     image_path: str  # absolute
     width: int
@@ -114,9 +133,9 @@ class Log:
     message: str
 
 
-Event = TrainStart | Step | EpochEnd | Predictions | Checkpoint | TrainEnd | Log
+Event = TrainStart | Step | EpochEnd | TestEnd | Predictions | Checkpoint | TrainEnd | Log
 
-_METHOD = {TrainStart: "on_train_start", Step: "on_step", EpochEnd: "on_epoch_end",
+_METHOD = {TrainStart: "on_train_start", Step: "on_step", EpochEnd: "on_epoch_end", TestEnd: "on_test_end",
            Predictions: "on_predictions", Checkpoint: "on_checkpoint", TrainEnd: "on_train_end", Log: "on_log"}
 _BY_NAME = {cls.__name__: cls for cls in _METHOD}
 
@@ -128,6 +147,7 @@ class Callback:
     def on_train_start(self, event: TrainStart) -> None: ...
     def on_step(self, event: Step) -> None: ...
     def on_epoch_end(self, event: EpochEnd) -> None: ...
+    def on_test_end(self, event: TestEnd) -> None: ...
     def on_predictions(self, event: Predictions) -> None: ...
     def on_checkpoint(self, event: Checkpoint) -> None: ...
     def on_train_end(self, event: TrainEnd) -> None: ...

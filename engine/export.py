@@ -3,13 +3,15 @@
 An export is a folder:
 
 * ``model.torchscript.pt`` — TorchScript, loadable with ``torch.jit.load``
-  and no labeltool. Faster R-CNN is scripted (torchvision supports
-  ``torch.jit.script`` of its detectors in eval mode) and wrapped to return
-  the detections alone; U-Net and ResNet are traced at the run's input size.
+  and no labeltool. Faster and Mask R-CNN are scripted (torchvision
+  supports ``torch.jit.script`` of its detectors in eval mode) and wrapped
+  to return the detections alone; U-Net and ResNet are traced at the run's
+  input size.
 * ``model.onnx`` — every model (opset 17, legacy exporter), checked in
   ONNX Runtime against PyTorch before it is kept; a detector takes one
-  image per call and returns ``boxes``, ``labels``, ``scores``. When it
-  cannot be written or does not match, ``model.json`` says why.
+  image per call and returns ``boxes``, ``labels``, ``scores`` (Mask R-CNN
+  also ``masks``). When it cannot be written or does not match,
+  ``model.json`` says why.
 * ``model.json`` — class names, task, input size, and how to feed the model.
 
 :func:`load_exported` gives a predictor over the TorchScript file that
@@ -31,8 +33,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from .config import RCNN_TASKS
 from .device import resolve_device
 from .errors import EngineError
+from .models.catalog import ALL_TASKS
 from .transforms import MEAN, STD
 
 if TYPE_CHECKING:
@@ -75,11 +79,13 @@ class _Detections(nn.Module):
 
 def _usage(task: str, img_size: int) -> dict[str, Any]:
     norm = {"mean": list(MEAN), "std": list(STD)}
-    if task == "detect":
+    if task in RCNN_TASKS:
+        masks = (", masks (N, 1, H, W): each detection's mask as probabilities over the input image, cut at 0.5"
+                 if task == "instance" else "")
         return {"input": "a list of float32 RGB tensors (3, H, W) scaled to [0, 1], any size; the model resizes "
                          f"them (long side {img_size}) and normalises them itself",
                 "output": "a list of dicts: boxes (N, 4) x1 y1 x2 y2 in input pixels, scores (N,), labels (N,) "
-                          "where label k is classes[k - 1] (0 is background)"}
+                          f"where label k is classes[k - 1] (0 is background){masks}"}
     if task == "segment":
         return {"input": f"float32 (N, 3, {img_size}, {img_size}): RGB resized to {img_size} x {img_size}, "
                          "scaled to [0, 1], then normalised with mean and std", "normalise": norm,
@@ -93,13 +99,14 @@ def _usage(task: str, img_size: int) -> dict[str, Any]:
 
 def _onnx_usage(model: nn.Module, task: str) -> dict[str, str]:
     """How the ONNX graph differs from the TorchScript module (see :func:`_usage`)."""
-    if task != "detect":
+    if task not in RCNN_TASKS:
         return {"usage": "as the TorchScript module: input 'images', output 'logits'; the batch size is free"}
     heads = model.roi_heads
+    masks = ", 'masks' (N, 1, H, W) probabilities over the input image (cut at 0.5)" if task == "instance" else ""
     return {"usage": "one image per call: input 'image', float32 RGB (3, H, W) scaled to [0, 1], any size; outputs "
                      "'boxes' (N, 4) x1 y1 x2 y2 in input pixels, 'labels' (N,) where label k is classes[k - 1], "
-                     f"'scores' (N,); detections scoring under {heads.score_thresh:g} are dropped inside the graph, "
-                     f"and at most {heads.detections_per_img} are kept"}
+                     f"'scores' (N,){masks}; detections scoring under {heads.score_thresh:g} are dropped inside the "
+                     f"graph, and at most {heads.detections_per_img} are kept"}
 
 
 def to_torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.ScriptModule:
@@ -111,7 +118,7 @@ def to_torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.Scri
         # today, and what torchvision's detectors support.
         warnings.simplefilter("ignore")
         with torch.no_grad():
-            if task == "detect":
+            if task in RCNN_TASKS:
                 # Scripted detectors warn on every call that they return a
                 # tuple; the wrapper already takes care of it.
                 model._has_warned = True
@@ -122,29 +129,31 @@ def to_torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.Scri
 
 class _OneImageDetections(nn.Module):
     """ONNX graphs take tensors, not a list of images: one (3, H, W) image
-    in, its ``boxes``, ``labels`` and ``scores`` out."""
+    in, its ``boxes``, ``labels`` and ``scores`` (and ``masks``) out."""
 
-    def __init__(self, model: nn.Module):
+    def __init__(self, model: nn.Module, outputs: list[str]):
         super().__init__()
         self.model = model
+        self.outputs = outputs
 
-    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, ...]:
         out = self.model([image])[0]
-        return out["boxes"], out["labels"], out["scores"]
+        return tuple(out[k] for k in self.outputs)
 
 
 # 17: torchvision's detectors need 11 or later (RoiAlign, NMS); 17 runs in
 # every ONNX Runtime since 1.12 and in TensorRT and OpenVINO of recent years.
 ONNX_OPSET = 17
-ONNX_INPUTS = {"detect": ["image"], "segment": ["images"], "classify": ["images"]}
-ONNX_OUTPUTS = {"detect": ["boxes", "labels", "scores"], "segment": ["logits"], "classify": ["logits"]}
+ONNX_INPUTS = {"detect": ["image"], "instance": ["image"], "segment": ["images"], "classify": ["images"]}
+ONNX_OUTPUTS = {"detect": ["boxes", "labels", "scores"], "instance": ["boxes", "labels", "scores", "masks"],
+                "segment": ["logits"], "classify": ["logits"]}
 
 
 def onnx_example(task: str, img_size: int) -> torch.Tensor:
     """An input of the ONNX graph of ``task``: one image for a detector, a
     batch of one for the others. Random, not zeros: a black image gives a
     detector nothing to detect, and the check below nothing to compare."""
-    shape = (3, img_size, img_size) if task == "detect" else (1, 3, img_size, img_size)
+    shape = (3, img_size, img_size) if task in RCNN_TASKS else (1, 3, img_size, img_size)
     return torch.rand(shape, generator=torch.Generator().manual_seed(0))
 
 
@@ -156,9 +165,11 @@ def export_onnx(model: nn.Module, task: str, img_size: int, path: Path) -> None:
     # eval() on the module exported: the exporter puts back the training
     # flag it finds, and a wrapper left in training mode would switch the
     # detector inside back to training (it then wants targets).
-    module = (_OneImageDetections(model) if task == "detect" else model).eval()
-    if task == "detect":  # any image size in, any number of detections out
+    module = (_OneImageDetections(model, ONNX_OUTPUTS[task]) if task in RCNN_TASKS else model).eval()
+    if task in RCNN_TASKS:  # any image size in, any number of detections out
         axes = {"image": {1: "height", 2: "width"}, **{k: {0: "detections"} for k in ONNX_OUTPUTS[task]}}
+        if task == "instance":
+            axes["masks"] = {0: "detections", 2: "height", 3: "width"}
     else:  # the size is fixed by the training size (model.json); the batch is free
         axes = {"images": {0: "batch"}, "logits": {0: "batch"}}
     example = onnx_example(task, img_size)
@@ -182,6 +193,10 @@ class DetectionMatch:
     scores: float  # largest score difference of the paired detections
     unmatched: int  # detections of either side without a counterpart
     detections: int  # the more numerous side's count
+    # instance: of the paired detections' masks, the largest mean difference
+    # of probabilities (a mean, as a box a thousandth of a pixel off may
+    # paste its mask one pixel row over: one row differs, not the mask)
+    masks: float | None = None
 
 
 def match_detections(want: list[np.ndarray], got: list[np.ndarray], box_tol: float,
@@ -196,11 +211,12 @@ def match_detections(want: list[np.ndarray], got: list[np.ndarray], box_tol: flo
     or drops a box whose overlap sits at its IoU threshold by a rounding,
     and one flip early (among the region proposals) changes a detection or
     two downstream; ``unmatched`` counts them."""
-    (wb, wl, ws), (gb, gl, gs) = ([np.asarray(a, np.float64) for a in d] for d in (want, got))
+    (wb, wl, ws), (gb, gl, gs) = ([np.asarray(a, np.float64) for a in d[:3]] for d in (want, got))
+    with_masks = len(want) > 3 and len(got) > 3  # instance: masks after the scores
     free = np.ones(len(wb), bool)
-    worst_box = worst_score = 0.0
+    worst_box = worst_score = worst_mask = 0.0
     matched = 0
-    for box, label, score in zip(gb, gl, gs):
+    for i, (box, label, score) in enumerate(zip(gb, gl, gs)):
         box_diff, score_diff = np.abs(wb - box).max(1, initial=0.0), np.abs(ws - score)
         cost = np.maximum(box_diff / box_tol, score_diff / score_tol)
         cost[(wl != label) | ~free] = math.inf
@@ -210,15 +226,22 @@ def match_detections(want: list[np.ndarray], got: list[np.ndarray], box_tol: flo
         free[j] = False
         matched += 1
         worst_box, worst_score = max(worst_box, float(box_diff[j])), max(worst_score, float(score_diff[j]))
-    return DetectionMatch(worst_box, worst_score, len(wb) + len(gb) - 2 * matched, max(len(wb), len(gb)))
+        if with_masks:
+            a, b = np.asarray(want[3][j], np.float64), np.asarray(got[3][i], np.float64)
+            worst_mask = max(worst_mask, float(np.abs(a - b).mean()) if a.shape == b.shape and a.size else
+                             0.0 if a.shape == b.shape else math.inf)
+    return DetectionMatch(worst_box, worst_score, len(wb) + len(gb) - 2 * matched, max(len(wb), len(gb)),
+                          worst_mask if with_masks else None)
 
 
 # How far ONNX Runtime may be from PyTorch for an export to pass. float32
 # kernels sum in other orders: measured differences are 1e-5 and less for
 # logits and scores, 3e-3 px for boxes at 800 px (their decoding
 # exponentiates). These bounds are far above that noise and far below a
-# wrong graph (a box off by a pixel, a score off by a thousandth).
-LOGIT_TOL, SCORE_TOL, BOX_TOL_PER_PX = 1e-3, 1e-3, 1e-3
+# wrong graph (a box off by a pixel, a score off by a thousandth). Masks:
+# 4e-3 on average measured (a pasted row moving with a box), a wrong graph
+# far more.
+LOGIT_TOL, SCORE_TOL, BOX_TOL_PER_PX, MASK_TOL = 1e-3, 1e-3, 1e-3, 1e-2
 
 
 def onnx_difference(model: nn.Module, task: str, img_size: int, path: Path) -> dict[str, Any]:
@@ -229,10 +252,11 @@ def onnx_difference(model: nn.Module, task: str, img_size: int, path: Path) -> d
     x = onnx_example(task, img_size)
     got = run_onnx(path, x)
     with torch.no_grad():
-        ref = model([x])[0] if task == "detect" else {"logits": model(x)}
+        ref = model([x])[0] if task in RCNN_TASKS else {"logits": model(x)}
     want = [ref[name].numpy() for name in ONNX_OUTPUTS[task]]
-    if task == "detect":
-        return asdict(match_detections(want, got, BOX_TOL_PER_PX * img_size, SCORE_TOL))
+    if task in RCNN_TASKS:
+        match = asdict(match_detections(want, got, BOX_TOL_PER_PX * img_size, SCORE_TOL))
+        return match if match["masks"] is not None else {k: v for k, v in match.items() if k != "masks"}
     size = float(np.abs(want[0]).max(initial=0.0))
     if want[0].shape != got[0].shape:
         return {"logits": math.inf, "largest_logit": size}
@@ -247,10 +271,12 @@ def onnx_mismatch(diffs: dict[str, Any], img_size: int) -> str | None:
             return None
         return f"logits differ by up to {v:.3g}" if math.isfinite(v) else "the logits' shapes differ"
     # One NMS flip leaves one detection unpaired on each side; a wrong graph leaves most.
-    if diffs["unmatched"] <= max(2, diffs["detections"] // 10):
-        return None
-    return (f"{diffs['unmatched']} of {diffs['detections']} detections have no counterpart within "
-            f"{BOX_TOL_PER_PX * img_size:g} px and {SCORE_TOL:g} in score")
+    if diffs["unmatched"] > max(2, diffs["detections"] // 10):
+        return (f"{diffs['unmatched']} of {diffs['detections']} detections have no counterpart within "
+                f"{BOX_TOL_PER_PX * img_size:g} px and {SCORE_TOL:g} in score")
+    if diffs.get("masks") is not None and not diffs["masks"] <= MASK_TOL:
+        return f"the masks of paired detections differ by {diffs['masks']:.3g} on average"
+    return None
 
 
 def _why(e: Exception) -> str:
@@ -352,7 +378,7 @@ def read_export_meta(folder: str | os.PathLike) -> dict[str, Any]:
     if int(meta.get("version", 0)) > EXPORT_VERSION:
         raise ExportError(f"{path} was written by a newer labeltool; update to load it")
     missing = [k for k in ("task", "classes", "img_size") if k not in meta]
-    if missing or meta["task"] not in ("detect", "segment", "classify"):
+    if missing or meta["task"] not in ALL_TASKS:
         raise ExportError(f"{path} lacks {', '.join(missing) or 'a known task'}; export the run again")
     return meta
 

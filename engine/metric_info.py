@@ -42,6 +42,8 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in [
     # EpochEnd.metrics
     MetricInfo("map50", "mAP@0.5", "fraction", True),
     MetricInfo("map", "mAP@[.5:.95]", "fraction", True),
+    MetricInfo("segm_map50", "mask mAP@0.5", "fraction", True),  # instance: COCOeval's segm, beside bbox
+    MetricInfo("segm_map", "mask mAP@[.5:.95]", "fraction", True),
     MetricInfo("miou", "mIoU", "fraction", True),
     MetricInfo("dice", "Dice", "fraction", True),
     MetricInfo("accuracy", "accuracy", "fraction", True),
@@ -49,14 +51,17 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in [
     # EpochEnd.per_class
     MetricInfo("ap50", "AP@0.5", "fraction", True),
     MetricInfo("ap", "AP@[.5:.95]", "fraction", True),
+    MetricInfo("segm_ap50", "mask AP@0.5", "fraction", True),
+    MetricInfo("segm_ap", "mask AP@[.5:.95]", "fraction", True),
     MetricInfo("iou", "IoU", "fraction", True),
     MetricInfo("precision", "precision", "fraction", True),
     MetricInfo("recall", "recall", "fraction", True),
     MetricInfo("support", "images", "count", True),
 ]}
 # The metrics every validated epoch of a task reports (besides val_loss).
-TASK_METRICS: dict[str, tuple[str, ...]] = {"detect": ("map50", "map"), "segment": ("miou", "dice"),
-                                            "classify": ("accuracy",)}
+TASK_METRICS: dict[str, tuple[str, ...]] = {"detect": ("map50", "map"),
+                                            "instance": ("map50", "map", "segm_map50", "segm_map"),
+                                            "segment": ("miou", "dice"), "classify": ("accuracy",)}
 
 # Why a metric has no value: EpochEnd.undefined's values. English, marked
 # for translation in the context "Metrics".

@@ -1,6 +1,7 @@
 """Validation metrics. Detection mAP is COCOeval's (the numbers papers and
 the torchvision references report), computed by :mod:`engine.evaluation`,
-the same code as the review report's AP."""
+the same code as the review report's AP; instance segmentation adds
+COCOeval's ``segm`` AP (mask IoU) beside the ``bbox`` AP."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .evaluation import APEvaluator, box_iou
+from .evaluation import APEvaluator, box_iou, mask_iou
 
 
 @dataclass
@@ -28,20 +29,71 @@ class DetectionMetric:
         self.evaluator = APEvaluator()  # COCO's ten IoU thresholds, 0.5 first
 
     def update(self, gt_boxes: torch.Tensor, gt_labels: torch.Tensor, boxes: torch.Tensor, scores: torch.Tensor,
-               labels: torch.Tensor, height: int, width: int) -> None:
+               labels: torch.Tensor, height: int, width: int, gt_crowd: torch.Tensor | None = None) -> None:
         """One image. ``height`` and ``width`` are not needed (box IoU is
-        continuous) but say which image the boxes belong to."""
-        ious = box_iou(boxes.numpy().reshape(-1, 4), gt_boxes.numpy().reshape(-1, 4))
-        self.evaluator.add_image(ious, labels.tolist(), scores.tolist(), gt_labels.tolist())
+        continuous) but say which image the boxes belong to. ``gt_crowd``
+        flags crowd regions (what is found on them is ignored)."""
+        crowd = gt_crowd.tolist() if gt_crowd is not None else None
+        ious = box_iou(boxes.numpy().reshape(-1, 4), gt_boxes.numpy().reshape(-1, 4), crowd)
+        self.evaluator.add_image(ious, labels.tolist(), scores.tolist(), gt_labels.tolist(), crowd)
 
     def compute(self) -> MetricResult:
-        per_class: dict[str, dict[str, float]] = {}
-        for label, c in self.evaluator.result().items():
-            per_class[self.classes[int(label) - 1]] = {"ap50": float(c.ap[0]), "ap": float(c.ap.mean())}
-        if not per_class:  # only negatives in val: AP is undefined
-            return MetricResult({"map50": float("nan"), "map": float("nan")})
-        return MetricResult({"map50": float(np.mean([c["ap50"] for c in per_class.values()])),
-                             "map": float(np.mean([c["ap"] for c in per_class.values()]))}, per_class)
+        return MetricResult(*ap_figures(self.evaluator, self.classes))
+
+
+def ap_figures(evaluator: APEvaluator, classes: list[str], prefix: str = "") -> tuple[dict[str, float],
+                                                                                     dict[str, dict[str, float]]]:
+    """``({prefix}map50, {prefix}map)`` and per class ``{prefix}ap50``,
+    ``{prefix}ap`` of an evaluator fed 1-based class indices (NaN means:
+    only negatives in validation, AP is undefined)."""
+    per_class: dict[str, dict[str, float]] = {}
+    for label, c in evaluator.result().items():
+        per_class[classes[int(label) - 1]] = {f"{prefix}ap50": float(c.ap[0]), f"{prefix}ap": float(c.ap.mean())}
+    if not per_class:
+        return {f"{prefix}map50": float("nan"), f"{prefix}map": float("nan")}, {}
+    return ({f"{prefix}map50": float(np.mean([c[f"{prefix}ap50"] for c in per_class.values()])),
+             f"{prefix}map": float(np.mean([c[f"{prefix}ap"] for c in per_class.values()]))}, per_class)
+
+
+class InstanceMetric:
+    """COCOeval's ``bbox`` and ``segm`` AP of instance predictions:
+    ``map50`` / ``map`` of the boxes (as :class:`DetectionMetric`) and
+    ``segm_map50`` / ``segm_map`` of the masks, per class ``ap50``, ``ap``,
+    ``segm_ap50``, ``segm_ap``."""
+
+    def __init__(self, classes: list[str]):
+        self.classes = classes
+        self.boxes = DetectionMetric(classes)
+        self.masks = APEvaluator()
+
+    def update(self, gt_boxes: torch.Tensor, gt_labels: torch.Tensor, gt_masks: torch.Tensor,
+               boxes: torch.Tensor, scores: torch.Tensor, labels: torch.Tensor, masks: torch.Tensor,
+               gt_crowd: torch.Tensor | None = None) -> None:
+        """One image: true masks ``(G, H, W)`` and predicted masks ``(D, H,
+        W)``, both of the image's size, bool (a model's soft masks are cut at
+        0.5 before: COCO's results are binary)."""
+        h, w = gt_masks.shape[-2:]
+        self.boxes.update(gt_boxes, gt_labels, boxes, scores, labels, int(h), int(w), gt_crowd)
+        crowd = gt_crowd.tolist() if gt_crowd is not None else None
+        ious = mask_iou(masks_rle(masks), masks_rle(gt_masks), crowd)
+        self.masks.add_image(ious, labels.tolist(), scores.tolist(), gt_labels.tolist(), crowd)
+
+    def compute(self) -> MetricResult:
+        metrics, per_class = ap_figures(self.boxes.evaluator, self.classes)
+        segm, segm_per_class = ap_figures(self.masks, self.classes, "segm_")
+        for name, values in segm_per_class.items():
+            per_class.setdefault(name, {}).update(values)
+        return MetricResult({**metrics, **segm}, per_class)
+
+
+def masks_rle(masks: torch.Tensor) -> list[dict]:
+    """COCO RLEs of ``(N, H, W)`` binary masks, in one pycocotools call."""
+    from pycocotools import mask as mask_utils
+
+    if not len(masks):
+        return []
+    a = masks.to(torch.uint8).permute(1, 2, 0).numpy()  # (H, W, N): pycocotools' layout
+    return mask_utils.encode(np.asfortranarray(a))
 
 
 class SegmentationMetric:

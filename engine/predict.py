@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Literal
 
 import torch
 
@@ -54,10 +54,23 @@ class Predictor:
                    run.name, spec.name)
 
     def predict(self, image_paths: Iterable[os.PathLike | str], score_threshold: float = 0.5, *,
-                on_unreadable: Callable[[Path, ImageLoadError], None] | None = None) -> list[list[Shape]]:
+                on_unreadable: Callable[[Path, ImageLoadError], None] | None = None,
+                instance_output: Literal["mask", "polygon"] = "mask", tolerance: float = 1.0) -> list[list[Shape]]:
         """Shapes per image, in its (upright) pixels. An unreadable image
         raises :class:`ImageLoadError`, or with ``on_unreadable`` is reported
-        there and gets an empty list."""
+        there and gets an empty list.
+
+        An instance model gives each object as a mask, or with
+        ``instance_output="polygon"`` as its outline simplified by
+        ``tolerance`` pixels (Douglas-Peucker; 0 keeps every pixel step); the
+        other tasks ignore both."""
+        options: dict[str, Any] = {}
+        if self.task == "instance":
+            if instance_output not in ("mask", "polygon"):
+                raise ConfigError(f"instance predictions are masks or polygons, not {instance_output!r}")
+            if tolerance < 0:
+                raise ConfigError(f"the polygon tolerance is a distance in pixels, 0 or more; got {tolerance}")
+            options = {"output": instance_output, "tolerance": float(tolerance)}
         out: list[list[Shape]] = []
         for p in image_paths:
             try:
@@ -69,7 +82,7 @@ class Predictor:
                 out.append([])
                 continue
             out += self.adapter.predict(self.model, [array], self.img_size, self.device, self.run_name,
-                                        score_threshold)
+                                        score_threshold, **options)
         return out
 
 

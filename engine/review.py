@@ -25,10 +25,10 @@ from typing import Iterable, Literal, Sequence
 import numpy as np
 
 from labeltool.core.raster import shape_rle
-from labeltool.core.shapes import ImageTag, Mask, Shape, TextRegion
+from labeltool.core.shapes import ImageTag, Mask, Polygon, Shape, TextRegion
 
-from .evaluation import APEvaluator, box_iou, greedy_match
-from .samples import TEXT_CLASS
+from .evaluation import IGNORED, APEvaluator, box_iou, greedy_match, mask_iou
+from .samples import TEXT_CLASS, is_crowd
 
 Verdict = Literal["tp", "fp", "fn", "wrong_class"]
 NONE_CLASS = "(none)"  # the background row/column of a detection confusion matrix
@@ -45,35 +45,48 @@ def _bounds(shape: Shape) -> tuple[float, float, float, float]:
     return b if b is not None else (0.0, 0.0, 0.0, 0.0)
 
 
-def iou_matrix(predictions: Sequence[Shape], truths: Sequence[Shape]) -> np.ndarray:
+def iou_matrix(predictions: Sequence[Shape], truths: Sequence[Shape], crowd: Sequence[bool] | None = None
+               ) -> np.ndarray:
     """IoU of each prediction (rows) with each true shape (columns).
 
     A box prediction is compared with the bounding box of the truth; a mask
-    prediction with the truth filled on the mask's grid (pycocotools'
-    ``mask.iou`` on RLEs); tags with tags (1) — class is not looked at here.
+    or polygon prediction (an instance or segmentation model's) with the
+    truth's pixels (pycocotools' ``mask.iou`` on RLEs, the training metric's
+    segm IoU); tags with tags (1) — class is not looked at here. Against a
+    ``crowd`` truth the union is the prediction alone, as in COCOeval.
     """
     out = np.zeros((len(predictions), len(truths)))
     if not len(predictions) or not len(truths):
         return out
-    boxes = [i for i, p in enumerate(predictions) if not isinstance(p, (Mask, ImageTag))]
-    masks = [i for i, p in enumerate(predictions) if isinstance(p, Mask)]
+    regions = [i for i, p in enumerate(predictions) if isinstance(p, (Mask, Polygon))]
+    boxes = [i for i, p in enumerate(predictions) if not isinstance(p, (Mask, Polygon, ImageTag))]
     tags = [i for i, p in enumerate(predictions) if isinstance(p, ImageTag)]
     geo = [j for j, t in enumerate(truths) if not isinstance(t, ImageTag)]
+    flags = [bool(crowd[j]) for j in geo] if crowd is not None else None
     if boxes and geo:
         a = np.array([_bounds(predictions[i]) for i in boxes], dtype=np.float64)
         b = np.array([_bounds(truths[j]) for j in geo], dtype=np.float64)
-        out[np.ix_(boxes, geo)] = box_iou(a, b)
-    if masks and geo:
-        from pycocotools import mask as mask_utils
-
-        h, w = predictions[masks[0]].size  # type: ignore[attr-defined]
-        dt = [shape_rle(predictions[i], h, w) for i in masks]
+        out[np.ix_(boxes, geo)] = box_iou(a, b, flags)
+    if regions and geo:
+        h, w = _canvas([predictions[i] for i in regions] + [truths[j] for j in geo])
+        dt = [shape_rle(predictions[i], h, w) for i in regions]
         gt = [shape_rle(truths[j], h, w) for j in geo]
-        out[np.ix_(masks, geo)] = np.asarray(mask_utils.iou(dt, gt, [0] * len(gt))).reshape(len(dt), len(gt))
+        out[np.ix_(regions, geo)] = mask_iou(dt, gt, flags)  # type: ignore[arg-type]
     tag_truths = [j for j, t in enumerate(truths) if isinstance(t, ImageTag)]
     if tags and tag_truths:
         out[np.ix_(tags, tag_truths)] = 1.0
     return out
+
+
+def _canvas(shapes: Sequence[Shape]) -> tuple[int, int]:
+    """The pixel grid to compare regions on: a mask's image, else one that
+    holds every shape (pixel IoU does not depend on the grid's margin)."""
+    for s in shapes:
+        if isinstance(s, Mask):
+            return s.size
+    bounds = [b for b in (s.bounds() for s in shapes) if b is not None]
+    return (max(1, math.ceil(max((b[3] for b in bounds), default=1.0)) + 1),
+            max(1, math.ceil(max((b[2] for b in bounds), default=1.0)) + 1))
 
 
 # ------------------------------------------------------------- matching
@@ -193,8 +206,11 @@ def _union_by_class(truths: list[Shape], predictions: list[Shape]) -> list[Shape
     return out
 
 
-# Which human shapes a prediction of each kind is judged against.
-TRUTH_KINDS = {"box": ("box", "text"), "text": ("box", "text"), "mask": ("polygon", "mask"), "tag": ("tag",)}
+# Which human shapes a prediction of each kind is judged against: a
+# detector learns from every region label (polygons and masks as their
+# bounding boxes), an instance or segmentation model from polygons and masks.
+TRUTH_KINDS = {"box": ("box", "text", "polygon", "mask"), "text": ("box", "text", "polygon", "mask"),
+               "mask": ("polygon", "mask"), "polygon": ("polygon", "mask"), "tag": ("tag",)}
 
 
 def truths_for(predictions: Sequence[Shape], humans: Sequence[Shape]) -> list[Shape]:
@@ -330,13 +346,18 @@ def evaluate(samples: Sequence[tuple[Sequence[Shape], Sequence[Shape]]], classes
     for preds, truths in samples:
         preds, truths = list(preds), list(truths)
         judged = _union_by_class(truths, preds) if semantic else truths
-        found = evaluator.add_image(iou_matrix(preds, judged), [p.label for p in preds], [_score(p) for p in preds],
-                                    [t.label for t in judged])[0]
+        # Crowd regions (COCO's iscrowd) are no objects: what lies on one is neither found nor a false alarm.
+        crowd = [not semantic and is_crowd([t]) for t in judged]
+        found = evaluator.add_image(iou_matrix(preds, judged, crowd), [p.label for p in preds],
+                                    [_score(p) for p in preds], [t.label for t in judged], crowd)[0]
         for p, j in zip(preds, found):
+            if j == IGNORED:
+                continue
             scores[p.label].append(_score(p))
             hits[p.label].append(bool(j >= 0))
-        kept = [p for p in preds if _score(p) >= score_threshold]
-        _add_confusion(confusion, index, kept, truths, iou_threshold, semantic)
+        kept = [p for p, j in zip(preds, found) if _score(p) >= score_threshold and j != IGNORED]
+        objects = truths if semantic else [t for t, c in zip(truths, crowd) if not c]
+        _add_confusion(confusion, index, kept, objects, iou_threshold, semantic)
         if any(isinstance(p, Mask) for p in preds):
             _add_pixel_iou(inter, union, kept, truths, preds)
     aps = evaluator.result()

@@ -5,7 +5,8 @@ to a finished run folder. The GUI's worker thread, ``labeltool train`` and
 A run lives in ``<project>/.labeltool/runs/<timestamp>-<model>/``:
 ``config.json`` (the resolved config, plus classes and bookkeeping),
 ``metrics.jsonl`` (one event per line), ``split.json`` (the images it
-trains and validates on), ``best.pt``, ``last.pt`` and, when
+trains, validates and tests on, and whether the split is the project's
+own), ``best.pt``, ``last.pt`` and, when
 ``tensorboard`` is installed, TensorBoard event files.
 """
 from __future__ import annotations
@@ -28,8 +29,8 @@ from labeltool.core.store import ProjectStore, Snapshot
 
 from .callbacks import MetricsFile, tensorboard_or_none
 from .checkpoint import load_checkpoint
-from .config import TrainConfig
-from .data import LabelledImages, TaskData, build_task_data, collate
+from .config import RCNN_TASKS, TrainConfig
+from .data import TaskData, build_task_data, collate, task_dataset
 from .device import resolve_device
 from .distributed import DistInfo, setup_distributed
 from .errors import ConfigError, EngineError, WeightsUnavailableError
@@ -40,7 +41,6 @@ from .optim import build_optimizer, default_warmup
 from .runs import RecordedSplit, RunFolder, resolve_run, runs_root
 from .tasks import adapter_for
 from .trainer import Trainer, TrainerParts, TrainState
-from .transforms import eval_transform, train_transform
 
 
 @dataclass
@@ -126,7 +126,7 @@ def _prepare(root: Path, config: TrainConfig, snapshot: Snapshot | None, dist: D
     parts = TrainerParts(model=wrapped, module=model, model_name=spec.name, adapter=adapter_for(cfg.task, data.classes),
                          data=data, train_loader=loaders.train, val_loader=loaders.val, sampler=loaders.sampler,
                          optimizer=optimizer, device=device, img_size=cfg.img_size, total_steps=loaders.total_steps,
-                         warmup=loaders.warmup, run_dir=run_dir, dist=dist)
+                         warmup=loaders.warmup, run_dir=run_dir, dist=dist, test_loader=loaders.test)
     return parts, cfg, _resumed_state(ckpt), logs, file_cb
 
 
@@ -145,7 +145,7 @@ def _resolve_config(root: Path, config: TrainConfig,
     if spec.task != cfg.task:
         raise ConfigError(f"model {spec.name} is a {spec.task} model, not {cfg.task}")
     cfg = replace(cfg, lr=cfg.lr or spec.lr, img_size=cfg.img_size or spec.img_size)
-    if cfg.task != "detect" and cfg.img_size % 32:
+    if cfg.task not in RCNN_TASKS and cfg.img_size % 32:
         raise ConfigError(f"--img-size must be a multiple of 32 for {cfg.task}, got {cfg.img_size}")
     return cfg, spec, ckpt, resume_dir
 
@@ -153,22 +153,35 @@ def _resolve_config(root: Path, config: TrainConfig,
 def _take_snapshot(root: Path, cfg: TrainConfig, snapshot: Snapshot | None, dist: DistInfo,
                    ckpt: dict[str, Any] | None, resume_dir: Path | None, logs: list[Log]) -> TaskData:
     """The labels to train on: taken once by rank 0 so every rank trains on
-    the same ones, split into train and validation. A resumed run keeps
-    validating on the images it recorded (when its share and seed are
-    unchanged), so that its epochs compare."""
+    the same ones, split into train, validation and test (the project's own
+    split when it has one, as ``cfg.split`` says). A resumed run keeps
+    validating on the images it recorded (when the split is chosen as
+    before), so that its epochs compare."""
     if dist.is_main and snapshot is None:
         with ProjectStore.open(root, readonly=True) as store:
             snapshot = store.snapshot()
     snapshot = dist.broadcast(snapshot)
     recorded = RunFolder(resume_dir).recorded_split() if resume_dir is not None else None
-    same = recorded is not None and (recorded.val_fraction, recorded.seed) == (cfg.val_fraction, cfg.seed)
+    if recorded is not None and not _same_split(recorded, cfg):
+        recorded = None
     data = build_task_data(snapshot, cfg.task, cfg.val_fraction, cfg.seed, ckpt["classes"] if ckpt else None,
-                           val_images=recorded.val if same and recorded else None)
+                           recorded=recorded, split_choice=cfg.split)
     logs += [Log("warning", w) for w in data.warnings]
+    if data.source == "stored":
+        logs.append(Log("info", f"the project's own split: {len(data.train)} train, {len(data.val)} val, "
+                                f"{len(data.test)} test images"))
     if not data.val:
         logs.append(Log("warning", "no validation images (too few labelled images or --val 0): "
                                    "metrics are not computed and best.pt is not chosen"))
     return data
+
+
+def _same_split(recorded: RecordedSplit, cfg: TrainConfig) -> bool:
+    """Whether a resumed run chooses its split as it did: the project's own
+    again, or the same share and seed."""
+    if recorded.source == "stored":
+        return cfg.split != "auto"
+    return cfg.split != "stored" and (recorded.val_fraction, recorded.seed) == (cfg.val_fraction, cfg.seed)
 
 
 def _build_model(spec: ModelSpec, cfg: TrainConfig, n_classes: int, ckpt: dict[str, Any] | None,
@@ -177,7 +190,7 @@ def _build_model(spec: ModelSpec, cfg: TrainConfig, n_classes: int, ckpt: dict[s
     the resumed checkpoint."""
     # Pretrained weights: rank 0 downloads, the others wait for the file
     # (or for the error, so that no rank trains alone).
-    pretrained = cfg.pretrained and ckpt is None and not cfg.weights
+    pretrained = cfg.pretrained and ckpt is None and not cfg.weights and spec.weights is not None
     if pretrained:
         error = None
         if dist.is_main:
@@ -195,7 +208,7 @@ def _build_model(spec: ModelSpec, cfg: TrainConfig, n_classes: int, ckpt: dict[s
     if ckpt is not None:
         model.load_state_dict(ckpt["state_dict"])
     model.to(device)
-    if device.type == "cuda" and cfg.task != "detect":
+    if device.type == "cuda" and cfg.task not in RCNN_TASKS:
         model.to(memory_format=torch.channels_last)
     return model
 
@@ -220,6 +233,7 @@ def _wrap_for_ranks(model: torch.nn.Module, device: torch.device, dist: DistInfo
 class _Loaders:
     train: DataLoader
     val: DataLoader | None  # None without validation images, and on ranks other than 0
+    test: DataLoader | None  # the project's test images, on rank 0
     sampler: DistributedSampler | None
     batch: int
     total_steps: int
@@ -233,7 +247,7 @@ def _build_loaders(cfg: TrainConfig, data: TaskData, dist: DistInfo, device: tor
     cuda = device.type == "cuda"
     # Only multi-process loading takes a start method (DataLoader refuses one otherwise).
     context = worker_context(worker_start) if workers > 0 else None
-    train_ds = LabelledImages(data.train, cfg.task, data.classes, train_transform(cfg.task, cfg.img_size))
+    train_ds = task_dataset(data.train, cfg.task, data.classes, cfg.img_size, train=True)
     batch = max(1, min(cfg.batch_size, len(train_ds)))
     sampler = DistributedSampler(train_ds, dist.world_size, dist.rank, shuffle=True, seed=cfg.seed) \
         if dist.enabled else None
@@ -243,16 +257,22 @@ def _build_loaders(cfg: TrainConfig, data: TaskData, dist: DistInfo, device: tor
                               num_workers=workers, collate_fn=collate, pin_memory=cuda,
                               drop_last=per_rank > batch, persistent_workers=workers > 0, generator=generator,
                               multiprocessing_context=context)
-    val_loader = None
-    if data.val and dist.is_main:
-        val_ds = LabelledImages(data.val, cfg.task, data.classes, eval_transform(cfg.task, cfg.img_size))
-        val_loader = DataLoader(val_ds, batch_size=batch, num_workers=workers, collate_fn=collate,
-                                pin_memory=cuda, persistent_workers=workers > 0, multiprocessing_context=context)
+
+    def evaluation_loader(samples: list, persistent: bool) -> DataLoader | None:
+        if not samples or not dist.is_main:
+            return None
+        # Crowd regions stay in what is evaluated, for the evaluation to ignore.
+        ds = task_dataset(samples, cfg.task, data.classes, cfg.img_size, train=False, keep_crowd=True)
+        return DataLoader(ds, batch_size=batch, num_workers=workers, collate_fn=collate, pin_memory=cuda,
+                          persistent_workers=persistent and workers > 0, multiprocessing_context=context)
+
     total = cfg.epochs * len(train_loader)
     if cfg.max_steps is not None:
         total = min(total, cfg.max_steps)
     warmup = cfg.warmup_steps if cfg.warmup_steps is not None else default_warmup(total)
-    return _Loaders(train_loader, val_loader, sampler, batch, total, warmup)
+    # The test images are read once: no workers kept alive for them.
+    return _Loaders(train_loader, evaluation_loader(data.val, True), evaluation_loader(data.test, False), sampler,
+                    batch, total, warmup)
 
 
 def worker_context(start: str | None) -> BaseContext | None:
@@ -287,7 +307,8 @@ def _open_run_folder(root: Path, resume_dir: Path | None, model_name: str, cfg: 
         partial.unlink(missing_ok=True)
     _write_config(run_dir, cfg, data.classes, batch, dist.world_size)
     RunFolder(run_dir).write_split(RecordedSplit(train=[s.rel for s in data.train], val=[s.rel for s in data.val],
-                                                 val_fraction=cfg.val_fraction, seed=cfg.seed))
+                                                 val_fraction=cfg.val_fraction, seed=cfg.seed,
+                                                 test=[s.rel for s in data.test], source=data.source))
     return run_dir, MetricsFile(run_dir / "metrics.jsonl")
 
 

@@ -38,7 +38,7 @@ LAST_CHECKPOINT = "last.pt"
 ACTIVE_RUN_KEY = "active_run"
 # The metric that picks best.pt per task: ``TaskAdapter.primary`` of
 # engine.tasks, repeated here without its torch import (a test checks they agree).
-PRIMARY_METRIC = {"detect": "map50", "segment": "miou", "classify": "accuracy"}
+PRIMARY_METRIC = {"detect": "map50", "instance": "segm_map50", "segment": "miou", "classify": "accuracy"}
 
 
 def runs_root(project_root: Path | str) -> Path:
@@ -68,12 +68,15 @@ class RunInfo:
 @dataclass
 class RecordedSplit:
     """``split.json``: the images (paths relative to the project) a run
-    trained and validated on, and the share and seed that chose them."""
+    trained, validated and tested on, and what chose them: the project's
+    own split (``source`` "stored") or the share and seed ("seeded")."""
 
     train: list[str] = field(default_factory=list)
     val: list[str] = field(default_factory=list)
     val_fraction: float = 0.0
     seed: int = 0
+    test: list[str] = field(default_factory=list)  # evaluated once, at the end
+    source: str = "seeded"
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,9 @@ class RunFolder:
         try:
             data = json.loads(self.split_path.read_text(encoding="utf-8"))
             return RecordedSplit(train=[str(r) for r in data["train"]], val=[str(r) for r in data["val"]],
-                                 val_fraction=float(data.get("val_fraction", 0.0)), seed=int(data.get("seed", 0)))
+                                 val_fraction=float(data.get("val_fraction", 0.0)), seed=int(data.get("seed", 0)),
+                                 test=[str(r) for r in data.get("test", [])],
+                                 source=str(data.get("source", "seeded")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -171,8 +176,9 @@ class RunFolder:
     def write_split(self, split: RecordedSplit) -> None:
         """Record the images of the run (atomically: a reader never sees half a list)."""
         tmp = self.split_path.with_name(SPLIT_FILE + ".tmp")
-        tmp.write_text(json.dumps({"val_fraction": split.val_fraction, "seed": split.seed, "val": split.val,
-                                   "train": split.train}, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps({"source": split.source, "val_fraction": split.val_fraction, "seed": split.seed,
+                                   "val": split.val, "test": split.test, "train": split.train},
+                                  ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.split_path)
 
     def size_bytes(self) -> int:

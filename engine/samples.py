@@ -1,11 +1,20 @@
 """Which images of a snapshot take part in training a task, and as what.
 
-Images with shapes of the task's kinds take part with those shapes. For
-detection and segmentation an image a person marked *done* with no region
+Images with shapes of the task's kinds take part with those shapes. A
+detector learns from every region label (boxes, polygons, masks: the
+latter two as their bounding boxes; text regions as the one class
+``text``); instance and semantic segmentation from polygons and masks.
+For the region tasks an image a person marked *done* with no region
 drawn at all (no box, text region, polygon or mask; an image class does not
 count) takes part too, as a negative: "nothing here" is a label. Images
 still *new* or *in progress* with no shapes are not yet labelled and are
 left out; so are skipped and missing ones.
+
+One object may be drawn as several shapes (an object hidden in the middle
+by a pole: two polygons). Shapes of one class in one group
+(:attr:`Shape.group`) are one object: one box, one mask, counted once.
+COCO's ``iscrowd`` regions (:func:`is_crowd`) mark a crowd, not an object:
+never a positive, and ignored by the evaluation as COCOeval ignores them.
 
 No torch here: the Train dialog counts with it the moment it opens, and
 the split (:mod:`engine.splits`) is computed from these samples.
@@ -15,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from labeltool.core.groups import objects
 from labeltool.core.project import ImageStatus
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, TextRegion
 from labeltool.core.store import Snapshot, SnapshotImage
@@ -23,7 +33,8 @@ from .config import Task
 
 TEXT_CLASS = "text"  # the class text regions train as in a detector
 TASK_KINDS: dict[str, tuple[type[Shape], ...]] = {
-    "detect": (Box, TextRegion), "segment": (Polygon, Mask), "classify": (ImageTag,)}
+    "detect": (Box, TextRegion, Polygon, Mask), "instance": (Polygon, Mask), "segment": (Polygon, Mask),
+    "classify": (ImageTag,)}
 # Shapes that say "an object is here": an image holding one is never a negative.
 REGION_KINDS: tuple[type[Shape], ...] = (Box, TextRegion, Polygon, Mask)
 
@@ -33,6 +44,7 @@ class Sample:
     path: Path  # absolute
     rel: str  # relative to the project: the split key
     shapes: list[Shape]  # the shapes of the task's kinds, with known labels
+    split: str | None = None  # the project's split of the image (train / val / test), if it has one
 
     @property
     def is_negative(self) -> bool:
@@ -43,6 +55,19 @@ class Sample:
 def class_of(shape: Shape) -> str:
     """The class a shape trains as (text regions all as one "text" class)."""
     return TEXT_CLASS if isinstance(shape, TextRegion) else shape.label
+
+
+def group_objects(shapes: list[Shape]) -> list[list[Shape]]:
+    """The objects of one image (:func:`labeltool.core.groups.objects`):
+    each ungrouped shape alone, the parts of a group of one class together,
+    the class being what the shape trains as (:func:`class_of`)."""
+    return objects(shapes, key=lambda s: None if s.group is None else (class_of(s), s.group))
+
+
+def is_crowd(shapes: list[Shape]) -> bool:
+    """Whether an object is a COCO crowd region (``iscrowd``, kept by the
+    COCO import as an attribute): a group is one when any part is."""
+    return any(bool(s.attributes.get("iscrowd")) for s in shapes)
 
 
 def is_marked_empty(image: SnapshotImage) -> bool:
@@ -67,7 +92,7 @@ def collect(snapshot: Snapshot, task: Task, classes: list[str] | None = None) ->
             shapes = shapes[:1]
         if not shapes and (task == "classify" or not is_marked_empty(image)):
             continue
-        samples.append(Sample(image.path, image.item.path, shapes))
+        samples.append(Sample(image.path, image.item.path, shapes, image.item.split))
     if classes is None:
         used = {class_of(s) for sample in samples for s in sample.shapes}
         classes = [n for n in snapshot.class_names if n in used]

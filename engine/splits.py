@@ -17,6 +17,12 @@ Within each group, images are taken in the order of a seeded hash of their
 path: the split is the same for the same labels and seed, and when images
 are added an image's side changes only where the counts move past it.
 
+A project may carry a split of its own (:attr:`ImageItem.split`: a COCO
+val file, VOC's ImageSets, a person's choice). :func:`choose_split` then
+uses it: validation on its ``val`` images, its ``test`` images kept for one
+evaluation at the end, the rest trained on (see the function for what
+happens without ``val`` images).
+
 :func:`summarize_split` gives the Train dialog the split's counts per class
 and a share to suggest when validation would see too few objects of a
 class; :func:`evaluation_set` gives the model report the images a run was
@@ -34,8 +40,13 @@ from typing import Any, Literal
 from labeltool.core.store import Snapshot
 
 from .config import Task
+from .errors import ConfigError
 from .i18n import QT_TRANSLATE_NOOP
-from .samples import Sample, class_of, collect
+from .runs import RecordedSplit, RunFolder
+from .samples import Sample, class_of, collect, group_objects
+
+# Which split a run trains on: the project's own ("stored") or one made here.
+SplitSource = Literal["stored", "seeded"]
 
 # Fewer validation objects of a class than this and its AP swings from epoch to epoch.
 MIN_VAL_OBJECTS = 3
@@ -56,6 +67,19 @@ ADVICE = {
     "label_more": QT_TRANSLATE_NOOP(
         "Splits", "Validation would see fewer than {min} objects of {names} even at {max_percent} %: "
                   "label more images of them."),
+    "stored_few_val_objects": QT_TRANSLATE_NOOP(
+        "Splits", "The project's own validation images hold fewer than {min} objects of {names}: put more "
+                  "images of them in val, or let training split the images itself."),
+}
+# Which split the dialog says a run uses (SplitSummary.source_template).
+SOURCES = {
+    "stored": QT_TRANSLATE_NOOP("Splits", "The project's own split: validation on its {val} val images, "
+                                          "{test} test images evaluated once at the end."),
+    "stored_val_split_off": QT_TRANSLATE_NOOP(
+        "Splits", "The project's own split has no val images: {percent} % of its training images validate, "
+                  "{test} test images are evaluated once at the end."),
+    "seeded": QT_TRANSLATE_NOOP("Splits", "A split made by training: {percent} % of the labelled images "
+                                          "validate."),
 }
 
 
@@ -111,11 +135,69 @@ def split(samples: list[Sample], val_fraction: float, seed: int) -> tuple[list[S
     return [s for s in samples if s.rel not in in_val], [s for s in samples if s.rel in in_val]
 
 
-def split_as_recorded(samples: list[Sample], val_images: list[str]) -> tuple[list[Sample], list[Sample]]:
-    """``(train, val)`` with the validation images a run recorded (a resumed
-    run validates on the same images); images labelled since train."""
-    recorded = set(val_images)
-    return [s for s in samples if s.rel not in recorded], [s for s in samples if s.rel in recorded]
+def split_as_recorded(samples: list[Sample], val_images: list[str], test_images: list[str] = ()
+                      ) -> tuple[list[Sample], list[Sample], list[Sample]]:
+    """``(train, val, test)`` with the images a run recorded (a resumed run
+    validates and tests on the same images); images labelled since train."""
+    val, test = set(val_images), set(test_images)
+    return ([s for s in samples if s.rel not in val and s.rel not in test], [s for s in samples if s.rel in val],
+            [s for s in samples if s.rel in test])
+
+
+@dataclass
+class ChosenSplit:
+    """The images a run trains, validates and tests on, and why."""
+
+    train: list[Sample]
+    val: list[Sample]
+    test: list[Sample]
+    source: SplitSource
+    val_split_off: bool = False  # stored, without val images: validation split off its training images
+    unassigned: int = 0  # stored: labelled images in no split of the project, trained on
+    notes: list[str] = field(default_factory=list)  # for the run's log, in English
+
+
+def has_stored_split(samples: list[Sample]) -> bool:
+    """Whether the project sets images apart itself (val or test images)."""
+    return any(s.split in ("val", "test") for s in samples)
+
+
+def choose_split(samples: list[Sample], choice: str | None, val_fraction: float, seed: int,
+                 recorded: RecordedSplit | None = None) -> ChosenSplit:
+    """The split a run uses.
+
+    ``choice`` ``"auto"``: the seeded split (:func:`split`) of every labelled
+    image by ``val_fraction``. ``"stored"``: the project's own split:
+    validation on its val images, its test images kept for the end, the
+    other labelled images (train, or in no split) trained on; without val
+    images, ``val_fraction`` of those validate. None: stored when the
+    project has val or test images, else auto. ``recorded`` (a resumed
+    run's ``split.json``) keeps a run on the images it began with."""
+    if recorded is not None and recorded.val:
+        train, val, test = split_as_recorded(samples, recorded.val, recorded.test)
+        if val:  # else none of its validation images is labelled any more: choose again
+            source: SplitSource = "stored" if recorded.source == "stored" else "seeded"
+            return ChosenSplit(train, val, test, source)
+    if choice not in (None, "stored", "auto"):
+        raise ConfigError(f"unknown split {choice!r}: use stored or auto")
+    if choice == "stored" and not any(s.split for s in samples):
+        raise ConfigError("the project has no split of its own (no image is in train, val or test): set the "
+                          "images' split, or train with --split auto")
+    if choice == "auto" or (choice is None and not has_stored_split(samples)):
+        train, val = split(samples, val_fraction, seed)
+        return ChosenSplit(train, val, [], "seeded")
+    test = [s for s in samples if s.split == "test"]
+    val = [s for s in samples if s.split == "val"]
+    train = [s for s in samples if s.split not in ("val", "test")]
+    chosen = ChosenSplit(train, val, test, "stored", unassigned=sum(1 for s in train if s.split is None))
+    if not val:
+        chosen.train, chosen.val = split(train, val_fraction, seed)
+        chosen.val_split_off = True
+        chosen.notes.append(f"the project's own split has no val images: {share(len(train), val_fraction)} of "
+                            f"its {len(train)} training images validate (--val)")
+    if chosen.unassigned:
+        chosen.notes.append(f"{chosen.unassigned} labelled image(s) in no split of the project are trained on")
+    return chosen
 
 
 # ---------------------------------------------------------- what it holds
@@ -131,11 +213,12 @@ class ClassCounts:
 
 
 def count_classes(train: list[Sample], val: list[Sample], classes: list[str]) -> list[ClassCounts]:
-    """Images and objects of each class on each side, in ``classes`` order."""
+    """Images and objects of each class on each side, in ``classes`` order
+    (an object drawn in grouped parts counts once)."""
     counts = {c: ClassCounts(c) for c in classes}
     for side, samples in (("train", train), ("val", val)):
         for s in samples:
-            objects = Counter(class_of(shape) for shape in s.shapes)
+            objects = Counter(class_of(parts[0]) for parts in group_objects(s.shapes))
             for c, n in objects.items():
                 row = counts.setdefault(c, ClassCounts(c))
                 setattr(row, f"{side}_images", getattr(row, f"{side}_images") + 1)
@@ -146,9 +229,10 @@ def count_classes(train: list[Sample], val: list[Sample], classes: list[str]) ->
 @dataclass
 class SplitSummary:
     """What a run of ``task`` at ``val_fraction`` would train and validate
-    on, for the Train dialog. ``counts_template`` and ``advice_template`` are
-    English, marked for translation in the context :data:`CONTEXT`; fill
-    them with ``counts_params`` / ``advice_params`` after translating."""
+    on, for the Train dialog. ``counts_template``, ``advice_template`` and
+    ``source_template`` are English, marked for translation in the context
+    :data:`CONTEXT`; fill them with ``counts_params`` / ``advice_params`` /
+    ``source_params`` after translating."""
 
     task: Task
     val_fraction: float
@@ -160,8 +244,29 @@ class SplitSummary:
     classes: list[ClassCounts]
     short: list[str]  # classes with fewer than MIN_VAL_OBJECTS validation objects
     suggested_fraction: float | None  # a share that gives every class enough, when this one does not
-    advice_code: Literal["", "no_validation", "few_val_objects", "label_more"] = ""
+    advice_code: Literal["", "no_validation", "few_val_objects", "label_more", "stored_few_val_objects"] = ""
     advice_params: dict[str, Any] = field(default_factory=dict)
+    source: SplitSource = "seeded"  # the project's own split, or one made by training
+    test_images: int = 0  # stored: the project's test images, evaluated once at the end
+    unassigned: int = 0  # stored: labelled images in no split of the project, trained on
+    val_split_off: bool = False  # stored without val images: validation split off the training images
+
+    @property
+    def source_code(self) -> str:
+        """Which :data:`SOURCES` sentence says where validation comes from."""
+        return "stored_val_split_off" if self.val_split_off else self.source
+
+    @property
+    def source_template(self) -> str:
+        return SOURCES[self.source_code]
+
+    @property
+    def source_params(self) -> dict[str, Any]:
+        return {"val": self.val_images, "test": self.test_images, "percent": round(100 * self.val_fraction)}
+
+    @property
+    def source_message(self) -> str:
+        return self.source_template.format(**self.source_params)
 
     @property
     def counts_template(self) -> str:
@@ -185,25 +290,37 @@ class SplitSummary:
         return self.advice_template.format(**self.advice_params)
 
 
-def summarize_split(snapshot: Snapshot, task: Task, val_fraction: float, seed: int = 0) -> SplitSummary:
-    """The split a run of ``task`` would make (the same code the run uses),
-    counted per class, with a suggestion when validation would see fewer
-    than :data:`MIN_VAL_OBJECTS` objects of a class."""
+def summarize_split(snapshot: Snapshot, task: Task, val_fraction: float, seed: int = 0,
+                    split_choice: str | None = None) -> SplitSummary:
+    """The split a run of ``task`` would make (the same code the run uses,
+    :func:`choose_split` with ``split_choice``), counted per class, with a
+    suggestion when validation would see fewer than :data:`MIN_VAL_OBJECTS`
+    objects of a class. ``source`` says whether it is the project's own."""
     samples, classes, _ = collect(snapshot, task)
-    train, val = split(samples, val_fraction, seed)
+    chosen = choose_split(samples, split_choice, val_fraction, seed)
+    train, val = chosen.train, chosen.val
     rows = count_classes(train, val, classes)
     short = _short(rows)
     summary = SplitSummary(
         task=task, val_fraction=val_fraction, with_shapes=sum(1 for s in samples if s.shapes),
         marked_empty=sum(1 for s in samples if not s.shapes), train_images=len(train), val_images=len(val),
-        val_empty=sum(1 for s in val if not s.shapes), classes=rows, short=short, suggested_fraction=None)
+        val_empty=sum(1 for s in val if not s.shapes), classes=rows, short=short, suggested_fraction=None,
+        source=chosen.source, test_images=len(chosen.test), unassigned=chosen.unassigned,
+        val_split_off=chosen.val_split_off)
     if not samples:
+        return summary
+    if chosen.source == "stored" and not chosen.val_split_off:  # the share plays no part: say what to move
+        if short:
+            summary.advice_code = "stored_few_val_objects"
+            summary.advice_params = {"min": MIN_VAL_OBJECTS, "names": ", ".join(short)}
         return summary
     if val_fraction <= 0:
         summary.advice_code = "no_validation"
         return summary
     if not short:
         return summary
+    if chosen.source == "stored":  # validation split off the training images: a share of those
+        samples = train + val
     n = math.ceil(round(val_fraction / SUGGESTION_STEP, 6))
     for k in range(max(1, n), int(round(MAX_SUGGESTED_FRACTION / SUGGESTION_STEP)) + 1):
         fraction = round(k * SUGGESTION_STEP, 2)
@@ -243,8 +360,6 @@ def evaluation_set(snapshot: Snapshot, task: Task, classes: list[str], run_dir: 
     """The images to judge the model of ``run_dir`` on: the validation
     images the run recorded, so that the report and the training dock
     evaluate the same images."""
-    from .runs import RunFolder
-
     samples = collect(snapshot, task, classes)[0]
     run = RunFolder(run_dir) if run_dir is not None else None
     if run is None or not run.is_run():

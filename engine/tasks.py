@@ -1,21 +1,23 @@
-"""What differs between detection, segmentation and classification, behind
-one small interface, so that the trainer has a single loop: the loss of a
-batch, validation metrics, and predictions as core shapes."""
+"""What differs between detection, instance segmentation, segmentation and
+classification, behind one small interface, so that the trainer has a
+single loop: the loss of a batch, validation metrics, and predictions as
+core shapes."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, ContextManager
+from typing import Any, Callable, ContextManager, Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from labeltool.core.shapes import Box, ImageTag, Mask, Shape, Source, TextRegion
+from labeltool.core.raster import mask_polygons
+from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, Source, TextRegion
 
 from .config import Task
 from .data import TEXT_CLASS, Batch
-from .metrics import ClassificationMetric, DetectionMetric, MetricResult, SegmentationMetric
+from .metrics import ClassificationMetric, DetectionMetric, InstanceMetric, MetricResult, SegmentationMetric
 from .transforms import inference_input
 
 Autocast = Callable[[], ContextManager[Any]]
@@ -61,8 +63,11 @@ class TaskAdapter:
         raise NotImplementedError
 
     def predict(self, model: nn.Module, images: list[np.ndarray], img_size: int, device: torch.device,
-                source: str, score_threshold: float = 0.5, autocast: Autocast = no_autocast) -> list[list[Shape]]:
-        """Shapes (``Source.from_model(source, score)``) for RGB uint8 images, in their pixels."""
+                source: str, score_threshold: float = 0.5, autocast: Autocast = no_autocast,
+                **options: Any) -> list[list[Shape]]:
+        """Shapes (``Source.from_model(source, score)``) for RGB uint8 images,
+        in their pixels. ``options`` are the task's own (instance: ``output``
+        "mask" or "polygon", ``tolerance``); the others take none."""
         raise NotImplementedError
 
 
@@ -77,7 +82,7 @@ class DetectionTask(TaskAdapter):
     @torch.no_grad()
     def evaluate(self, model, loader, device, autocast=no_autocast, channels_last=False):
         model.eval()
-        metric = DetectionMetric(self.classes)
+        metric = self.metric()
         for batch in loader:
             if not len(batch):
                 continue
@@ -85,32 +90,100 @@ class DetectionTask(TaskAdapter):
             with autocast():
                 outputs = model(batch.images)
             for image, target, out in zip(batch.images, batch.targets, outputs):
-                metric.update(target["boxes"].cpu(), target["labels"].cpu(), out["boxes"].float().cpu(),
-                              out["scores"].float().cpu(), out["labels"].cpu(), image.shape[-2], image.shape[-1])
+                self.add_to_metric(metric, image, {k: v.cpu() for k, v in target.items()},
+                                   {k: v.float().cpu() if v.is_floating_point() else v.cpu() for k, v in out.items()})
         return metric.compute()
 
+    def metric(self) -> Any:
+        return DetectionMetric(self.classes)
+
+    def add_to_metric(self, metric: Any, image: torch.Tensor, target: dict[str, torch.Tensor],
+                      out: dict[str, torch.Tensor]) -> None:
+        metric.update(target["boxes"], target["labels"], out["boxes"], out["scores"], out["labels"], image.shape[-2],
+                      image.shape[-1], target.get("iscrowd"))
+
     @torch.no_grad()
-    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast):
+    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast,
+                **options: Any):
         model.eval()
-        inputs = [inference_input("detect", img_size, a).to(device) for a in images]
-        with autocast():
+        inputs = [inference_input(self.task, img_size, a).to(device) for a in images]
+        with autocast(), _score_floor(model, score_threshold):
             outputs = model(inputs)
         result: list[list[Shape]] = []
         for out in outputs:
             shapes: list[Shape] = []
-            for b, s, c in zip(out["boxes"].float().tolist(), out["scores"].float().tolist(), out["labels"].tolist()):
-                if s < score_threshold:
-                    continue
-                label = self.classes[c - 1]
-                src = Source.from_model(source, s)
-                if label == TEXT_CLASS:  # text regions come back as quads, ready for a transcription
-                    x1, y1, x2, y2 = b
-                    shapes.append(TextRegion(label=label, points=[(x1, y1), (x2, y1), (x2, y2), (x1, y2)],
-                                             source=src))
-                else:
-                    shapes.append(Box(label=label, x1=b[0], y1=b[1], x2=b[2], y2=b[3], source=src))
+            for i, (s, c) in enumerate(zip(out["scores"].float().tolist(), out["labels"].tolist())):
+                if s >= score_threshold:
+                    shapes += self.shapes_of(out, i, self.classes[c - 1], Source.from_model(source, s), **options)
             result.append(shapes)
         return result
+
+    def shapes_of(self, out: dict[str, torch.Tensor], i: int, label: str, source: Source,
+                  **options: Any) -> list[Shape]:
+        """The shapes of detection ``i`` of a model output (options of other tasks are no concern here)."""
+        x1, y1, x2, y2 = out["boxes"][i].float().tolist()
+        if label == TEXT_CLASS:  # text regions come back as quads, ready for a transcription
+            return [TextRegion(label=label, points=[(x1, y1), (x2, y1), (x2, y2), (x1, y2)], source=source)]
+        return [Box(label=label, x1=x1, y1=y1, x2=x2, y2=y2, source=source)]
+
+
+@contextlib.contextmanager
+def _score_floor(model: nn.Module, score_threshold: float) -> Any:
+    """Let an R-CNN drop detections under the caller's threshold itself:
+    Mask R-CNN pastes a full-image mask for every detection it keeps (100
+    masks of a 12-megapixel photo: gigabytes), most of which would be
+    thrown away here. A model without the setting (an exported one) is
+    left as it is."""
+    heads = getattr(model, "roi_heads", None)
+    before = getattr(heads, "score_thresh", None)
+    if not isinstance(before, float) or score_threshold <= before:
+        yield
+        return
+    heads.score_thresh = float(score_threshold)  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        heads.score_thresh = before  # type: ignore[union-attr]
+
+
+InstanceOutput = Literal["mask", "polygon"]
+
+
+class InstanceTask(DetectionTask):
+    """Mask R-CNN: a detector whose every detection has a mask. The loss
+    is the model's (box and mask parts); validation gives COCOeval's bbox
+    and segm AP; predictions are masks, or polygons traced from them."""
+
+    task = "instance"
+    primary = "segm_map50"
+
+    def metric(self) -> Any:
+        return InstanceMetric(self.classes)
+
+    def add_to_metric(self, metric: Any, image: torch.Tensor, target: dict[str, torch.Tensor],
+                      out: dict[str, torch.Tensor]) -> None:
+        metric.update(target["boxes"], target["labels"], target["masks"].bool(), out["boxes"], out["scores"],
+                      out["labels"], out["masks"][:, 0] > MASK_THRESHOLD, target.get("iscrowd"))
+
+    def shapes_of(self, out: dict[str, torch.Tensor], i: int, label: str, source: Source,
+                  output: InstanceOutput = "mask", tolerance: float = 1.0, **options: Any) -> list[Shape]:
+        """Detection ``i`` as a mask, or as polygons (Douglas-Peucker with
+        ``tolerance`` pixels; an instance in several pieces gives a polygon
+        per piece, the pieces one group, numbered after the detection)."""
+        mask = (out["masks"][i, 0] > MASK_THRESHOLD).cpu().numpy()
+        if not mask.any():
+            return []
+        if output == "mask":
+            return [Mask.from_array(mask, label=label, source=source)]
+        outlines = mask_polygons(mask, epsilon=tolerance, min_area=MIN_POLYGON_AREA)
+        group = i + 1 if len(outlines) > 1 else None
+        return [Polygon(label=label, points=pts, group=group, source=source) for pts in outlines]
+
+
+# Mask R-CNN's mask probabilities are cut here, as COCO's results and
+# torchvision's references cut them.
+MASK_THRESHOLD = 0.5
+MIN_POLYGON_AREA = 4.0  # square pixels: a speck traced from a mask is no object
 
 
 def dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -143,7 +216,8 @@ class SegmentationTask(TaskAdapter):
                                 per_pixel=True)
 
     @torch.no_grad()
-    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast):
+    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast,
+                **options):
         model.eval()
         x = torch.stack([inference_input("segment", img_size, a) for a in images]).to(device)
         with autocast():
@@ -180,7 +254,8 @@ class ClassificationTask(TaskAdapter):
                                 per_pixel=False)
 
     @torch.no_grad()
-    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast):
+    def predict(self, model, images, img_size, device, source, score_threshold=0.5, autocast=no_autocast,
+                **options):
         model.eval()
         x = torch.stack([inference_input("classify", img_size, a) for a in images]).to(device)
         with autocast():
@@ -193,8 +268,8 @@ class ClassificationTask(TaskAdapter):
         return result
 
 
-ADAPTERS: dict[str, type[TaskAdapter]] = {"detect": DetectionTask, "segment": SegmentationTask,
-                                          "classify": ClassificationTask}
+ADAPTERS: dict[str, type[TaskAdapter]] = {"detect": DetectionTask, "instance": InstanceTask,
+                                          "segment": SegmentationTask, "classify": ClassificationTask}
 
 
 def adapter_for(task: Task, classes: list[str]) -> TaskAdapter:

@@ -23,13 +23,13 @@ from torch import nn
 
 from labeltool.core.images import ImageLoadError, load_image
 
-from .checkpoint import link_checkpoint, save_checkpoint
-from .config import TrainConfig
+from .checkpoint import link_checkpoint, load_checkpoint, save_checkpoint
+from .config import RCNN_TASKS, TrainConfig
 from .data import TaskData
 from .distributed import DistInfo
 from .errors import NonFiniteLossError
 from .events import (Callback, Checkpoint, EndReason, EpochEnd, Event, Log, PredictionSample, Predictions, Step,
-                     TrainEnd, TrainingCancelled, TrainStart, dispatch)
+                     TestEnd, TrainEnd, TrainingCancelled, TrainStart, dispatch)
 from .metric_info import undefined_metrics
 from .optim import lr_factor, set_lr
 from .tasks import TaskAdapter
@@ -75,6 +75,7 @@ class TrainerParts:
     warmup: int
     run_dir: Path | None  # None on ranks other than 0
     dist: DistInfo
+    test_loader: Any | None = None  # the project's test images (rank 0), evaluated once at the end
 
 
 class Trainer:
@@ -88,7 +89,7 @@ class Trainer:
         self.pending_logs = pending_logs or []
         self._callback_error: str | None = None
         cuda = parts.device.type == "cuda"
-        self.channels_last = cuda and parts.adapter.task != "detect"
+        self.channels_last = cuda and parts.adapter.task not in RCNN_TASKS
         self.amp_dtype: torch.dtype | None = None
         if cuda and config.amp:
             self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
@@ -202,6 +203,7 @@ class Trainer:
             if reason in ("finished", "early_stop"):
                 with contextlib.suppress(Exception):
                     self._settle_last()
+                self._test()
             end = TrainEnd(reason=reason, message=message, step=st.step, run_dir=str(p.run_dir or ""),
                            best_metric=st.best_metric, epochs_done=st.epochs_done, elapsed_s=self.elapsed())
             self.emit(end)
@@ -324,6 +326,27 @@ class Trainer:
         samples = [PredictionSample(str(s.path), a.shape[1], a.shape[0], list(s.shapes), pred)
                    for s, a, pred in zip(picked, arrays, shapes)]
         self.emit(Predictions(epoch=epoch, step=st.step, samples=samples))
+
+    def _test(self) -> None:
+        """Evaluate the project's test images once, with the model the run
+        keeps (best.pt, else the last weights). A failure here is a warning:
+        the run itself finished."""
+        p = self.p
+        if p.test_loader is None or not p.dist.is_main:
+            return
+        try:
+            checkpoint = "last.pt"
+            best = p.run_dir / "best.pt" if p.run_dir is not None else None
+            if best is not None and best.is_file() and self.state.best_step is not None:
+                p.module.load_state_dict(load_checkpoint(best)["state_dict"])
+                checkpoint = "best.pt"
+            result = p.adapter.evaluate(p.module, p.test_loader, p.device, self.autocast, self.channels_last)
+            images = len(p.test_loader.dataset)
+            self.emit(TestEnd(step=self.state.step, metrics=result.metrics, per_class=result.per_class,
+                              confusion=result.confusion, images=images, checkpoint=checkpoint,
+                              undefined=undefined_metrics(p.adapter.task, result.metrics, images)))
+        except Exception as e:  # noqa: BLE001 - reported, the run's weights are saved already
+            self.log("warning", f"the test images could not be evaluated: {type(e).__name__}: {e}")
 
     # ------------------------------------------------------- checkpoints
     def checkpoint_payload(self, with_optimizer: bool) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from engine.config import TrainConfig  # noqa: E402
 from engine.events import Callback, Step  # noqa: E402
 from engine.run import train  # noqa: E402
 from engine.transforms import train_transform  # noqa: E402
-from tests.engine.synth import classification_project, detection_project  # noqa: E402
+from tests.engine.synth import classification_project, detection_project, instance_project  # noqa: E402
 
 WARMUP = 2
 
@@ -57,6 +57,19 @@ class PlainImages(Dataset):
     def __getitem__(self, i: int):
         path, label = self.items[i]
         img = tv_tensors.Image(torch.from_numpy(np.array(Image.open(path).convert("RGB"))).permute(2, 0, 1))
+        if self.task == "instance":  # polygons to masks as the references' ConvertCocoPolysToMask does
+            from pycocotools import mask as mask_utils
+
+            h, w = img.shape[-2:]
+            masks = [mask_utils.decode(mask_utils.frPyObjects([[v for p in poly for v in p]], h, w)).max(axis=2)
+                     for poly in label]
+            boxes = [[min(x for x, _ in p), min(y for _, y in p), max(x for x, _ in p), max(y for _, y in p)]
+                     for p in label]
+            target = {"boxes": tv_tensors.BoundingBoxes(torch.tensor(boxes, dtype=torch.float32), format="XYXY",
+                                                        canvas_size=(h, w)),
+                      "labels": torch.ones(len(label), dtype=torch.int64),
+                      "masks": tv_tensors.Mask(torch.from_numpy(np.stack(masks)))}
+            return self.transform(img, target)
         if self.task == "detect":
             boxes = tv_tensors.BoundingBoxes(torch.tensor([label], dtype=torch.float32), format="XYXY",
                                              canvas_size=img.shape[-2:])
@@ -71,8 +84,8 @@ class PlainLoop:
         torch.manual_seed(0)
         self.task = task
         ds = PlainImages(items, task, train_transform(task, img_size))
-        if task == "detect":
-            self.model = torchvision.models.detection.fasterrcnn_mobilenet_v3_large_320_fpn(
+        if task in ("detect", "instance"):
+            self.model = getattr(torchvision.models.detection, model_name)(
                 weights=None, weights_backbone=None, num_classes=2, min_size=img_size, max_size=img_size)
             collate = lambda b: tuple(zip(*b))  # noqa: E731 - the references' collate_fn
         else:
@@ -91,7 +104,7 @@ class PlainLoop:
         except StopIteration:
             self.batches = iter(self.loader)
             images, targets = next(self.batches)
-        if self.task == "detect":
+        if self.task in ("detect", "instance"):
             loss = sum(self.model(list(images), list(targets)).values())
         else:
             loss = torch.nn.functional.cross_entropy(self.model(images), targets)
@@ -175,6 +188,14 @@ def main() -> int:
         items = [(i.path, list(i.shapes[0].bounds())) for i in snap.images]
         ratios.append(bench("detect fasterrcnn_mobilenet_v3_320 320px b4", det, "detect",
                             "fasterrcnn_mobilenet_v3_large_320_fpn", items, 320, 4, min(steps, 17), 3, args.workers))
+
+        # The torchvision tutorial's model and batch, from scratch, at 256 px.
+        inst = instance_project(Path(tmp) / "inst", n=40, size=256)
+        with ProjectStore.open(inst, readonly=True) as store:
+            snap = store.snapshot()
+        items = [(i.path, [s.points for s in i.shapes]) for i in snap.images]
+        ratios.append(bench("instance maskrcnn_resnet50_fpn 256px b2", inst, "instance", "maskrcnn_resnet50_fpn",
+                            items, 256, 2, min(steps, 14), 3, args.workers))
     worst = min(ratios)
     print(f"worst ratio ours/plain: {worst:.3f} (target >= 0.95)")
     return 0

@@ -20,7 +20,8 @@ class Recorder(Callback):
     def _keep(self, e: Event) -> None:
         self.events.append(e)
 
-    on_train_start = on_step = on_epoch_end = on_predictions = on_checkpoint = on_train_end = on_log = _keep
+    on_train_start = on_step = on_epoch_end = on_test_end = on_predictions = on_checkpoint = on_train_end = on_log = \
+        _keep
 
     def of(self, cls: type) -> list:
         return [e for e in self.events if isinstance(e, cls)]

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from labeltool.core import Box, ImageStatus, ImageTag, Polygon, ProjectStore
+from labeltool.core import Box, ImageStatus, ImageTag, Mask, Polygon, ProjectStore
 
 COLOURS = {"red": (230, 30, 30), "blue": (30, 60, 230), "green": (30, 200, 40)}
 
@@ -62,20 +62,60 @@ def segmentation_project(root: Path, n: int = 24, size: int = 96, seed: int = 0)
         shapes = []
         for _ in range(int(rng.integers(1, 3))):
             cx, cy = rng.uniform(size * 0.25, size * 0.75, 2)
-            r = rng.uniform(size * 0.12, size * 0.25)
-            angles = np.sort(rng.uniform(0, 2 * np.pi, 7))
-            radii = r * rng.uniform(0.7, 1.2, len(angles))
-            pts = [(float(cx + q * np.cos(t)), float(cy + q * np.sin(t))) for q, t in zip(radii, angles)]
+            pts = _blob(rng, cx, cy, rng.uniform(size * 0.12, size * 0.25), 7, (0.7, 1.2))
             cv2.fillPoly(a, [np.round(np.asarray(pts)).astype(np.int32)], COLOURS["green"])
             shapes.append(pts)
         _save(root, f"img{i:03d}.png", a)
         polys[f"img{i:03d}.png"] = shapes
+    return _label_outlines(root, polys, size)
+
+
+def _label_outlines(root: Path, outlines: dict[str, list[list[tuple[float, float]]]], size: int,
+                    as_masks: bool = False) -> Path:
+    """Label each image's outlines as "leaf" polygons (or masks of their
+    pixels) and mark it done."""
+    from labeltool.core.raster import shape_mask
+
     with ProjectStore.open(root) as store:
         for item in store.images():
-            for pts in polys[item.path]:
-                store.add_shape(item.id, Polygon(label="leaf", points=pts))
+            for pts in outlines[item.path]:
+                poly = Polygon(label="leaf", points=pts)
+                store.add_shape(item.id, Mask.from_array(shape_mask(poly, size, size), label="leaf")
+                                if as_masks else poly)
             store.set_status(item.id, ImageStatus.DONE)
     return root
+
+
+def _blob(rng: np.random.Generator, cx: float, cy: float, r: float, points: int = 8,
+          spread: tuple[float, float] = (0.75, 1.15)) -> list[tuple[float, float]]:
+    """A random star-shaped outline of radius about ``r`` around (cx, cy)."""
+    angles = np.sort(rng.uniform(0, 2 * np.pi, points))
+    radii = r * rng.uniform(*spread, len(angles))
+    return [(float(cx + q * np.cos(t)), float(cy + q * np.sin(t))) for q, t in zip(radii, angles)]
+
+
+def instance_project(root: Path, n: int = 24, size: int = 128, seed: int = 0, per_image: tuple[int, int] = (2, 3),
+                     as_masks: bool = False) -> Path:
+    """Images with several separate blobs each (class "leaf"), labelled as
+    polygons (or, ``as_masks``, as masks of those polygons' pixels): what
+    an instance model must tell apart, object by object. Blobs do not
+    touch: each sits in its own cell of a grid."""
+    rng = np.random.default_rng(seed)
+    outlines = {}
+    for i in range(n):
+        a = _background(rng, size)
+        k = int(rng.integers(per_image[0], per_image[1] + 1))
+        cells = rng.permutation(4)[:k]  # 2 x 2 grid: blobs never overlap
+        shapes = []
+        for cell in cells:
+            cx = (cell % 2 + 0.5) * size / 2 + rng.uniform(-0.08, 0.08) * size
+            cy = (cell // 2 + 0.5) * size / 2 + rng.uniform(-0.08, 0.08) * size
+            pts = _blob(rng, cx, cy, rng.uniform(0.13, 0.2) * size)
+            cv2.fillPoly(a, [np.round(np.asarray(pts)).astype(np.int32)], COLOURS["green"])
+            shapes.append(pts)
+        _save(root, f"img{i:03d}.png", a)
+        outlines[f"img{i:03d}.png"] = shapes
+    return _label_outlines(root, outlines, size, as_masks)
 
 
 def classification_project(root: Path, n: int = 40, size: int = 64, seed: int = 0) -> Path:

@@ -7,7 +7,7 @@ import torch
 
 from engine.metric_info import METRICS, TASK_METRICS, UNDEFINED_REASONS, describe_metric, metric_info, \
     undefined_metrics
-from engine.metrics import ClassificationMetric, DetectionMetric, SegmentationMetric
+from engine.metrics import ClassificationMetric, DetectionMetric, InstanceMetric, SegmentationMetric
 
 NAN = float("nan")
 
@@ -40,7 +40,13 @@ def test_the_metrics_of_every_task_have_their_kind():
     det = DetectionMetric(["face"])
     det.update(torch.tensor([[1.0, 1, 5, 5]]), torch.tensor([1]), torch.tensor([[1.0, 1, 5, 5]]),
                torch.tensor([0.9]), torch.tensor([1]), 10, 10)
-    for task, result in (("segment", seg.compute()), ("classify", cls.compute()), ("detect", det.compute())):
+    inst = InstanceMetric(["leaf"])
+    mask = torch.zeros(1, 10, 10, dtype=torch.bool)
+    mask[0, 1:5, 1:5] = True
+    inst.update(torch.tensor([[1.0, 1, 5, 5]]), torch.tensor([1]), mask, torch.tensor([[1.0, 1, 5, 5]]),
+                torch.tensor([0.9]), torch.tensor([1]), mask)
+    for task, result in (("segment", seg.compute()), ("classify", cls.compute()), ("detect", det.compute()),
+                         ("instance", inst.compute())):
         assert set(TASK_METRICS[task]) <= set(result.metrics)
         names = set(result.metrics) | {k for row in result.per_class.values() for k in row}
         assert names <= set(METRICS), names - set(METRICS)

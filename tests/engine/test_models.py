@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from engine.errors import CheckpointError
-from engine.models import MODELS, default_model, get_spec
+from engine.errors import CheckpointError, ConfigError
+from engine.models import ALL_TASKS, MODELS, default_model, get_spec
 from engine.models.unet import UNet
 from engine.models.weights import cached_weights_path, load_weights_file
 from engine.run import train
@@ -17,14 +17,15 @@ from .conftest import tiny_config
 
 
 def test_registry_names_task_defaults_and_hint():
-    assert {s.task for s in MODELS.values()} == {"detect", "segment", "classify"}
+    assert {s.task for s in MODELS.values()} == set(ALL_TASKS)
     for name in ("fasterrcnn_resnet50_fpn_v2", "fasterrcnn_resnet50_fpn", "fasterrcnn_mobilenet_v3_large_fpn",
-                 "fasterrcnn_mobilenet_v3_large_320_fpn", "resnet18", "resnet34", "resnet50"):
+                 "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
+                 "resnet18", "resnet34", "resnet50"):
         assert name in MODELS
     for spec in MODELS.values():
         assert spec.hint and spec.lr > 0 and spec.img_size > 0 and spec.batch_size > 0
-    for task in ("detect", "segment", "classify"):
-        assert MODELS[default_model(task)].task == task
+    for task in ALL_TASKS:
+        assert MODELS[default_model(task)].task == task == MODELS[default_model(task, "cpu")].task
 
 
 def test_catalog_and_registry_agree():
@@ -37,6 +38,9 @@ def test_catalog_and_registry_agree():
     for name, entry in CATALOG.items():
         spec = MODELS[name]
         assert {f.name: getattr(spec, f.name) for f in fields(ModelEntry)} == vars(entry)
+        if spec.weights is None:  # learns from scratch (crnn_lite): no file to fetch or cache
+            assert entry.weights_file == ""
+            continue
         assert entry.weights_file == os.path.basename(spec.weights.url) == cached_weights_path(spec.weights).name
 
 
@@ -46,6 +50,29 @@ def test_detectors_build_offline_with_a_predictor_for_our_classes(name):
     model = get_spec(name).build(num_classes=3, pretrained=False, img_size=256)
     assert model.roi_heads.box_predictor.cls_score.out_features == 4  # 3 classes + background
     assert model.transform.min_size == (256,) and model.transform.max_size == 256
+
+
+@pytest.mark.parametrize("name", [n for n, s in MODELS.items() if s.task == "instance"])
+def test_mask_rcnn_builds_offline_with_box_and_mask_heads_for_our_classes(name):
+    model = get_spec(name).build(num_classes=3, pretrained=False, img_size=128)
+    assert model.roi_heads.box_predictor.cls_score.out_features == 4  # 3 classes + background
+    assert model.roi_heads.mask_predictor.mask_fcn_logits.out_channels == 4
+    assert model.transform.min_size == (128,) and model.transform.max_size == 128
+    assert all(p.requires_grad for p in model.backbone.body.parameters())  # from scratch: everything trains
+
+
+def test_trainable_backbone_layers_freezes_a_resnet_trained_from_scratch():
+    # torchvision trains every layer of a model without weights whatever the option says; we freeze as asked.
+    model = get_spec("maskrcnn_resnet50_fpn").build(1, pretrained=False, img_size=128,
+                                                    options={"trainable_backbone_layers": 2})
+    trained = {name.split(".")[0] for name, p in model.backbone.body.named_parameters() if p.requires_grad}
+    assert trained == {"layer3", "layer4"}
+    assert all(p.requires_grad for p in model.backbone.fpn.parameters())
+    model = get_spec("maskrcnn_resnet50_fpn").build(1, pretrained=False, img_size=128,
+                                                    options={"trainable_backbone_layers": 0})
+    assert not any(p.requires_grad for p in model.backbone.body.parameters())
+    with pytest.raises(ConfigError, match="0 to 5"):
+        get_spec("maskrcnn_resnet50_fpn").build(1, pretrained=False, options={"trainable_backbone_layers": 6})
 
 
 def test_unet_keeps_the_input_size_and_takes_torchvision_resnet_weights():
@@ -104,6 +131,22 @@ def test_offline_pretrained_names_the_file_to_place(tiny_classify, tmp_path, mon
     assert result.reason == "finished", result.message
 
 
+def test_offline_coco_weights_of_mask_rcnn_name_their_file(tmp_path, monkeypatch, recorder):
+    from .synth import instance_project
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    root = instance_project(tmp_path / "p", n=4, size=64)
+    for name, file in (("maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_coco-bf2d0c1e.pth"),
+                       ("maskrcnn_resnet50_fpn_v2", "maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth")):
+        result = train(root, tiny_config(task="instance", model=name, pretrained=True, img_size=64), [recorder])
+        assert result.reason == "error" and result.run_dir is None
+        assert result.details["code"] == "weights_unavailable" and result.details["file"] == file
+        assert Path(result.details["folder"]) / file == cached_weights_path(get_spec(name).weights)
+        assert "--no-pretrained" in result.message
+
+
 def test_available_devices_end_with_the_cpu():
     from engine.device import available_devices, resolve_device
 
@@ -128,6 +171,8 @@ def test_the_default_model_follows_the_device():
     assert default_model("detect", "cpu") == "fasterrcnn_mobilenet_v3_large_320_fpn"
     assert default_model("detect", "cuda") == default_model("detect", "mps") == "fasterrcnn_mobilenet_v3_large_fpn"
     assert default_model("segment", "cpu") == default_model("segment") == "unet_resnet18"
+    # No light Mask R-CNN: the lighter of the two everywhere (the tutorial's model).
+    assert default_model("instance", "cpu") == default_model("instance") == "maskrcnn_resnet50_fpn"
     with pytest.raises(ConfigError, match="unknown kind of device"):
         default_model("detect", "tpu")
     assert device_kind("cpu") == "cpu" and device_kind("cuda:1") == "cuda" and device_kind("MPS") == "mps"

@@ -164,8 +164,10 @@ def test_marked_empty_means_nothing_drawn(tmp_path: Path):
         for name in ("poly_done.png", "tag_done.png", "empty_done.png"):
             store.set_status(ids[name], ImageStatus.DONE)
         snapshot = store.snapshot()
-    # A polygon is an object, drawn for another task: the image is no detection negative.
-    assert sorted(s.rel for s in collect(snapshot, "detect")[0]) == ["box.png", "empty_done.png", "tag_done.png"]
+    # A detector learns from polygons too (as their boxes): the image is a positive, never a negative.
+    detect = {s.rel: s for s in collect(snapshot, "detect")[0]}
+    assert sorted(detect) == ["box.png", "empty_done.png", "poly_done.png", "tag_done.png"]
+    assert [s.kind for s in detect["poly_done.png"].shapes] == ["polygon"] and detect["tag_done.png"].is_negative
     assert sorted(s.rel for s in collect(snapshot, "segment")[0]) == ["empty_done.png", "poly_done.png",
                                                                       "tag_done.png"]
 

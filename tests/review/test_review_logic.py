@@ -184,7 +184,8 @@ def test_predictions_are_judged_against_the_human_shapes_of_their_kind():
     box, poly = Box(label="cat", x1=0, y1=0, x2=5, y2=5), Polygon(label="cat", points=[(0, 0), (5, 0), (5, 5)])
     tag, text = ImageTag(label="cat"), TextRegion(label="word", points=[(0, 0), (9, 0), (9, 3), (0, 3)])
     predicted_box = Box(label="cat", x1=1, y1=1, x2=5, y2=5, source=Source.from_model("m", 0.9))
-    assert truths_for([predicted_box], [box, poly, tag, text]) == [box, text]
+    # A detector learns from polygons and masks too (as their boxes): they are what it is judged on.
+    assert truths_for([predicted_box], [box, poly, tag, text]) == [box, poly, text]
     predicted_tag = ImageTag(label="cat", source=Source.from_model("m", 0.9))
     assert truths_for([predicted_tag], [box, poly, tag]) == [tag]
     assert truths_for([], [box, tag]) == []
