@@ -57,6 +57,7 @@ class AiMask(QObject):
         self._cleared = 0  # answers to prompts up to this one are stale
         self._keep_wanted = False  # Enter was pressed before the image was ready
         self._status_kept = False  # the status line is the tool's, until replaced
+        self._storing = False  # the class picker of a kept mask is open
         self._download: QProgressDialog | None = None
         self.job: BoxesToMasksJob | None = None
         self._bulk_dialog: QProgressDialog | None = None
@@ -278,8 +279,8 @@ class AiMask(QObject):
             self.tool.show_mask(answer.mask)
 
     def _mask_ready(self, answer: Decoded) -> None:
-        if not self._fresh(answer) or answer.serial != self._serial:
-            return  # the prompt changed after Enter: Enter again keeps the new one
+        if not self._fresh(answer) or answer.serial != self._serial or self._storing:
+            return  # the prompt changed after Enter (Enter again keeps the new one), or Enter was pressed twice
         if not answer.shapes:
             self._say(self.tr("AI mask: the mask is empty; click on the object."))
             return
@@ -299,9 +300,11 @@ class AiMask(QObject):
         beside = Box(label="", x1=min(b[0] for b in bounds), y1=min(b[1] for b in bounds),
                      x2=max(b[2] for b in bounds), y2=max(b[3] for b in bounds))
         scene.set_pending(shapes[0])
+        self._storing = True  # the class picker runs an event loop: a second answer waits its turn (dropped)
         try:
             label = self.editor.ask_label(beside=beside)
         finally:
+            self._storing = False
             scene.set_pending(None)
         if not label:
             return False  # the prompt stays: change it, Enter again, or Esc

@@ -84,6 +84,11 @@ def wait_preview(qtbot, tool, before=None) -> np.ndarray:
 def test_a_click_shows_a_preview_enter_stores_one_mask_and_undo_removes_it(main_window, qtbot, drive,
                                                                             small_weights):
     w = main_window
+    from labeltool.gui.help_dialog import shortcut_actions
+
+    # F1 lists the tool with its key, as every window action with a shortcut.
+    assert w.actions.tool_ai_mask in shortcut_actions(w, w.actions.all)
+    assert w.actions.tool_ai_mask.shortcut().toString() == "I"
     use_ai_mask(w, qtbot, drive, small_weights)
     assert "AI mask ready" in w.statusBar().currentMessage()
     tool = w.ai_mask.tool
@@ -95,7 +100,10 @@ def test_a_click_shows_a_preview_enter_stores_one_mask_and_undo_removes_it(main_
     assert shapes_of(w) == []  # a preview is no shape
     drive.answer_dialog(lambda d: d.edit.setText("cat"))
     drive.key(Qt.Key.Key_Return)
+    drive.key(Qt.Key.Key_Return)  # pressed twice: still one class picker, one mask
     qtbot.waitUntil(lambda: len(shapes_of(w)) == 1, timeout=10_000)
+    qtbot.wait(200)
+    assert len(shapes_of(w)) == 1
     [mask] = shapes_of(w)
     assert isinstance(mask, Mask) and mask.label == "cat" and mask.size == (150, 200) and mask.to_array().any()
     assert not mask.source.is_model  # the person made it, with the tool
