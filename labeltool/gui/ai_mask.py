@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, 
 from labeltool.core.errors import StoreError
 from labeltool.core.shapes import Box, Shape
 
-from .ai_mask_settings import AiMaskSettingsDialog
+from .ai_mask_settings import AiMaskSettingsDialog, model_title
 from .jobs.sam import (
     BOXES_MODEL, OPTIONS_KEY, AiPromptData, BoxesToMasksJob, Decoded, SamOptions, SegmenterService,
-    images_with_boxes, model_choices,
+    images_with_boxes,
 )
 from .lifetime import deleted_after
 
@@ -122,7 +122,7 @@ class AiMask(QObject):
         return item.id, store.abspath(item)
 
     def _title(self) -> str:
-        return dict(model_choices()).get(self.options.model, self.options.model)
+        return model_title(self.options.model)
 
     def _project_opened(self, store) -> None:
         self.options = SamOptions.from_json(store.get_meta(OPTIONS_KEY))

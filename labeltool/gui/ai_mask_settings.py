@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QVBoxLayout, QWidget,
@@ -15,14 +16,24 @@ from PySide6.QtWidgets import (
 from .jobs.sam import KEEP_KINDS, MAX_TOLERANCE, SamOptions, model_choices, model_source
 
 
+def model_title(name: str) -> str:
+    """A model's name in the window's language (the engine's own title for a
+    model added there since)."""
+    words = {"mobile-sam": QCoreApplication.translate("AiMaskSettingsDialog",
+                                                      "MobileSAM (TinyViT encoder, fast on a CPU)"),
+             "sam-vit-b": QCoreApplication.translate("AiMaskSettingsDialog",
+                                                     "Segment Anything ViT-B (Meta; about five times slower)")}
+    return words.get(name) or dict(model_choices()).get(name, name)
+
+
 class AiMaskSettingsDialog(QDialog):
     def __init__(self, options: SamOptions, root: Path | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.root = root
         self.setWindowTitle(self.tr("AI mask settings"))
         self.model = QComboBox()
-        for name, title in model_choices():
-            self.model.addItem(title, name)
+        for name, _ in model_choices():
+            self.model.addItem(model_title(name), name)
         self.weights = QLineEdit()
         self.weights.setPlaceholderText(self.tr("the official file, downloaded on first use"))
         browse = QPushButton(self.tr("Choose…"))

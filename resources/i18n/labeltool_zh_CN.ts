@@ -310,166 +310,166 @@
 <context>
     <name>AiMask</name>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="65"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="66"/>
         <source>AI mask &amp;settings…</source>
         <translation>AI 掩码设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="67"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
         <source>Bo&amp;xes to masks (selected images)</source>
         <translation>框转掩码（所选图像）(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="69"/>
         <source>Segment Anything makes a mask from every box of the selected images, as predictions to review with Y / N</source>
         <translation>Segment Anything 为所选图像的每个框生成掩码，作为预测用 Y / N 审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="106"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="107"/>
         <source>AI mask: %1</source>
         <translation>AI 掩码：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="153"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="154"/>
         <source>AI mask: the model could not be loaded (%1). Change it in Tools &gt; AI mask settings.</source>
         <translation>AI 掩码：模型无法加载（%1）。请在“工具 &gt; AI 掩码设置”中更改。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="158"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="159"/>
         <source>AI mask: preparing this image…</source>
         <translation>AI 掩码：正在准备这张图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="161"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="162"/>
         <source>AI mask ready: click the object (right click or Shift+click: background), or drag a box; Enter keeps the mask, Esc clears.</source>
         <translation>AI 掩码就绪：点击目标（右键或 Shift+点击：背景），或拖出一个框；Enter 保留掩码，Esc 清除。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="165"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="166"/>
         <source>AI mask: loading %1 (seconds, once)…</source>
         <translation>AI 掩码：正在加载 %1（数秒，仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="170"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="208"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
         <source>AI mask</source>
         <translation>AI 掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
         <source>Downloading the weights of %1 (once)…</source>
         <translation>正在下载 %1 的权重（仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="356"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="173"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="359"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="196"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="197"/>
         <source>AI mask: the download was cancelled; choosing the tool again goes on from where it stopped.</source>
         <translation>AI 掩码：下载已取消；再次选择该工具会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="202"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
         <source>AI mask: the model could not be loaded.</source>
         <translation>AI 掩码：模型无法加载。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="204"/>
         <source>The AI mask model could not be loaded: %1</source>
         <translation>AI 掩码模型无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="210"/>
         <source>The weights of %1, %2, could not be downloaded (%3); this computer seems to be offline. Download %4 elsewhere and place it in the folder %5, or choose the file if you have it.</source>
         <translation>%1 的权重文件 %2 无法下载（%3）；这台电脑似乎处于离线状态。请在别处下载 %4 并放入文件夹 %5，或者如果已有该文件，直接选择它。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="215"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="216"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="219"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="220"/>
         <source>AI mask: no weights for %1.</source>
         <translation>AI 掩码：没有 %1 的权重。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="221"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="222"/>
         <source>The model&apos;s weights file</source>
         <translation>模型的权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="223"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="224"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="240"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="241"/>
         <source>AI mask: this image cannot be prepared: %1</source>
         <translation>AI 掩码：这张图像无法准备：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="265"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="266"/>
         <source>AI mask: the mask is kept as soon as this image is prepared…</source>
         <translation>AI 掩码：这张图像准备好后即保留掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="284"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="285"/>
         <source>AI mask: the mask is empty; click on the object.</source>
         <translation>AI 掩码：掩码为空；请点击目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="287"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="288"/>
         <source>AI mask: the %1 smallest piece(s) of the mask were left out of the polygons; keep it as a mask (Tools &gt; AI mask settings) to have them all.</source>
         <translation>AI 掩码：掩码中最小的 %1 块未转为多边形；若要全部保留，请保留为掩码（工具 &gt; AI 掩码设置）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="311"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="314"/>
         <source>AI mask %1</source>
         <translation>AI 掩码 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="346"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="349"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：更改不会保存。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/ai_mask.py" line="351"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="354"/>
         <source>No boxes on the %n selected image(s).</source>
         <translation>
             <numerusform>所选的 %n 张图像上没有框。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="355"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="358"/>
         <source>Making masks from boxes with %1…</source>
         <translation>正在用 %1 由框生成掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="357"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="360"/>
         <source>Boxes to masks</source>
         <translation>框转掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="390"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="393"/>
         <source>Boxes to masks: %1 mask(s) on %2 image(s), to review with Y / N.</source>
         <translation>框转掩码：%2 张图像上生成 %1 个掩码，请用 Y / N 审核。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="393"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="396"/>
         <source>%1 box(es) gave an empty mask.</source>
         <translation>%1 个框得到空掩码。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="395"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="398"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="397"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="400"/>
         <source>Skipped: %1</source>
         <translation>已跳过：%1</translation>
     </message>
@@ -478,76 +478,86 @@
     <name>AiMaskSettingsDialog</name>
     <message>
         <location filename="../../labeltool/gui/ai_mask_settings.py" line="22"/>
+        <source>MobileSAM (TinyViT encoder, fast on a CPU)</source>
+        <translation>MobileSAM（TinyViT 编码器，CPU 上较快）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="24"/>
+        <source>Segment Anything ViT-B (Meta; about five times slower)</source>
+        <translation>Segment Anything ViT-B（Meta；约慢五倍）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="33"/>
         <source>AI mask settings</source>
         <translation>AI 掩码设置</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="27"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="38"/>
         <source>the official file, downloaded on first use</source>
         <translation>官方文件，首次使用时下载</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="28"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="39"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="47"/>
         <source>a mask</source>
         <translation>掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="36"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="47"/>
         <source>polygons</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="41"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="52"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="42"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="53"/>
         <source>How far a polygon may stray from the mask&apos;s outline to have fewer points (0: every step of the outline).</source>
         <translation>多边形可偏离掩码轮廓多远以减少顶点（0：保留轮廓的每一步）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="51"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="62"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="52"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="63"/>
         <source>Weights file</source>
         <translation>权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="53"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="64"/>
         <source>Enter keeps</source>
         <translation>Enter 保留为</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="54"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="65"/>
         <source>Polygon tolerance</source>
         <translation>多边形容差</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="72"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="83"/>
         <source>Without a file of your own, %1 is downloaded on first use from %2. The masks are only as good as these weights.</source>
         <translation>若不指定自己的文件，首次使用时会从 %2 下载 %1。掩码的质量取决于这些权重。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="77"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="88"/>
         <source>The model&apos;s weights file</source>
         <translation>模型的权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="78"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="89"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask_settings.py" line="98"/>
+        <location filename="../../labeltool/gui/ai_mask_settings.py" line="109"/>
         <source>The weights file %1 does not exist.</source>
         <translation>权重文件 %1 不存在。</translation>
     </message>
