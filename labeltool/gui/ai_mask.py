@@ -23,10 +23,9 @@ from labeltool.core.errors import StoreError
 from labeltool.core.shapes import Box, Shape
 
 from .ai_mask_settings import AiMaskSettingsDialog, model_title
-from .jobs.sam import (
-    BOXES_MODEL, OPTIONS_KEY, AiPromptData, BoxesToMasksJob, Decoded, SamOptions, SegmenterService,
-    images_with_boxes,
-)
+from .jobs.sam import AiPromptData, Decoded, SegmenterService
+from .jobs.sam_boxes import BOXES_MODEL, BoxesToMasksJob, images_with_boxes
+from .jobs.sam_options import OPTIONS_KEY, SamOptions
 from .lifetime import deleted_after
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from .jobs.sam import KEEP_KINDS, MAX_TOLERANCE, SamOptions, model_choices, model_source
+from .jobs.sam_options import KEEP_KINDS, MAX_TOLERANCE, SamOptions, model_choices, model_source
 
 
 def model_title(name: str) -> str:

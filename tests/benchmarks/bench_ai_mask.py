@@ -85,7 +85,8 @@ def main() -> int:
     from engine.sam.build import build_sam
     from labeltool.core import ProjectStore
     from labeltool.gui.app import make_app
-    from labeltool.gui.jobs.sam import ENCODER_THREADS, SamOptions
+    from labeltool.gui.jobs.sam import ENCODER_THREADS
+    from labeltool.gui.jobs.sam_options import SamOptions
     from labeltool.gui.main_window import MainWindow
 
     app = make_app()

@@ -24,7 +24,9 @@ import engine.sam.segmenter as segmenter_module
 from engine.sam.build import build_sam, load_sam_weights
 from engine.sam.segmenter import PromptSegmenter
 from labeltool.core.shapes import Box, Mask, Polygon, Source
-from labeltool.gui.jobs.sam import BOXES_MODEL, MAX_PIECES, OPTIONS_KEY, SamOptions
+from labeltool.gui.jobs.sam import MAX_PIECES
+from labeltool.gui.jobs.sam_boxes import BOXES_MODEL
+from labeltool.gui.jobs.sam_options import OPTIONS_KEY, SamOptions
 
 SMALL_VIT = {"embed_dim": 64, "depth": 2, "num_heads": 2, "global_attn_indexes": (1,), "window_size": 4}
 

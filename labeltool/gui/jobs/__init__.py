@@ -13,6 +13,8 @@ the engine:
 - :mod:`.report` — the model report's predictions and figures on a worker thread
 - :mod:`.export` — exporting a model on a worker thread
 - :mod:`.review` — judging predictions against labels, ranking the review queue
+- :mod:`.sam` — click to segment: Segment Anything's embeddings and prompts on worker threads
+  (:mod:`.sam_options` its settings, :mod:`.sam_boxes` boxes to masks in bulk)
 - :mod:`.ocr` — reading text with PP-OCR (Read text, Re-read) on worker threads
 
 A new kind of job (click-to-segment with cached image embeddings) is one

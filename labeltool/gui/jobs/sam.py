@@ -20,18 +20,16 @@ PyTorch's thread count is the process's: the encoder sets every core but one
 (:data:`ENCODER_THREADS`, as training on the CPU does), so that the window and
 the one-thread decoder keep a core while an image is encoded.
 
-:class:`BoxesToMasksJob` turns every box of chosen images (a person's or a
-model's) into a mask prediction of model ``sam-boxes``, image after image,
-with progress and Cancel.
+The settings a person chooses are in :mod:`.sam_options`; Boxes to masks in
+bulk is :mod:`.sam_boxes`, on the same service.
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -39,26 +37,20 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.errors import WeightsUnavailableError
-from engine.sam.catalog import BOXES_MODEL, DEFAULT_SAM_MODEL, SAM_MODELS
 from labeltool.core.images import ImageLoadError
-from labeltool.core.shapes import Box, Mask, Polygon, Shape
+from labeltool.core.shapes import Mask, Polygon, Shape
 
 from ..gui_queue import PostingThread
 from .failure import failure_text
-from .ocr import _relative, _resolved
 from .preload import import_modules
+from .sam_options import SamOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.sam import EmbeddingCache, PromptSegmenter, SamSettings
-    from labeltool.core.store import ProjectStore
 
-__all__ = ["BOXES_MODEL", "OPTIONS_KEY", "SamOptions", "SegmenterService", "BoxesToMasksJob", "AiPromptData",
-           "Decoded", "model_choices", "images_with_boxes"]
+__all__ = ["SegmenterService", "AiPromptData", "Decoded", "EncodingStopped", "stop_encoding_when", "mask_shapes"]
 
-OPTIONS_KEY = "sam_settings"  # store meta: the project's SamOptions as JSON
 ENCODER_THREADS = max(1, (os.cpu_count() or 2) - 1)
-KEEP_KINDS = ("mask", "polygon")
-MAX_TOLERANCE = 50.0
 MAX_PIECES = 20  # polygons kept from one mask, largest first
 MEMORY_EMBEDDINGS = 8  # the shown image, the next, and the few last seen (about 4 MB each)
 PROGRESS_EVERY_S = 0.1  # download progress reaches the window at most this often
@@ -66,58 +58,6 @@ PROGRESS_EVERY_S = 0.1  # download progress reaches the window at most this ofte
 # Loads a segmenter: (settings, progress) -> PromptSegmenter. The engine's
 # load_segmenter by default; tests give one that builds a smaller SAM.
 Loader = Callable[["SamSettings", "Callable[[int, int | None], None] | None"], "PromptSegmenter"]
-
-
-def model_choices() -> list[tuple[str, str]]:
-    """``(name, title)`` of each promptable-segmentation model, the default first."""
-    return [(m.name, m.title) for m in sorted(SAM_MODELS.values(), key=lambda m: m.name != DEFAULT_SAM_MODEL)]
-
-
-def model_source(name: str) -> tuple[str, str]:
-    """``(file name, official address)`` of a model's weights."""
-    info = SAM_MODELS[name]
-    return info.file_name, info.url
-
-
-@dataclass(frozen=True)
-class SamOptions:
-    """What a person sets about the AI mask tool, kept per project."""
-
-    model: str = DEFAULT_SAM_MODEL
-    weights: str = ""  # a local weights file instead of the download ("" = the official one)
-    keep: str = "mask"  # what Enter stores: "mask" or "polygon"
-    tolerance: float = 1.0  # polygon simplification (Douglas-Peucker), image pixels
-
-    def settings(self, root: Path | None) -> "SamSettings":
-        """The engine's settings (imports torch: a worker thread's call)."""
-        from engine.sam import SamSettings
-
-        return SamSettings(model=self.model, weights=self.weights_path(root))
-
-    def weights_path(self, root: Path | None) -> Path | None:
-        """The weights file of one's own (relative to the project ``root``), if any."""
-        return _resolved(self.weights, root)
-
-    def to_json(self, root: Path | None) -> str:
-        return json.dumps({**asdict(self), "weights": _relative(self.weights, root)})
-
-    @classmethod
-    def from_json(cls, text: str | None) -> "SamOptions":
-        """What :meth:`to_json` wrote; the default for any value missing or
-        not understood (a value written by another version)."""
-        try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        d = cls()
-        tolerance = data.get("tolerance")
-        return cls(model=data["model"] if data.get("model") in SAM_MODELS else d.model,
-                   weights=data["weights"] if isinstance(data.get("weights"), str) else d.weights,
-                   keep=data["keep"] if data.get("keep") in KEEP_KINDS else d.keep,
-                   tolerance=float(tolerance) if isinstance(tolerance, (int, float)) and not isinstance(
-                       tolerance, bool) and 0 <= tolerance <= MAX_TOLERANCE else d.tolerance)
 
 
 @dataclass(frozen=True)
@@ -166,12 +106,18 @@ class _DownloadCancelled(Exception):
     """Raised from the progress callback: the person pressed Cancel."""
 
 
-class _Stopped(Exception):
+class EncodingStopped(Exception):
     """Raised inside the image encoder when its thread is asked to stop."""
 
 
 # What a worker thread answers to "stop now?", read inside the encoder (see _interruptible).
 _this_thread = threading.local()
+
+
+def stop_encoding_when(should_stop: Callable[[], bool]) -> None:
+    """From now on an encoding on the calling thread stops (raising
+    :class:`EncodingStopped`) at its next layer once ``should_stop()``."""
+    _this_thread.should_stop = should_stop
 
 
 def _interruptible(segmenter: "PromptSegmenter") -> None:
@@ -186,7 +132,7 @@ def _interruptible(segmenter: "PromptSegmenter") -> None:
     def check(module: Any, args: Any) -> None:
         should_stop = getattr(_this_thread, "should_stop", None)
         if should_stop is not None and should_stop():
-            raise _Stopped()
+            raise EncodingStopped()
 
     for m in sam.image_encoder.modules():
         if next(m.children(), None) is None:
@@ -412,7 +358,7 @@ class SegmenterService(QObject):
         return progress
 
     def _encode_loop(self, thread: _Loop) -> None:
-        _this_thread.should_stop = lambda: self._stopping
+        stop_encoding_when(lambda: self._stopping)
         while True:
             with self._cond:
                 while not self._stopping and not self._wanted:
@@ -426,7 +372,7 @@ class SegmenterService(QObject):
                 continue
             try:
                 self.cache().embedding(segmenter, path)
-            except _Stopped:
+            except EncodingStopped:
                 return
             except ImageLoadError as e:
                 thread.post(self.imageFailed.emit, image_id, str(e))
@@ -436,7 +382,7 @@ class SegmenterService(QObject):
                 thread.post(self._note_ready, image_id, segmenter.name, generation)
 
     def _decode_loop(self, thread: _Loop) -> None:
-        _this_thread.should_stop = lambda: self._stopping
+        stop_encoding_when(lambda: self._stopping)
         while True:
             with self._cond:
                 while not self._stopping and self._preview is None and not self._finals:
@@ -454,7 +400,7 @@ class SegmenterService(QObject):
                     continue
             try:
                 answer = self._decode(segmenter, request)
-            except _Stopped:
+            except EncodingStopped:
                 return
             except ImageLoadError as e:
                 thread.post(self.decodeFailed.emit, str(e))
@@ -480,66 +426,3 @@ class SegmenterService(QObject):
         self.decode_ms.append(answer.ms)
         self.decode_cpu_ms.append((time.thread_time() - cpu) * 1000)
         return answer
-
-
-# ------------------------------------------------------------------ in bulk
-def images_with_boxes(store: "ProjectStore", image_ids: list[int],
-                      which: str = "all") -> list[tuple[int, Path, list[Box]]]:
-    """``(image id, path, its boxes)`` of the images that have boxes: a
-    person's, a model's or both (``which``: all, human, predictions)."""
-    from engine.sam.boxes import boxes_of
-
-    out = []
-    for image_id in image_ids:
-        boxes = boxes_of(store, image_id, which)  # type: ignore[arg-type]
-        if boxes:
-            out.append((image_id, store.abspath(store.image(image_id)), boxes))
-    return out
-
-
-class BoxesToMasksJob(PostingThread):
-    """Decode a mask from each box of ``images`` (from :func:`images_with_boxes`)
-    with the service's segmenter; each image's masks are posted for the GUI
-    thread to store as predictions of :data:`BOXES_MODEL`. Cancel is
-    ``requestInterruption()``, checked between images."""
-
-    progress = Signal(int, int)  # images done, total
-    masks = Signal(int, object)  # image id, list[Mask]
-    warning = Signal(str)  # an image that could not be read, and why
-    finishedWork = Signal(int, bool, int)  # images done, cancelled, empty masks left out
-
-    def __init__(self, service: SegmenterService, images: list[tuple[int, Path, list[Box]]],
-                 parent: QObject | None = None):
-        super().__init__(parent)
-        self.service = service
-        self.images = list(images)
-
-    def run(self) -> None:
-        from engine.sam.boxes import box_masks
-
-        done = empty = 0
-        cancelled = False
-        _this_thread.should_stop = self.isInterruptionRequested  # Cancel stops an encoding half-way
-        segmenter = self.service.load(self)  # failing, the service says why
-        if segmenter is not None:
-            self.post(self.progress.emit, 0, len(self.images))
-            for image_id, path, boxes in self.images:
-                if self.isInterruptionRequested():
-                    cancelled = True
-                    break
-                try:
-                    embedding = self.service.cache().embedding(segmenter, path)
-                    masks, n_empty = box_masks(segmenter, embedding, boxes, model=BOXES_MODEL)
-                except _Stopped:
-                    cancelled = True
-                    break
-                except ImageLoadError as e:  # left out: an empty list would erase the image's earlier masks
-                    self.post(self.warning.emit, str(e))
-                except Exception as e:  # noqa: BLE001 - said, and the next image goes on
-                    self.post(self.warning.emit, failure_text(e))
-                else:
-                    empty += n_empty
-                    self.post(self.masks.emit, image_id, masks)
-                done += 1
-                self.post(self.progress.emit, done, len(self.images))
-        self.post(self.finishedWork.emit, done, cancelled, empty)
