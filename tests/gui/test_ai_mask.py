@@ -12,6 +12,7 @@ the encoder takes seconds there, which is what the event-loop test needs.
 from __future__ import annotations
 
 import statistics
+import time
 from pathlib import Path
 
 import numpy as np
@@ -397,6 +398,34 @@ def test_mobile_sam_encodes_off_the_gui_thread_and_the_window_stays_responsive(m
     # A 200 x 150 image fills 1024 x 768 of the model's input: 256 x 192 of its 256 px low-res grid.
     assert (ai.tool.mask_item.image.width(), ai.tool.mask_item.image.height()) == (256, 192)
     print(f"decode in the window: {ai.service.decode_ms[-1]:.0f} ms ({ai.service.segmenter.decoder_kind})")
+    # Closing the window while the next image encodes stops that encoding half-way, not after it.
+    nid = w.workspace.neighbour_id(1)
+    qtbot.waitUntil(lambda: bool(ai.service.cache()._pending), timeout=10_000)  # the next one is being encoded
+    start = time.perf_counter()
+    ai.shutdown()
+    assert time.perf_counter() - start < 1.5 and not ai.service.is_ready(nid)
+
+
+def test_an_encoding_stops_half_way_on_a_thread_that_asks(small_weights):
+    from labeltool.gui.jobs.sam import EncodingStopped, _interruptible, stop_encoding_when
+
+    segmenter = small_loader(SamOptions(weights=str(small_weights)).settings(None))
+    _interruptible(segmenter)
+    image = (np.random.default_rng(0).random((60, 80, 3)) * 255).astype(np.uint8)
+    assert segmenter.encode(image).features.shape[1] == 256  # a thread that never asks is never stopped
+    layers = []
+
+    def after_four_layers() -> bool:
+        layers.append(1)
+        return len(layers) > 4
+
+    stop_encoding_when(after_four_layers)
+    try:
+        with pytest.raises(EncodingStopped):
+            segmenter.encode(image)
+        assert len(layers) == 5  # asked before each layer: stopped before the fifth, not at the end
+    finally:
+        stop_encoding_when(lambda: False)
 
 
 @pytest.mark.slow
