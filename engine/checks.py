@@ -22,6 +22,7 @@ from .config import Task
 from .i18n import QT_TRANSLATE_NOOP
 from .models.catalog import ALL_TASKS, TASKS
 from .samples import TASK_KINDS, class_of, collect, group_objects, is_crowd
+from .text.regions import TEXT_REASONS, text_hint
 
 Severity = Literal["error", "warning", "info"]
 
@@ -32,6 +33,8 @@ TASK_LABEL_WORDS: dict[str, str] = {
     "instance": QT_TRANSLATE_NOOP("TrainingChecks", "polygons or masks"),
     "segment": QT_TRANSLATE_NOOP("TrainingChecks", "polygons or masks"),
     "classify": QT_TRANSLATE_NOOP("TrainingChecks", "image classes"),
+    "textdet": QT_TRANSLATE_NOOP("TrainingChecks", "text regions"),
+    "recognize": QT_TRANSLATE_NOOP("TrainingChecks", "text regions with a transcription"),
 }
 
 # Fewer labelled images than this trains, but a person should expect little.
@@ -102,6 +105,7 @@ SUGGESTION_REASONS: dict[str, str] = {
         "TrainingChecks", "The {n} images with polygons or masks show one region per class: a U-Net paints each "
                           "class's pixels, faster than Mask R-CNN."),
     "image_classes": QT_TRANSLATE_NOOP("TrainingChecks", "{n} images have an image class: a classifier learns them."),
+    **TEXT_REASONS,  # textdet and recognize (engine.text.regions)
 }
 
 
@@ -148,6 +152,10 @@ def suggest_training(snapshot: Snapshot) -> TaskSuggestion:
     if n == 0:
         return TaskSuggestion("detect", "nothing_yet")
     if family == "detect":
+        text = text_hint(snapshot)  # text regions on more images than boxes: a text task
+        boxes = sum(1 for im in snapshot.images if not im.item.missing and any(isinstance(s, Box) for s in im.shapes))
+        if text is not None and text.images > boxes:
+            return TaskSuggestion(text.task, text.code, text.params)  # type: ignore[arg-type]
         return TaskSuggestion("detect", "boxes", {"n": n})
     if family == "classify":
         return TaskSuggestion("classify", "image_classes", {"n": n})
@@ -156,12 +164,16 @@ def suggest_training(snapshot: Snapshot) -> TaskSuggestion:
     return TaskSuggestion("segment", "one_region_per_class", {"n": n})
 
 
+# Where a dialog does not offer a suggested task: the nearest it does.
+FALLBACK_TASKS: dict[str, Task] = {"instance": "segment", "textdet": "detect", "recognize": "detect"}
+
+
 def suggest_task(snapshot: Snapshot, tasks: tuple[Task, ...] = TASKS) -> Task:
     """:func:`suggest_training`'s task, among ``tasks`` (the ones a dialog
-    offers): instance segmentation falls back to semantic where it is not
-    offered."""
+    offers): where it is not offered, instance segmentation falls back to
+    semantic, a text task to the detector."""
     task = suggest_training(snapshot).task
-    return task if task in tasks else "segment"
+    return task if task in tasks else FALLBACK_TASKS.get(task, "detect")
 
 
 def check_project(snapshot: Snapshot, task: Task, val_fraction: float = 0.2) -> list[Problem]:

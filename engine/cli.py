@@ -317,8 +317,13 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.coco_results is not None and predictor.task not in ("detect", "instance"):
         raise ConfigError(f"COCO results hold boxes and masks of objects; a {predictor.task} model gives none")
     options = {"instance_output": args.instance_output, "tolerance": args.tolerance}
-    results = [(image, predictor.predict([image], args.score, on_unreadable=unreadable, **options)[0])
-               for image in tqdm(images, desc="predicting", unit="image", file=sys.stderr, disable=None)]
+    if predictor.task == "recognize":  # it reads the text regions the images' project holds (engine.text.cli)
+        from .text.cli import read_project_regions
+
+        results = read_project_regions(args.run, predictor, images, unreadable)
+    else:
+        results = [(image, predictor.predict([image], args.score, on_unreadable=unreadable, **options)[0])
+                   for image in tqdm(images, desc="predicting", unit="image", file=sys.stderr, disable=None)]
     # An unreadable image has no predictions, not "no objects": writing its
     # empty list would erase what the project held for it.
     good = [(p, s) for p, s in results if p not in failed]
@@ -326,7 +331,9 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.coco_results is not None:
         places.append(_write_coco_results(args.coco_results, args.coco_gt, good, predictor.classes))
     if project is not None:
-        places.append(f"the project: {into_project(project, good)} images")
+        # A recogniser's readings replace its own only: the quads it read may be a detector's predictions.
+        own = predictor.run_name if predictor.task == "recognize" else None
+        places.append(f"the project: {into_project(project, good, model=own)} images")
     elif args.out or args.coco_results is None:
         written = _write_labelme(good, args.out, predictor.classes)
         places.append(f"{args.out or 'next to the images'}: {written} files")

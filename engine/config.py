@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Task = Literal["detect", "instance", "segment", "classify"]
+Task = Literal["detect", "instance", "segment", "classify", "recognize", "textdet"]
 # Which train/validation split a run uses: "stored", the project's own
 # (images an import or a person put in train / val / test); "auto", the
 # seeded split of the labelled images by ``val_fraction``. None: stored
@@ -13,6 +13,8 @@ SplitChoice = Literal["stored", "auto"]
 # The tasks a torchvision R-CNN learns: images of any size in a list,
 # targets as dicts of boxes (and masks), resized inside the model.
 RCNN_TASKS: tuple[str, ...] = ("detect", "instance")
+# The text tasks (engine/text): a detector of quads and a recogniser of lines.
+TEXT_TASKS: tuple[str, ...] = ("textdet", "recognize")
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .errors import NoTrainingDataError
 from .runs import RecordedSplit
 from .samples import TASK_KINDS, TEXT_CLASS, Sample, class_of, collect, group_objects, is_crowd
 from .splits import SplitSource, choose_split
+from .text.regions import recognition_data
 from .transforms import eval_transform, train_transform
 
 __all__ = ["TASK_KINDS", "TEXT_CLASS", "Batch", "LabelledImages", "Sample", "TaskData", "Unreadable",
@@ -43,7 +44,8 @@ class TaskData:
 
 # What each task learns from, in the words of its "nothing to train on" error.
 TASK_LABELS = {"detect": "boxes, polygons, masks or text regions", "instance": "polygons or masks",
-               "segment": "polygons or masks", "classify": "image classes"}
+               "segment": "polygons or masks", "classify": "image classes", "textdet": "text regions",
+               "recognize": "text regions with a transcription (not marked difficult)"}
 
 
 def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: int,
@@ -52,7 +54,10 @@ def build_task_data(snapshot: Snapshot, task: Task, val_fraction: float, seed: i
     """The samples of ``task``, split as ``split_choice`` says
     (:func:`engine.splits.choose_split`). ``recorded`` (a resumed run's
     ``split.json``) keeps the run validating on the same images."""
-    samples, classes, warnings = collect(snapshot, task, classes)
+    if task == "recognize":  # its classes are the characters of the transcriptions
+        samples, classes, warnings = recognition_data(snapshot, classes)
+    else:
+        samples, classes, warnings = collect(snapshot, task, classes)
     what = TASK_LABELS.get(task, "labels")
     if not classes or not samples:
         raise NoTrainingDataError(f"{snapshot.root} has no {what} to train a {task} model on; label some images "
@@ -132,7 +137,17 @@ class Unreadable:
 
 def task_dataset(samples: list[Sample], task: Task, classes: list[str], img_size: int, train: bool,
                  keep_crowd: bool = False) -> Dataset:
-    """What a run of ``task`` trains on (``train``) or evaluates on."""
+    """What a run of ``task`` trains on (``train``) or evaluates on. The
+    text tasks have their own (engine.text): a recogniser's items are
+    lines, not images."""
+    if task == "recognize":
+        from .text.lines import TextLines
+
+        return TextLines(samples, classes, img_size, train)
+    if task == "textdet":
+        from .text.textdet import TextKernels
+
+        return TextKernels(samples, img_size, train)
     transform = (train_transform if train else eval_transform)(task, img_size)
     return LabelledImages(samples, task, classes, transform, keep_crowd=keep_crowd)
 
@@ -210,6 +225,9 @@ def collate(items: list[Any]) -> Batch:
         return Batch([], [], skipped)
     images = [x[0].as_subclass(torch.Tensor) for x in good]
     targets = [x[1] for x in good]
+    batch_own = getattr(type(targets[0]), "collate_batch", None)
+    if batch_own is not None:  # a task's own target type (engine.text's lines and kernels) batches itself
+        return Batch(*batch_own(images, targets), skipped)
     if isinstance(targets[0], dict):  # detection: images of different sizes stay a list
         targets = [{k: v.as_subclass(torch.Tensor) for k, v in t.items()} for t in targets]
         return Batch(images, targets, skipped)

@@ -33,10 +33,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import RCNN_TASKS
+from .config import RCNN_TASKS, TEXT_TASKS
 from .device import resolve_device
 from .errors import EngineError
 from .models.catalog import ALL_TASKS
+from .text import export_usage as text_export
 from .transforms import MEAN, STD
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ def _usage(task: str, img_size: int) -> dict[str, Any]:
                          f"them (long side {img_size}) and normalises them itself",
                 "output": "a list of dicts: boxes (N, 4) x1 y1 x2 y2 in input pixels, scores (N,), labels (N,) "
                           f"where label k is classes[k - 1] (0 is background){masks}"}
+    if task in TEXT_TASKS:
+        return text_export.usage(task, img_size, norm)
     if task == "segment":
         return {"input": f"float32 (N, 3, {img_size}, {img_size}): RGB resized to {img_size} x {img_size}, "
                          "scaled to [0, 1], then normalised with mean and std", "normalise": norm,
@@ -99,6 +102,8 @@ def _usage(task: str, img_size: int) -> dict[str, Any]:
 
 def _onnx_usage(model: nn.Module, task: str) -> dict[str, str]:
     """How the ONNX graph differs from the TorchScript module (see :func:`_usage`)."""
+    if task in TEXT_TASKS:
+        return {"usage": text_export.onnx_usage(task)}
     if task not in RCNN_TASKS:
         return {"usage": "as the TorchScript module: input 'images', output 'logits'; the batch size is free"}
     heads = model.roi_heads
@@ -123,7 +128,7 @@ def to_torchscript(model: nn.Module, task: str, img_size: int) -> torch.jit.Scri
                 # tuple; the wrapper already takes care of it.
                 model._has_warned = True
                 return torch.jit.script(_Detections(model))
-            example = torch.zeros(1, 3, img_size, img_size)
+            example = torch.zeros(onnx_example(task, img_size).shape)
             return torch.jit.trace(model, example, check_trace=False)
 
 
@@ -144,9 +149,10 @@ class _OneImageDetections(nn.Module):
 # 17: torchvision's detectors need 11 or later (RoiAlign, NMS); 17 runs in
 # every ONNX Runtime since 1.12 and in TensorRT and OpenVINO of recent years.
 ONNX_OPSET = 17
-ONNX_INPUTS = {"detect": ["image"], "instance": ["image"], "segment": ["images"], "classify": ["images"]}
+ONNX_INPUTS = {"detect": ["image"], "instance": ["image"], "segment": ["images"], "classify": ["images"],
+               "textdet": ["images"], "recognize": ["images"]}
 ONNX_OUTPUTS = {"detect": ["boxes", "labels", "scores"], "instance": ["boxes", "labels", "scores", "masks"],
-                "segment": ["logits"], "classify": ["logits"]}
+                "segment": ["logits"], "classify": ["logits"], "textdet": ["logits"], "recognize": ["logits"]}
 
 
 def onnx_example(task: str, img_size: int) -> torch.Tensor:
@@ -154,6 +160,8 @@ def onnx_example(task: str, img_size: int) -> torch.Tensor:
     batch of one for the others. Random, not zeros: a black image gives a
     detector nothing to detect, and the check below nothing to compare."""
     shape = (3, img_size, img_size) if task in RCNN_TASKS else (1, 3, img_size, img_size)
+    if task in TEXT_TASKS:  # a recogniser's line is longer than high
+        shape = text_export.example_shape(task, img_size)
     return torch.rand(shape, generator=torch.Generator().manual_seed(0))
 
 
@@ -172,6 +180,8 @@ def export_onnx(model: nn.Module, task: str, img_size: int, path: Path) -> None:
             axes["masks"] = {0: "detections", 2: "height", 3: "width"}
     else:  # the size is fixed by the training size (model.json); the batch is free
         axes = {"images": {0: "batch"}, "logits": {0: "batch"}}
+        if task in TEXT_TASKS:  # a recogniser's width is free too
+            axes = text_export.dynamic_axes(task)
     example = onnx_example(task, img_size)
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer warnings about Python control flow that the exporter handles

@@ -47,6 +47,10 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in [
     MetricInfo("miou", "mIoU", "fraction", True),
     MetricInfo("dice", "Dice", "fraction", True),
     MetricInfo("accuracy", "accuracy", "fraction", True),
+    MetricInfo("hmean", "hmean", "fraction", True),  # textdet: ICDAR 2015, with precision and recall below
+    # recognize: edits per true character (above 1 only while a model writes more than is there)
+    MetricInfo("cer", "CER", "fraction", False),
+    MetricInfo("line_accuracy", "line accuracy", "fraction", True),  # recognize: lines read exactly
     MetricInfo("val_loss", "val loss", "loss", False),
     # EpochEnd.per_class
     MetricInfo("ap50", "AP@0.5", "fraction", True),
@@ -61,7 +65,9 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in [
 # The metrics every validated epoch of a task reports (besides val_loss).
 TASK_METRICS: dict[str, tuple[str, ...]] = {"detect": ("map50", "map"),
                                             "instance": ("map50", "map", "segm_map50", "segm_map"),
-                                            "segment": ("miou", "dice"), "classify": ("accuracy",)}
+                                            "segment": ("miou", "dice"), "classify": ("accuracy",),
+                                            "textdet": ("hmean", "precision", "recall"),
+                                            "recognize": ("cer", "line_accuracy")}
 
 # Why a metric has no value: EpochEnd.undefined's values. English, marked
 # for translation in the context "Metrics".

@@ -38,7 +38,8 @@ LAST_CHECKPOINT = "last.pt"
 ACTIVE_RUN_KEY = "active_run"
 # The metric that picks best.pt per task: ``TaskAdapter.primary`` of
 # engine.tasks, repeated here without its torch import (a test checks they agree).
-PRIMARY_METRIC = {"detect": "map50", "instance": "segm_map50", "segment": "miou", "classify": "accuracy"}
+PRIMARY_METRIC = {"detect": "map50", "instance": "segm_map50", "segment": "miou", "classify": "accuracy",
+                  "textdet": "hmean", "recognize": "cer"}
 
 
 def runs_root(project_root: Path | str) -> Path:

@@ -34,7 +34,7 @@ from .config import Task
 TEXT_CLASS = "text"  # the class text regions train as in a detector
 TASK_KINDS: dict[str, tuple[type[Shape], ...]] = {
     "detect": (Box, TextRegion, Polygon, Mask), "instance": (Polygon, Mask), "segment": (Polygon, Mask),
-    "classify": (ImageTag,)}
+    "classify": (ImageTag,), "textdet": (TextRegion,), "recognize": (TextRegion,)}
 # Shapes that say "an object is here": an image holding one is never a negative.
 REGION_KINDS: tuple[type[Shape], ...] = (Box, TextRegion, Polygon, Mask)
 
@@ -70,6 +70,12 @@ def is_crowd(shapes: list[Shape]) -> bool:
     return any(bool(s.attributes.get("iscrowd")) for s in shapes)
 
 
+def is_readable(shape: Shape) -> bool:
+    """A text region a recogniser learns from: transcribed and not marked
+    difficult (PPOCRLabel's and ICDAR's "###": a person could not read it)."""
+    return isinstance(shape, TextRegion) and not shape.difficult and bool(shape.transcription.strip())
+
+
 def is_marked_empty(image: SnapshotImage) -> bool:
     """Marked done with no region drawn: a negative for detection and segmentation."""
     return image.item.status == ImageStatus.DONE and not any(isinstance(s, REGION_KINDS) for s in image.shapes)
@@ -86,11 +92,13 @@ def collect(snapshot: Snapshot, task: Task, classes: list[str] | None = None) ->
         if image.item.missing or image.item.status == ImageStatus.SKIPPED:
             continue
         shapes = [s for s in image.shapes if isinstance(s, kinds)]
+        if task == "recognize":
+            shapes = [s for s in shapes if is_readable(s)]
         if task == "classify" and len(shapes) > 1:
             warnings.append(f"{image.item.path}: {len(shapes)} image classes; training uses the first, "
                             f"{shapes[0].label!r}")
             shapes = shapes[:1]
-        if not shapes and (task == "classify" or not is_marked_empty(image)):
+        if not shapes and (task in ("classify", "recognize") or not is_marked_empty(image)):
             continue
         samples.append(Sample(image.path, image.item.path, shapes, image.item.split))
     if classes is None:

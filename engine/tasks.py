@@ -15,7 +15,7 @@ from torch import nn
 from labeltool.core.raster import mask_polygons
 from labeltool.core.shapes import Box, ImageTag, Mask, Polygon, Shape, Source, TextRegion
 
-from .config import Task
+from .config import TEXT_TASKS, Task
 from .data import TEXT_CLASS, Batch
 from .metrics import ClassificationMetric, DetectionMetric, InstanceMetric, MetricResult, SegmentationMetric
 from .transforms import inference_input
@@ -67,7 +67,8 @@ class TaskAdapter:
                 **options: Any) -> list[list[Shape]]:
         """Shapes (``Source.from_model(source, score)``) for RGB uint8 images,
         in their pixels. ``options`` are the task's own (instance: ``output``
-        "mask" or "polygon", ``tolerance``); the others take none."""
+        "mask" or "polygon", ``tolerance``; recognize: ``regions``, the
+        text regions of each image to read); the others take none."""
         raise NotImplementedError
 
 
@@ -273,4 +274,8 @@ ADAPTERS: dict[str, type[TaskAdapter]] = {"detect": DetectionTask, "instance": I
 
 
 def adapter_for(task: Task, classes: list[str]) -> TaskAdapter:
+    if task in TEXT_TASKS:  # engine.text's adapters build on this module: imported when asked
+        from .text.adapters import TEXT_ADAPTERS
+
+        return TEXT_ADAPTERS[task](classes)
     return ADAPTERS[task](classes)

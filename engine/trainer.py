@@ -30,7 +30,7 @@ from .distributed import DistInfo
 from .errors import NonFiniteLossError
 from .events import (Callback, Checkpoint, EndReason, EpochEnd, Event, Log, PredictionSample, Predictions, Step,
                      TestEnd, TrainEnd, TrainingCancelled, TrainStart, dispatch)
-from .metric_info import undefined_metrics
+from .metric_info import metric_info, undefined_metrics
 from .optim import lr_factor, set_lr
 from .tasks import TaskAdapter
 
@@ -283,8 +283,10 @@ class Trainer:
             value = metrics.get(p.adapter.primary)
             # Ties (a small val set gives accuracy 1.0 early) go to the lower val loss.
             loss = metrics.get("val_loss", math.inf)
+            # Which way is better is the metric's (a recogniser's error rate falls).
+            sign = 1.0 if metric_info(p.adapter.primary).higher_is_better else -1.0
             is_best = value is not None and math.isfinite(value) and (
-                st.best_metric is None or value > st.best_metric
+                st.best_metric is None or sign * value > sign * st.best_metric
                 or (value == st.best_metric and loss < st.best_loss))
             if is_best:
                 st.best_metric, st.best_epoch, st.best_step, st.best_loss = float(value), epoch, st.step, loss
@@ -320,8 +322,10 @@ class Trainer:
             return
         name = p.run_dir.name if p.run_dir else p.model_name
         shapes = []
-        for a in arrays:  # one at a time: images of different sizes, and little memory
-            shapes += p.adapter.predict(p.module, [a], p.img_size, p.device, name, 0.3, self.autocast)
+        for a, s in zip(arrays, picked):  # one at a time: images of different sizes, and little memory
+            # regions: what a recogniser reads (the other tasks find their own)
+            shapes += p.adapter.predict(p.module, [a], p.img_size, p.device, name, 0.3, self.autocast,
+                                        regions=[s.shapes])
         p.model.train()
         samples = [PredictionSample(str(s.path), a.shape[1], a.shape[0], list(s.shapes), pred)
                    for s, a, pred in zip(picked, arrays, shapes)]

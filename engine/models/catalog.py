@@ -14,7 +14,7 @@ from ..config import Task
 from ..errors import ConfigError
 
 # Every task the engine trains, in menu order.
-ALL_TASKS: tuple[Task, ...] = ("detect", "instance", "segment", "classify")
+ALL_TASKS: tuple[Task, ...] = ("detect", "instance", "segment", "classify", "textdet", "recognize")
 # The tasks the Train dialog lists today: it words each one itself, and
 # adds "instance" when it has the words (then this becomes ALL_TASKS).
 TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
@@ -29,7 +29,7 @@ class ModelEntry:
     img_size: int  # detection: the long side; segment/classify: the square side
     batch_size: int
     optimizer: Literal["sgd", "adamw"]
-    weights_file: str  # the pretrained weights' file name in torch's hub cache
+    weights_file: str  # the pretrained weights' file name in torch's hub cache; "": none exist (learns from scratch)
 
 
 CATALOG: dict[str, ModelEntry] = {e.name: e for e in [
@@ -67,6 +67,24 @@ CATALOG: dict[str, ModelEntry] = {e.name: e for e in [
     ModelEntry("resnet50", "classify",
                "most accurate classifier; 3x slower, wants a GPU",
                0.01, 224, 16, "sgd", "resnet50-11ad3fa6.pth"),
+    # Text (engine/text): img_size is the square side of a detector, the line height of a recogniser;
+    # a recogniser's batch counts lines.
+    ModelEntry("textdet_unet_resnet18", "textdet",
+               "finds text lines at any angle as quads (U-Net, ResNet-18 encoder, DBNet's shrunk kernels)",
+               1e-3, 512, 8, "adamw", "resnet18-f37072fd.pth"),
+    ModelEntry("textdet_unet_resnet34", "textdet",
+               "text lines with a ResNet-34 encoder: crowded pages, small print; about 1.5x slower",
+               1e-3, 512, 8, "adamw", "resnet34-b627a593.pth"),
+    ModelEntry("crnn_resnet18", "recognize",
+               "reads text lines (CRNN: ResNet-18 convolutions, BiLSTM, CTC); accurate, wants a GPU",
+               1e-3, 32, 64, "adamw", "resnet18-f37072fd.pth"),
+    ModelEntry("crnn_mobilenet_v3_small", "recognize",
+               "reads text lines with MobileNetV3-Small convolutions: fast, runs on the CPU",
+               1e-3, 32, 64, "adamw", "mobilenet_v3_small-047dcff4.pth"),
+    ModelEntry("crnn_lite", "recognize",
+               "the lecture's CRNN, thin and learnt from scratch (no pretrained weights): quick tries on the CPU, "
+               "needs thousands of lines",
+               3e-3, 32, 32, "adamw", ""),
 ]}
 
 DeviceKind = Literal["cuda", "mps", "cpu"]
@@ -75,12 +93,14 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = ("cuda", "mps", "cpu")
 # The model a new run of each task starts from, on a GPU.
 DEFAULT_MODELS: dict[str, str] = {"detect": "fasterrcnn_mobilenet_v3_large_fpn",
                                   "instance": "maskrcnn_resnet50_fpn", "segment": "unet_resnet18",
-                                  "classify": "resnet18"}
+                                  "classify": "resnet18", "textdet": "textdet_unet_resnet18",
+                                  "recognize": "crnn_resnet18"}
 # ... and where it differs, on a CPU: the 800 px detector takes several
 # seconds a step there, the 320 px one about 1.5 s on two cores. Mask
 # R-CNN has no light variant: the v1 model is the lighter one (v2 adds
 # a convolution head and more FPN work).
-CPU_DEFAULT_MODELS: dict[str, str] = {**DEFAULT_MODELS, "detect": "fasterrcnn_mobilenet_v3_large_320_fpn"}
+CPU_DEFAULT_MODELS: dict[str, str] = {**DEFAULT_MODELS, "detect": "fasterrcnn_mobilenet_v3_large_320_fpn",
+                                      "recognize": "crnn_mobilenet_v3_small"}
 
 
 def default_model(task: Task, device_kind: DeviceKind = "cuda") -> str:

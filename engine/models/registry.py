@@ -18,6 +18,7 @@ from torchvision.models import detection as tvd
 from ..config import RCNN_TASKS, Task
 from ..errors import ConfigError
 from .catalog import CATALOG, ModelEntry, get_entry
+from ..text.builders import TEXT_PARTS
 from .unet import UNet
 from .weights import DownloadProgress, ensure_weights
 
@@ -30,7 +31,7 @@ Builder = Callable[[int, Any, int, dict[str, Any]], nn.Module]
 
 @dataclass(frozen=True)
 class ModelSpec(ModelEntry):
-    weights: Any  # the torchvision weights enum used when pretrained
+    weights: Any  # the torchvision weights enum used when pretrained; None: the model has none
     _build: Builder
 
     def build(self, num_classes: int, pretrained: bool, img_size: int | None = None,
@@ -47,7 +48,7 @@ class ModelSpec(ModelEntry):
         """The ImageNet-pretrainable part (a backbone-only ``--weights`` file loads here)."""
         if self.task in RCNN_TASKS:
             return model.backbone.body  # type: ignore[union-attr]
-        if self.task == "segment":
+        if self.task in ("segment", "textdet", "recognize"):
             return model.encoder  # type: ignore[union-attr]
         return model
 
@@ -119,6 +120,7 @@ _TORCH_PARTS: dict[str, tuple[Any, Builder]] = {
     "resnet18": (_tv.ResNet18_Weights.DEFAULT, _resnet(_tv.resnet18)),
     "resnet34": (_tv.ResNet34_Weights.DEFAULT, _resnet(_tv.resnet34)),
     "resnet50": (_tv.ResNet50_Weights.DEFAULT, _resnet(_tv.resnet50)),
+    **TEXT_PARTS,  # text detectors and recognisers (engine/text)
 }
 
 

@@ -18,7 +18,7 @@ from .reader import OCR_MODEL, TEXT_LABEL, OcrSettings
 # dest -> flag, for the message when one is given without --ocr.
 OCR_OPTIONS = {"box_threshold": "--box-threshold", "unclip_ratio": "--unclip-ratio",
                "no_direction_classifier": "--no-direction-classifier", "rec_model": "--rec-model",
-               "rec_keys": "--rec-keys"}
+               "rec_keys": "--rec-keys", "rec_run": "--rec-run"}
 
 
 def add_ocr_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,6 +36,9 @@ def add_ocr_arguments(p: argparse.ArgumentParser) -> None:
                    help="another PP-OCR ONNX recogniser (e.g. another language) instead of the shipped one")
     g.add_argument("--rec-keys", type=Path, metavar="TXT",
                    help="the character list of --rec-model, one a line (when the ONNX file holds none)")
+    g.add_argument("--rec-run", type=Path, metavar="RUN",
+                   help="a recogniser trained here (`labeltool train --task recognize`: its run folder or export) "
+                        "reads PP-OCR's quads instead of PP-OCR's recogniser")
 
 
 def check_ocr_arguments(args: argparse.Namespace) -> None:
@@ -51,7 +54,7 @@ def check_ocr_arguments(args: argparse.Namespace) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> OcrSettings:
-    given = {k: getattr(args, k) for k in ("box_threshold", "unclip_ratio", "rec_model", "rec_keys")
+    given = {k: getattr(args, k) for k in ("box_threshold", "unclip_ratio", "rec_model", "rec_keys", "rec_run")
              if getattr(args, k, None) is not None}
     return OcrSettings(use_direction_classifier=not args.no_direction_classifier, min_score=args.score, **given)
 

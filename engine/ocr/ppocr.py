@@ -93,6 +93,10 @@ def load_ppocr(settings: OcrSettings) -> OcrEngine:
     cfg = _config(settings)
     detector = PPOCRDetector(TextDetector(cfg.Det), cfg.Global)
     orienter = PPOCRDirection(TextClassifier(cfg.Cls)) if settings.use_direction_classifier else None
+    if settings.rec_run is not None:  # a recogniser trained here reads PP-OCR's quads (engine.text)
+        from ..text.ocr_steps import RunRecognizer
+
+        return OcrEngine(detector, RunRecognizer.load(settings.rec_run), orienter, min_score=settings.min_score)
     rec_stage = TextRecognizer(cfg.Rec)
     if settings.rec_keys is not None:
         from rapidocr.ch_ppocr_rec.utils import CTCLabelDecode

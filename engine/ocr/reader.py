@@ -42,8 +42,10 @@ class OcrSettings:
 
     ``rec_model``/``rec_keys``: another PP-OCR ONNX recogniser and its
     character list (one character a line; not needed when the ONNX file
-    embeds it, as rapidocr's do). ``threads``: ONNX Runtime threads per
-    model (None: all cores), so the window can leave one to the GUI."""
+    embeds it, as rapidocr's do). ``rec_run``: a recogniser trained here
+    (a run folder or its export) reads instead (engine.text, on the CPU).
+    ``threads``: ONNX Runtime threads per model (None: all cores), so the
+    window can leave one to the GUI."""
 
     box_threshold: float = 0.5  # DB detector: mean probability inside a box to keep it
     unclip_ratio: float = 1.6  # DB detector: how far a found text kernel is grown into its box
@@ -52,9 +54,10 @@ class OcrSettings:
     rec_model: Path | None = None
     rec_keys: Path | None = None
     threads: int | None = None
+    rec_run: Path | None = None
 
     def __post_init__(self) -> None:
-        for name in ("rec_model", "rec_keys"):
+        for name in ("rec_model", "rec_keys", "rec_run"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(os.fspath(value)).expanduser())
@@ -68,6 +71,8 @@ class OcrSettings:
             raise ConfigError(f"threads must be at least 1, not {self.threads}")
         if self.rec_keys is not None and self.rec_model is None:
             raise ConfigError("a character list belongs to a recogniser: give the recogniser's ONNX file too")
+        if self.rec_run is not None and self.rec_model is not None:
+            raise ConfigError("choose one recogniser: a PP-OCR ONNX file or a run trained here, not both")
 
 
 class TextDetector(Protocol):

@@ -39,7 +39,10 @@ from engine.config import TrainConfig  # noqa: E402
 from engine.events import Callback, Step  # noqa: E402
 from engine.run import train  # noqa: E402
 from engine.transforms import train_transform  # noqa: E402
+from engine.config import TEXT_TASKS  # noqa: E402
+from tests.benchmarks.text_plain import TextPlainLoop  # noqa: E402
 from tests.engine.synth import classification_project, detection_project, instance_project  # noqa: E402
+from tests.engine.text_synth import line_project, page_project  # noqa: E402
 
 WARMUP = 2
 
@@ -140,11 +143,13 @@ class Interleave(Callback):
 
 
 def bench(name: str, project: Path, task: str, model: str, items, img_size: int, batch: int, steps: int,
-          window: int, workers: int) -> float:
-    pair = Interleave(PlainLoop(task, items, img_size, batch, workers, model))
+          window: int, workers: int, lr: float = 0.01, classes: int = 1) -> float:
+    plain = TextPlainLoop(task, items, img_size, batch, workers, model, classes, lr) if task in TEXT_TASKS \
+        else PlainLoop(task, items, img_size, batch, workers, model)
+    pair = Interleave(plain)
     cfg = TrainConfig(task=task, model=model, epochs=1, batch_size=batch, img_size=img_size, device="cpu",
                       pretrained=False, workers=workers, max_steps=steps, val_fraction=0.05,
-                      predictions_every_epoch=0, lr=0.01)
+                      predictions_every_epoch=0, lr=lr)
     result = train(project, cfg, [pair])
     if result.reason != "finished":
         raise SystemExit(f"our run failed: {result.message}")
@@ -157,6 +162,29 @@ def bench(name: str, project: Path, task: str, model: str, items, img_size: int,
           f"{statistics.median(our_rates):7.2f} img/s   ratio {ratio:5.3f}   ({n} paired windows of {window} steps "
           f"after {WARMUP} warm-up)", flush=True)
     return ratio
+
+
+def bench_text(tmp: Path, steps: int, workers: int) -> list[float]:
+    """The CRNN (lines of 32 px, 32 a step) and the text detector (256 px pages, 4 a step)."""
+    import numpy as np
+
+    from labeltool.core import ProjectStore
+
+    lines = line_project(tmp / "lines", n=400)
+    with ProjectStore.open(lines, readonly=True) as store:
+        snap = store.snapshot()
+    charset = sorted({ch for i in snap.images for s in i.shapes for ch in s.transcription})
+    items = [(i.path, s.points, [charset.index(ch) + 1 for ch in s.transcription]) for i in snap.images
+             for s in i.shapes]
+    ratios = [bench("recognize crnn_lite 32px lines b32", lines, "recognize", "crnn_lite", items, 32, 32, steps, 3,
+                    workers, lr=1e-3, classes=len(charset))]
+    pages = page_project(tmp / "pages", n=40, size=256, lines=6)
+    with ProjectStore.open(pages, readonly=True) as store:
+        snap = store.snapshot()
+    items = [(i.path, [np.asarray(s.points, np.float32) for s in i.shapes]) for i in snap.images]
+    ratios.append(bench("textdet textdet_unet_resnet18 256px b4", pages, "textdet", "textdet_unet_resnet18", items,
+                        256, 4, min(steps, 17), 3, workers, lr=1e-3))
+    return ratios
 
 
 def main() -> int:
@@ -196,6 +224,7 @@ def main() -> int:
         items = [(i.path, [s.points for s in i.shapes]) for i in snap.images]
         ratios.append(bench("instance maskrcnn_resnet50_fpn 256px b2", inst, "instance", "maskrcnn_resnet50_fpn",
                             items, 256, 2, min(steps, 14), 3, args.workers))
+        ratios += bench_text(Path(tmp), steps, args.workers)
     worst = min(ratios)
     print(f"worst ratio ours/plain: {worst:.3f} (target >= 0.95)")
     return 0
