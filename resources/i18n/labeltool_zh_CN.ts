@@ -310,166 +310,166 @@
 <context>
     <name>AiMask</name>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="66"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="65"/>
         <source>AI mask &amp;settings…</source>
         <translation>AI 掩码设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="67"/>
         <source>Bo&amp;xes to masks (selected images)</source>
         <translation>框转掩码（所选图像）(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="69"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
         <source>Segment Anything makes a mask from every box of the selected images, as predictions to review with Y / N</source>
         <translation>Segment Anything 为所选图像的每个框生成掩码，作为预测用 Y / N 审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="107"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="106"/>
         <source>AI mask: %1</source>
         <translation>AI 掩码：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="154"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="153"/>
         <source>AI mask: the model could not be loaded (%1). Change it in Tools &gt; AI mask settings.</source>
         <translation>AI 掩码：模型无法加载（%1）。请在“工具 &gt; AI 掩码设置”中更改。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="159"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="158"/>
         <source>AI mask: preparing this image…</source>
         <translation>AI 掩码：正在准备这张图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="162"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="161"/>
         <source>AI mask ready: click the object (right click or Shift+click: background), or drag a box; Enter keeps the mask, Esc clears.</source>
         <translation>AI 掩码就绪：点击目标（右键或 Shift+点击：背景），或拖出一个框；Enter 保留掩码，Esc 清除。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="166"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="165"/>
         <source>AI mask: loading %1 (seconds, once)…</source>
         <translation>AI 掩码：正在加载 %1（数秒，仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="170"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="208"/>
         <source>AI mask</source>
         <translation>AI 掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
         <source>Downloading the weights of %1 (once)…</source>
         <translation>正在下载 %1 的权重（仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="173"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="359"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="358"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="197"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="196"/>
         <source>AI mask: the download was cancelled; choosing the tool again goes on from where it stopped.</source>
         <translation>AI 掩码：下载已取消；再次选择该工具会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="202"/>
         <source>AI mask: the model could not be loaded.</source>
         <translation>AI 掩码：模型无法加载。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="204"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
         <source>The AI mask model could not be loaded: %1</source>
         <translation>AI 掩码模型无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="210"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
         <source>The weights of %1, %2, could not be downloaded (%3); this computer seems to be offline. Download %4 elsewhere and place it in the folder %5, or choose the file if you have it.</source>
         <translation>%1 的权重文件 %2 无法下载（%3）；这台电脑似乎处于离线状态。请在别处下载 %4 并放入文件夹 %5，或者如果已有该文件，直接选择它。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="216"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="215"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="220"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="219"/>
         <source>AI mask: no weights for %1.</source>
         <translation>AI 掩码：没有 %1 的权重。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="222"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="221"/>
         <source>The model&apos;s weights file</source>
         <translation>模型的权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="224"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="223"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="241"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="240"/>
         <source>AI mask: this image cannot be prepared: %1</source>
         <translation>AI 掩码：这张图像无法准备：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="266"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="265"/>
         <source>AI mask: the mask is kept as soon as this image is prepared…</source>
         <translation>AI 掩码：这张图像准备好后即保留掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="285"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="284"/>
         <source>AI mask: the mask is empty; click on the object.</source>
         <translation>AI 掩码：掩码为空；请点击目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="288"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="287"/>
         <source>AI mask: the %1 smallest piece(s) of the mask were left out of the polygons; keep it as a mask (Tools &gt; AI mask settings) to have them all.</source>
         <translation>AI 掩码：掩码中最小的 %1 块未转为多边形；若要全部保留，请保留为掩码（工具 &gt; AI 掩码设置）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="314"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="313"/>
         <source>AI mask %1</source>
         <translation>AI 掩码 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="349"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="348"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：更改不会保存。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/ai_mask.py" line="354"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="353"/>
         <source>No boxes on the %n selected image(s).</source>
         <translation>
             <numerusform>所选的 %n 张图像上没有框。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="358"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="357"/>
         <source>Making masks from boxes with %1…</source>
         <translation>正在用 %1 由框生成掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="360"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="359"/>
         <source>Boxes to masks</source>
         <translation>框转掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="393"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="392"/>
         <source>Boxes to masks: %1 mask(s) on %2 image(s), to review with Y / N.</source>
         <translation>框转掩码：%2 张图像上生成 %1 个掩码，请用 Y / N 审核。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="396"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="395"/>
         <source>%1 box(es) gave an empty mask.</source>
         <translation>%1 个框得到空掩码。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="398"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="397"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="400"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="399"/>
         <source>Skipped: %1</source>
         <translation>已跳过：%1</translation>
     </message>
@@ -2563,7 +2563,7 @@
     <message>
         <location filename="../../engine/checks.py" line="32"/>
         <source>boxes, polygons, masks or text regions</source>
-        <translation type="unfinished"></translation>
+        <translation>框、多边形、掩码或文本区域</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="33"/>
@@ -2579,37 +2579,37 @@
     <message>
         <location filename="../../engine/checks.py" line="36"/>
         <source>text regions</source>
-        <translation type="unfinished"></translation>
+        <translation>文本区域</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="37"/>
         <source>text regions with a transcription</source>
-        <translation type="unfinished"></translation>
+        <translation>带有转写文本的文本区域</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="97"/>
         <source>Nothing is labelled yet: detecting objects with boxes is the usual start.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有任何标注：通常先用框标注物体来训练检测器。</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="99"/>
         <source>{n} images have boxes or text regions: a detector learns to find those objects.</source>
-        <translation type="unfinished"></translation>
+        <translation>有 {n} 张图像带有框或文本区域：检测器会学习找到这些物体。</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="101"/>
         <source>{several} of {n} images with polygons or masks show several objects of one class: Mask R-CNN outlines each object apart.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {n} 张带有多边形或掩码的图像中，有 {several} 张包含同一类别的多个物体：Mask R-CNN 会分别勾画出每个物体。</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="104"/>
         <source>The {n} images with polygons or masks show one region per class: a U-Net paints each class&apos;s pixels, faster than Mask R-CNN.</source>
-        <translation type="unfinished"></translation>
+        <translation>这 {n} 张带有多边形或掩码的图像每个类别只有一个区域：U-Net 逐像素标出每个类别，比 Mask R-CNN 更快。</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="107"/>
         <source>{n} images have an image class: a classifier learns them.</source>
-        <translation type="unfinished"></translation>
+        <translation>有 {n} 张图像带有图像类别：分类器会学习这些类别。</translation>
     </message>
     <message>
         <location filename="../../engine/checks.py" line="186"/>
@@ -2669,12 +2669,12 @@
     <message>
         <location filename="../../engine/text/regions.py" line="75"/>
         <source>{transcribed} of {regions} text regions have a transcription: a recogniser learns to read them. Train a text detector as well, to find the lines in new images.</source>
-        <translation type="unfinished"></translation>
+        <translation>{regions} 个文本区域中有 {transcribed} 个带有转写文本：识别器会学习读出它们。再训练一个文本检测器，才能在新图像中找到文字行。</translation>
     </message>
     <message>
         <location filename="../../engine/text/regions.py" line="78"/>
         <source>{images} images have text regions, {transcribed} of {regions} with a transcription: a text detector learns to find the lines. Type the text of most regions to train a recogniser too.</source>
-        <translation type="unfinished"></translation>
+        <translation>有 {images} 张图像带有文本区域，{regions} 个区域中有 {transcribed} 个带有转写文本：文本检测器会学习找到文字行。为大多数区域输入文字后，还可以训练识别器。</translation>
     </message>
 </context>
 <context>

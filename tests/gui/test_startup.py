@@ -96,5 +96,7 @@ def test_runs_list_knows_each_tasks_primary_metric():
     # engine.runs repeats TaskAdapter.primary so that listing runs needs no torch.
     from engine.runs import PRIMARY_METRIC
     from engine.tasks import ADAPTERS
+    from engine.text.adapters import TEXT_ADAPTERS
 
-    assert PRIMARY_METRIC == {task: adapter.primary for task, adapter in ADAPTERS.items()}
+    adapters = {**ADAPTERS, **TEXT_ADAPTERS}
+    assert PRIMARY_METRIC == {task: adapter.primary for task, adapter in adapters.items()}
