@@ -20,7 +20,7 @@ from labeltool.core.store import Snapshot, SnapshotImage
 
 from .config import Task
 from .i18n import QT_TRANSLATE_NOOP
-from .models.catalog import ALL_TASKS, TASKS
+from .models.catalog import ALL_TASKS
 from .samples import TASK_KINDS, class_of, collect, group_objects, is_crowd
 from .text.regions import TEXT_REASONS, text_hint
 
@@ -168,7 +168,7 @@ def suggest_training(snapshot: Snapshot) -> TaskSuggestion:
 FALLBACK_TASKS: dict[str, Task] = {"instance": "segment", "textdet": "detect", "recognize": "detect"}
 
 
-def suggest_task(snapshot: Snapshot, tasks: tuple[Task, ...] = TASKS) -> Task:
+def suggest_task(snapshot: Snapshot, tasks: tuple[Task, ...] = ALL_TASKS) -> Task:
     """:func:`suggest_training`'s task, among ``tasks`` (the ones a dialog
     offers): where it is not offered, instance segmentation falls back to
     semantic, a text task to the detector."""

@@ -28,9 +28,13 @@ def no_autocast() -> ContextManager[Any]:
 
 
 
-def _evaluate_logits(model, loader, metric, device, autocast, channels_last: bool, per_pixel: bool):
-    """Validation of a model whose output is class logits (per image, or per
-    pixel): the metric over argmax, plus the mean cross-entropy as val_loss."""
+@torch.no_grad()
+def validate(model: nn.Module, loader: Any, device: torch.device, autocast: Autocast, channels_last: bool,
+             judge: Callable[[Batch, torch.Tensor], float]) -> float | None:
+    """The validation pass: the model over every batch of ``loader`` in
+    eval mode, each batch judged by ``judge(batch, float logits)``, which
+    updates the task's metric and returns the batch's mean loss. Returns
+    the mean loss over all items; None when no batch held any."""
     model.eval()
     total, count = 0.0, 0
     for batch in loader:
@@ -38,14 +42,24 @@ def _evaluate_logits(model, loader, metric, device, autocast, channels_last: boo
             continue
         batch = batch.to(device, channels_last)
         with autocast():
-            logits = model(batch.images).float()
-        loss = float(F.cross_entropy(logits, batch.targets, reduction="sum"))
-        total += loss / batch.targets[0].numel() if per_pixel else loss
+            logits = model(batch.images)
+        total += judge(batch, logits.float()) * len(batch)
         count += len(batch)
+    return total / count if count else None
+
+
+def _evaluate_logits(model, loader, metric, device, autocast, channels_last: bool, per_pixel: bool):
+    """Validation of a model whose output is class logits (per image, or per
+    pixel): the metric over argmax, plus the mean cross-entropy as val_loss."""
+    def judge(batch: Batch, logits: torch.Tensor) -> float:
         metric.update(logits.argmax(1), batch.targets)
+        loss = float(F.cross_entropy(logits, batch.targets, reduction="sum"))
+        return (loss / batch.targets[0].numel() if per_pixel else loss) / len(batch)
+
+    val_loss = validate(model, loader, device, autocast, channels_last, judge)
     result = metric.compute()
-    if count:
-        result.metrics["val_loss"] = total / count
+    if val_loss is not None:
+        result.metrics["val_loss"] = val_loss
     return result
 
 class TaskAdapter:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .catalog import ALL_TASKS, CATALOG, DEFAULT_MODELS, TASKS, ModelEntry, default_model, get_entry, model_names
+from .catalog import ALL_TASKS, CATALOG, DEFAULT_MODELS, ModelEntry, default_model, get_entry, model_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .registry import MODELS, ModelSpec, get_spec, models_for
@@ -28,5 +28,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["ALL_TASKS", "CATALOG", "DEFAULT_MODELS", "MODELS", "ModelEntry", "ModelSpec", "TASKS", "UNet",
+__all__ = ["ALL_TASKS", "CATALOG", "DEFAULT_MODELS", "MODELS", "ModelEntry", "ModelSpec", "UNet",
            "default_model", "get_entry", "get_spec", "model_names", "models_for"]

@@ -15,9 +15,6 @@ from ..errors import ConfigError
 
 # Every task the engine trains, in menu order.
 ALL_TASKS: tuple[Task, ...] = ("detect", "instance", "segment", "classify", "textdet", "recognize")
-# The tasks the Train dialog lists today: it words each one itself, and
-# adds "instance" when it has the words (then this becomes ALL_TASKS).
-TASKS: tuple[Task, ...] = ("detect", "segment", "classify")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from labeltool.core.store import ProjectStore
 from ..errors import ConfigError
 from ..predict import Predictor
 from ..runs import RunFolder
+from .ocr_steps import read_regions
 
 
 def human_regions(project: Path, images: list[Path]) -> dict[Path, list[TextRegion]]:
@@ -50,8 +51,7 @@ def read_project_regions(run: Path | str, predictor: Predictor, images: list[Pat
         except ImageLoadError as e:
             on_unreadable(image, e)
             continue
-        out.append((image, predictor.adapter.predict(predictor.model, [array], predictor.img_size, predictor.device,
-                                                     predictor.run_name, regions=[regions[image]])[0]))
+        out.append((image, read_regions(predictor, array, regions[image])))
     return out
 
 

@@ -35,8 +35,9 @@ def usage(task: str, img_size: int, norm: dict[str, Any]) -> dict[str, Any]:
                      "right and below, scaled to [0, 1], normalised with mean and std (the padding is 0)",
             "normalise": norm,
             "output": f"logits (N, 1, {img_size}, {img_size}): text-kernel logits (DBNet's shrunk kernels, "
-                      "r = 0.4); threshold the sigmoid at 0.5, grow each connected kernel by area x 1.5 / "
-                      "perimeter (DBNet's unclip) and take its minimum-area rectangle as the text quad"}
+                      "r = 0.4); the kernel probability is sigmoid(logit - ln 3) (the loss weighs kernel pixels "
+                      "3 times): cut it at 0.5, grow each connected kernel by area x 1.5 / perimeter (DBNet's "
+                      "unclip) and take its minimum-area rectangle as the text quad"}
 
 
 def onnx_usage(task: str) -> str:

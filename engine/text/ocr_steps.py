@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from labeltool.core.shapes import Shape
+
 from ..errors import ConfigError
 from ..predict import Predictor, load_model
 
@@ -77,13 +79,16 @@ class RunTextDetector:
 
 
 def _reading_key(quad: np.ndarray) -> tuple[float, float]:
-    # Lines are ordered by their top-left corner's row, to a tenth of the line's height, then column.
+    # By the top-left corner's row, in steps of half the line's height (a line a little lower is the
+    # same row), then by its column.
     height = float(np.linalg.norm(quad[3] - quad[0])) or 1.0
     return round(float(quad[0][1]) / max(1.0, height / 2)), float(quad[0][0])
 
 
-def read_regions(predictor: Predictor, image: np.ndarray, regions: Sequence[object]) -> list[object]:
-    """A recogniser ``predictor``'s reading of the text regions of ``image``
-    (model text regions with the same quads), for the window's review."""
+def read_regions(predictor: Predictor, image: np.ndarray, regions: Sequence[Shape]) -> list[Shape]:
+    """A recogniser ``predictor``'s reading of the text regions among
+    ``regions`` of ``image`` (an RGB array): model text regions with the
+    same quads and the text read, each naming the region it read
+    (``attributes["reads"]``)."""
     return predictor.adapter.predict(predictor.model, [image], predictor.img_size, predictor.device,
                                      predictor.run_name, regions=[list(regions)])[0]

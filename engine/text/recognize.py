@@ -16,10 +16,11 @@ from torch import nn
 
 from labeltool.core.shapes import Shape, Source, TextRegion
 
-from ..metrics import MetricResult
+from ..data import Batch
 from ..tasks import TaskAdapter, no_autocast
 from .lines import COLUMN_STRIDE, line_crop, resize_line, to_input
 from .reading import ReadingScore
+from .validation import validate_text
 
 
 def ctc_loss(logits: torch.Tensor, codes: torch.Tensor, lengths: torch.Tensor, widths: torch.Tensor,
@@ -67,28 +68,18 @@ class RecognitionTask(TaskAdapter):
         ctc = ctc_loss(model(batch.images), t["codes"], t["lengths"], t["widths"])
         return ctc, {"ctc": ctc.detach()}
 
-    @torch.no_grad()
     def evaluate(self, model, loader, device, autocast=no_autocast, channels_last=False):
-        model.eval()
         score = ReadingScore()
-        total, count = 0.0, 0
-        for batch in loader:
-            if not len(batch):
-                continue
-            batch = batch.to(device, channels_last)
+
+        def judge(batch: Batch, logits: torch.Tensor) -> float:
             t = batch.targets
-            with autocast():
-                logits = model(batch.images)
-            # per character, as the training loss (the mean over lines of each line's loss / its length)
-            total += float(ctc_loss(logits, t["codes"], t["lengths"], t["widths"])) * len(batch)
-            count += len(batch)
             readings = greedy_decode(logits, self.charset, (t["widths"] // COLUMN_STRIDE).tolist())
             for (text, _), codes, n in zip(readings, t["codes"].tolist(), t["lengths"].tolist()):
                 score.add(text, "".join(self.charset[c - 1] for c in codes[:n]))
-        metrics = score.metrics()
-        if count:
-            metrics["val_loss"] = total / count
-        return MetricResult(metrics)
+            # per character, as the training loss (the mean over lines of each line's loss / its length)
+            return float(ctc_loss(logits, t["codes"], t["lengths"], t["widths"]))
+
+        return validate_text(model, loader, device, autocast, channels_last, judge, score)
 
     @torch.no_grad()
     def read_crops(self, model: nn.Module, crops: Sequence[np.ndarray], img_size: int, device: torch.device,

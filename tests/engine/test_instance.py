@@ -140,7 +140,9 @@ def test_several_objects_per_image_suggest_mask_rcnn_one_region_per_class_a_unet
         s = suggest_training(store.snapshot())
         assert (s.task, s.code, s.params) == ("instance", "several_objects", {"several": few, "n": 8})
         assert "Mask R-CNN" in s.message and f"{few} of 8" in s.message
-        assert suggest_task(store.snapshot()) == "segment"  # a dialog without "instance" gets the U-Net
+        assert suggest_task(store.snapshot()) == "instance"
+        # a list of tasks without "instance" gets the U-Net
+        assert suggest_task(store.snapshot(), ("detect", "segment", "classify")) == "segment"
     one_each = [[_square(2, 2, 8), _square(20, 20, 8, label="stem")]] * 8  # two regions, of two classes
     one_each[0] = [_square(2, 2, 8), _square(20, 20, 8)]  # one image with two of a class: under the share
     with _labelled(tmp_path / "b", one_each) as store:

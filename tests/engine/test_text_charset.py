@@ -20,6 +20,8 @@ from labeltool.core import ProjectStore, TextRegion
 
 from .text_synth import cjk_font, line_project
 
+pytestmark = pytest.mark.slow  # three real training steps, a resume and an export: about 20 s
+
 CHINESE = "收据金额合计日期税号"
 ALPHABET = CHINESE + "ab12"
 

@@ -25,9 +25,8 @@ from .text_synth import background, draw_line, page_project
 pytestmark = pytest.mark.slow
 SEED = int(os.environ.get("ENGINE_TEST_SEED", "0"))
 
-TEXTDET_CONFIG = dict(task="textdet", model="textdet_unet_resnet18", epochs=10, batch_size=4, img_size=128, lr=3e-3,
-                      device="cpu", pretrained=False, workers=0, val_fraction=0.15, schedule="constant",
-                      predictions_every_epoch=2)
+TEXTDET_CONFIG = dict(task="textdet", model="textdet_unet_resnet18", epochs=7, batch_size=4, img_size=128, lr=3e-3,
+                      device="cpu", pretrained=False, workers=0, val_fraction=0.2, predictions_every_epoch=2)
 HMEAN = 0.5  # chosen from seeds 0-4 (see the report of issue 16)
 
 
@@ -46,7 +45,7 @@ def _turned_line(angle: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
 
 
 def test_the_text_detector_learns_turned_lines_from_scratch(tmp_path, recorder):
-    root = page_project(tmp_path / "p", n=48, size=128, lines=3, seed=SEED)
+    root = page_project(tmp_path / "p", n=56, size=128, lines=3, seed=SEED)
     result = train(root, TrainConfig(**TEXTDET_CONFIG, seed=SEED), [recorder])
     assert result.reason == "finished", result.message
     ends = recorder.of(EpochEnd)

@@ -14,7 +14,7 @@ import torch
 
 from engine.checks import check_project, suggest_task, suggest_training
 from engine.metric_info import METRICS, TASK_METRICS, undefined_metrics
-from engine.models import ALL_TASKS, MODELS, TASKS, default_model
+from engine.models import ALL_TASKS, MODELS, default_model
 from engine.runs import PRIMARY_METRIC
 from engine.samples import collect
 from engine.tasks import adapter_for
@@ -74,9 +74,9 @@ def test_text_regions_suggest_the_detector_then_the_recogniser_once_most_are_typ
         suggestion = suggest_training(store.snapshot())
         assert (suggestion.task, suggestion.code) == ("textdet", "text_lines")
         assert "3 images have text regions, 1 of 4 with a transcription" in suggestion.message
-        # A dialog that does not offer the text tasks yet starts from the detector of boxes.
-        assert suggest_task(store.snapshot()) == "detect"
-        assert suggest_task(store.snapshot(), ALL_TASKS) == "textdet"
+        assert suggest_task(store.snapshot()) == "textdet"
+        # A list of tasks without the text tasks starts from the detector of boxes.
+        assert suggest_task(store.snapshot(), ("detect", "instance", "segment", "classify")) == "detect"
 
         for s in store.shapes(ids[1]) + store.shapes(ids[2]):
             store.update_shape(s.copy(id=s.id, transcription="more"))
@@ -227,7 +227,7 @@ def test_icdar2015_pairs_one_to_one_and_passes_over_do_not_care_regions():
 
 # ------------------------------------------------------------ registrations
 def test_the_text_tasks_are_registered_where_the_engine_looks():
-    assert {"textdet", "recognize"} <= set(ALL_TASKS) and not {"textdet", "recognize"} & set(TASKS)
+    assert {"textdet", "recognize"} <= set(ALL_TASKS)
     assert default_model("textdet") == default_model("textdet", "cpu") == "textdet_unet_resnet18"
     assert (default_model("recognize"), default_model("recognize", "cpu")) == ("crnn_resnet18",
                                                                               "crnn_mobilenet_v3_small")
@@ -251,3 +251,20 @@ def test_the_text_detector_draws_one_map_at_the_input_size():
     model = MODELS["textdet_unet_resnet18"].build(1, pretrained=False, img_size=64).eval()
     with torch.no_grad():
         assert model(torch.zeros(1, 3, 64, 64)).shape == (1, 1, 64, 64)
+
+
+def test_the_train_command_takes_the_text_tasks_and_ocr_a_trained_recogniser(tmp_path):
+    import argparse
+
+    from engine.cli import add_train_arguments, config_from_args
+    from engine.errors import ConfigError
+    from engine.ocr import OcrSettings
+
+    parser = argparse.ArgumentParser()
+    add_train_arguments(parser)
+    cfg = config_from_args(parser.parse_args([str(tmp_path), "--task", "recognize", "--device", "cpu"]))
+    assert (cfg.task, cfg.model, cfg.batch_size) == ("recognize", "crnn_mobilenet_v3_small", 64)
+    cfg = config_from_args(parser.parse_args([str(tmp_path), "--model", "textdet_unet_resnet34"]))
+    assert (cfg.task, cfg.batch_size) == ("textdet", 8)
+    with pytest.raises(ConfigError, match="choose one recogniser"):
+        OcrSettings(rec_run=tmp_path, rec_model=tmp_path / "rec.onnx")
