@@ -2403,157 +2403,172 @@
 <context>
     <name>TrainDialog</name>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="101"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="102"/>
         <source>Train a model</source>
         <translation>训练模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="127"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="131"/>
         <source>Detect objects (boxes)</source>
         <translation>目标检测（矩形框）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="128"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="132"/>
+        <source>Outline each object (instance masks, Mask R-CNN)</source>
+        <translation>勾画每个物体（实例掩码，Mask R-CNN）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="133"/>
         <source>Segment (polygons, masks)</source>
         <translation>分割（多边形、掩码）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="129"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="134"/>
         <source>Classify images (image classes)</source>
         <translation>图像分类（图像类别）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="143"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="135"/>
+        <source>Find text lines (text regions as quads)</source>
+        <translation>查找文字行（四边形文本区域）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="136"/>
+        <source>Read text (transcriptions of text regions)</source>
+        <translation>识别文字（文本区域的转写文本）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="153"/>
         <source>Automatic ({best})</source>
         <translation>自动（{best}）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="146"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="156"/>
         <source>Start from pretrained weights (ImageNet/COCO)</source>
         <translation>从预训练权重开始（ImageNet/COCO）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="153"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="163"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="154"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="165"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="156"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="167"/>
         <source>Epochs</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="157"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="168"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="189"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="200"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="192"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="203"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="195"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="206"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="196"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="207"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="197"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="208"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="198"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="209"/>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="199"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="210"/>
         <source>Stop after steps</source>
         <translation>最大步数</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="200"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="211"/>
         <source>Early stop after epochs without gain</source>
         <translation>早停（无提升轮次）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="164"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="175"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="229"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="240"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="112"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="115"/>
         <source>Project check</source>
         <translation>项目检查</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="133"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="143"/>
         <source>{task} - {counts}</source>
         <translation>{task} - {counts}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="337"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="356"/>
         <source>From scratch: needs more labels and more epochs.</source>
         <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="340"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="359"/>
         <source>Pretrained weights are on this computer.</source>
         <translation>预训练权重已在本机。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="343"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="362"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
         <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="352"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="371"/>
         <source>images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="352"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="371"/>
         <source>objects</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="354"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="373"/>
         <source>Trains on {train} images, validates on {val} ({counts}).</source>
         <translation>在 {train} 张图像上训练，在 {val} 张上验证（{counts}）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="357"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="376"/>
         <source>Validation {unit} per class: {list}.</source>
         <translation>每个类别的验证{unit}：{list}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="368"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="387"/>
         <source>Use {percent} % for validation</source>
         <translation>将 {percent} % 用于验证</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="384"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="403"/>
         <source>Ready to train.</source>
         <translation>可以开始训练。</translation>
     </message>

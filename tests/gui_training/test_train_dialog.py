@@ -145,3 +145,50 @@ def test_the_window_keeps_the_dialog_settings_in_the_project(qtbot, small_projec
     w2.close()
     w2.close_project()
     store2.close()
+
+
+def test_the_labels_choose_the_task_and_the_hint_says_why(qtbot, tmp_path):
+    """Issue 13 #3, 16 #3: several polygons of a class per image suggest Mask
+    R-CNN; text regions bring the text tasks into the list, the detector by
+    default and the recogniser once most regions are typed; the hint says why."""
+    from labeltool.core.shapes import Polygon, TextRegion
+    from labeltool.gui.training.dialog import TrainDialog
+
+    root = tmp_path / "p"
+    make_box_project(root, labelled=0, empty=0, unlabelled=6)
+    square = [(2, 2), (12, 2), (12, 12), (2, 12)]
+    with ProjectStore.open(root) as store:
+        ids = [i.id for i in store.images()]
+        for i in ids[:4]:
+            store.add_shape(i, Polygon(label="cell", points=square))
+            store.add_shape(i, Polygon(label="cell", points=[(x + 20, y + 20) for x, y in square]))
+        dlg = TrainDialog(store.snapshot(), CPU)
+        qtbot.addWidget(dlg)
+        tasks = [dlg.task_combo.itemData(k) for k in range(dlg.task_combo.count())]
+        assert tasks == ["detect", "instance", "segment", "classify"]  # no text region: no text task
+        assert dlg.task == "instance" and dlg.model.startswith("maskrcnn")
+        assert "Mask R-CNN" in dlg.task_hint.text() and "4 of 4" in dlg.task_hint.text()
+        dlg.task_combo.setCurrentIndex(tasks.index("segment"))
+        assert dlg.task_hint.text() == "" and dlg.model.startswith("unet")
+
+        for i in ids[4:]:
+            for k in range(3):
+                store.add_shape(i, TextRegion(label="text", points=[(2, 2 + 10 * k), (40, 2 + 10 * k),
+                                                                    (40, 8 + 10 * k), (2, 8 + 10 * k)]))
+        dlg = TrainDialog(store.snapshot(), CPU)
+        qtbot.addWidget(dlg)
+        tasks = [dlg.task_combo.itemData(k) for k in range(dlg.task_combo.count())]
+        assert tasks[-2:] == ["textdet", "recognize"] and dlg.task == "instance"  # 4 images of polygons win
+        dlg.task_combo.setCurrentIndex(tasks.index("textdet"))
+        assert dlg.model.startswith("textdet") and dlg.task_hint.text() == ""
+        for i in ids[:4]:
+            for s in store.shapes(i):
+                store.delete_shape(s.id)
+        for i in ids[4:]:
+            for s in store.shapes(i):
+                store.update_shape(s.copy(id=s.id, transcription="total 12.50"))
+        dlg = TrainDialog(store.snapshot(), CPU)
+        qtbot.addWidget(dlg)
+        assert dlg.task == "recognize" and dlg.model == "crnn_mobilenet_v3_small"
+        assert "6 of 6 text regions have a transcription" in dlg.task_hint.text()
+        assert dlg.config().task == "recognize" and not any(p.blocking for p in dlg.problems)

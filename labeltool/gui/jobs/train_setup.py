@@ -9,15 +9,26 @@ them: :mod:`.preload`).
 """
 from __future__ import annotations
 
-from engine.checks import Problem, TaskSummary, check_project, suggest_task, summarize
+from engine.checks import Problem, TaskSuggestion, TaskSummary, check_project, suggest_task, suggest_training, summarize
 from engine.config import Task
-from engine.models.catalog import CATALOG, TASKS, ModelEntry, default_model
+from engine.models.catalog import ALL_TASKS, CATALOG, ModelEntry, default_model
+from labeltool.core.shapes import TextRegion
 from engine.splits import CONTEXT as SPLITS_CONTEXT
 from engine.splits import SplitSummary, summarize_split
 
-__all__ = ["SPLITS_CONTEXT", "TASKS", "ModelEntry", "Problem", "SplitSummary", "Task", "TaskSummary",
+__all__ = ["SPLITS_CONTEXT", "ModelEntry", "Problem", "SplitSummary", "Task", "TaskSuggestion", "TaskSummary",
            "available_devices", "check_project", "default_model", "default_model_on", "model_entry", "models_for",
-           "suggest_task", "summarize", "summarize_split", "weights_cached"]
+           "offered_tasks", "suggest_task", "suggest_training", "summarize", "summarize_split", "weights_cached"]
+
+TEXT_TASKS: tuple[Task, ...] = ("textdet", "recognize")
+
+
+def offered_tasks(snapshot) -> tuple[Task, ...]:
+    """The tasks the Train dialog lists for this project: every task, the
+    text detector and recogniser only when the project has text regions."""
+    if any(isinstance(s, TextRegion) for image in snapshot.images for s in image.shapes):
+        return ALL_TASKS
+    return tuple(t for t in ALL_TASKS if t not in TEXT_TASKS)
 
 
 def models_for(task: Task) -> list[ModelEntry]:

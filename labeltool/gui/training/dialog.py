@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 from labeltool.core.store import Snapshot
 
 from ..jobs.train_setup import (
-    SPLITS_CONTEXT, TASKS, Problem, SplitSummary, Task, check_project, default_model_on, model_entry, models_for,
-    suggest_task, summarize_split, weights_cached,
+    SPLITS_CONTEXT, Problem, SplitSummary, Task, check_project, default_model_on, model_entry, models_for,
+    offered_tasks, suggest_task, suggest_training, summarize_split, weights_cached,
 )
 from ..jobs.training import TrainConfig
 
@@ -72,6 +72,7 @@ MODEL_SETTINGS = ("batch_size", "img_size", "lr")
 class TrainDialog(QDialog):
     # The widgets a run's config is read from; the controller and the tests set them too.
     task_combo: QComboBox
+    task_hint: QLabel  # why the labels suggest a task, while that task is chosen
     model_combo: QComboBox
     model_hint: QLabel
     epochs: QSpinBox
@@ -104,6 +105,8 @@ class TrainDialog(QDialog):
         self.problems: list[Problem] = []
         self.split: SplitSummary | None = None
         self._default = ""  # the default model of the task on the chosen device
+        self.tasks = offered_tasks(snapshot)
+        self.suggestion = suggest_training(snapshot)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_basic(devices))
         layout.addWidget(self._build_advanced_toggle())
@@ -116,8 +119,9 @@ class TrainDialog(QDialog):
         settings = dict(settings or {})
         if settings.get("device") is not None and self.device_combo.findData(settings["device"]) >= 0:
             self.device_combo.setCurrentIndex(self.device_combo.findData(settings["device"]))
-        saved_task = settings.get("task") if settings.get("task") in TASKS else None
-        self.task_combo.setCurrentIndex(TASKS.index(task or saved_task or suggest_task(snapshot)))
+        saved_task = settings.get("task") if settings.get("task") in self.tasks else None
+        wanted = task if task in self.tasks else None
+        self.task_combo.setCurrentIndex(self.tasks.index(wanted or saved_task or suggest_task(snapshot, self.tasks)))
         self._task_changed()  # fills the models and runs the checks, even when the index did not move
         self.apply_settings(settings)
 
@@ -125,10 +129,16 @@ class TrainDialog(QDialog):
     def _build_basic(self, devices: list[tuple[str, str]]) -> QFormLayout:
         """Task, model and its hint, epochs, device, pretrained: what most runs set."""
         task_names = {"detect": self.tr("Detect objects (boxes)"),
+                      "instance": self.tr("Outline each object (instance masks, Mask R-CNN)"),
                       "segment": self.tr("Segment (polygons, masks)"),
-                      "classify": self.tr("Classify images (image classes)")}
+                      "classify": self.tr("Classify images (image classes)"),
+                      "textdet": self.tr("Find text lines (text regions as quads)"),
+                      "recognize": self.tr("Read text (transcriptions of text regions)")}
         self.task_combo = QComboBox()
-        for t in TASKS:
+        self.task_hint = QLabel()
+        self.task_hint.setWordWrap(True)
+        self.task_hint.setStyleSheet("color: palette(mid);")
+        for t in self.tasks:
             counts = split_counts_text(summarize_split(self.snapshot, t, 0.0))
             self.task_combo.addItem(self.tr("{task} - {counts}").format(task=task_names[t], counts=counts), t)
         self.model_combo = QComboBox()
@@ -151,6 +161,7 @@ class TrainDialog(QDialog):
 
         basic = QFormLayout()
         basic.addRow(self.tr("Task"), self.task_combo)
+        basic.addRow("", self.task_hint)
         basic.addRow(self.tr("Model"), self.model_combo)
         basic.addRow("", self.model_hint)
         basic.addRow(self.tr("Epochs"), self.epochs)
@@ -256,7 +267,9 @@ class TrainDialog(QDialog):
         entry = model_entry(name)
         if entry is None:
             return
-        self.task_combo.setCurrentIndex(TASKS.index(entry.task))
+        if entry.task not in self.tasks:
+            return
+        self.task_combo.setCurrentIndex(self.tasks.index(entry.task))
         self.model_combo.setCurrentIndex(self.model_combo.findData(name))
 
     @property
@@ -304,6 +317,12 @@ class TrainDialog(QDialog):
 
     def _task_changed(self) -> None:
         task = self.task
+        hint = ""
+        if task == self.suggestion.task:
+            hint = QCoreApplication.translate("TrainingChecks", self.suggestion.template).format(
+                **self.suggestion.params)
+        self.task_hint.setText(hint)
+        self.task_hint.setVisible(bool(hint))
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for entry in models_for(task):
