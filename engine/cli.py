@@ -381,9 +381,12 @@ def _write_labelme(results: list[tuple[Path, list[Shape]]], out: Path | None, cl
 
 def into_project(project: Path, results: list[tuple[Path, list[Shape]]], model: str | None = None) -> int:
     """Put each image's shapes in place of its predictions (of ``model``
-    only, when given: see ProjectStore.replace_predictions); the number of
-    images written."""
+    only, when given; else of every model but the assistants, whose
+    readings and masks are work of their own to review: see
+    ProjectStore.replace_predictions); the number of images written."""
     from labeltool.core.errors import StoreError
+
+    from .assistants import ASSISTANT_MODELS
 
     count = 0
     with ProjectStore.open(project, create=False, scan=False) as store, store.transaction():
@@ -393,7 +396,7 @@ def into_project(project: Path, results: list[tuple[Path, list[Shape]]], model: 
             except StoreError as e:  # outside the project folder
                 print(f"warning: {image}: {e}", file=sys.stderr)
                 continue
-            store.replace_predictions(item.id, shapes, model=model)
+            store.replace_predictions(item.id, shapes, model=model, keep=ASSISTANT_MODELS if model is None else ())
             count += 1
     return count
 

@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal
 
 from .connection import (STORE_DIR, STORE_FILE, acquire_lock, connect_readonly, connect_writable, corrupt_error,
                          operational_error, release_lock)
@@ -429,22 +429,25 @@ class ProjectStore(ClassesMixin, BulkEditsMixin):
             self._emit(StoreEvent("image_changed", image_id))
         return n
 
-    def replace_predictions(self, image_id: int, shapes: Iterable[Shape], model: str | None = None) -> list[Shape]:
+    def replace_predictions(self, image_id: int, shapes: Iterable[Shape], model: str | None = None,
+                            keep: Collection[str] = ()) -> list[Shape]:
         """Put ``shapes`` (model-made) in place of the image's predictions, in
         one transaction: the window's pre-labelling and ``labeltool predict
         --into-project`` both come here.
 
-        ``model=None`` drops every prediction the image had: review shows one
-        model's proposals at a time, and an older run's would mix in
-        unnoticed. With ``model`` only that model's predictions go, so an
-        assistant (OCR, click-to-segment) and a trained run can each keep
-        theirs. A person's labels always stay."""
+        ``model=None`` drops every prediction the image had but those of the
+        models in ``keep``: review shows one model's proposals at a time, and
+        an older run's would mix in unnoticed, while an assistant's (OCR,
+        click-to-segment) are work of their own to review. With ``model``
+        only that model's predictions go. A person's labels always stay."""
         with self.transaction():
-            if model is None:
-                self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model'", (image_id,))
-            else:
+            if model is not None:
                 self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model' AND model = ?",
                               (image_id, model))
+            else:
+                kept = sorted(keep)
+                self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model' AND "
+                              f"COALESCE(model, '') NOT IN ({', '.join('?' * len(kept))})", (image_id, *kept))
             added = [self.add_shape(image_id, s) for s in shapes]
             self._emit(StoreEvent("image_changed", image_id))
         return added

@@ -14,6 +14,7 @@ from engine.events import Step, TrainEnd, TrainStart, event_from_json
 from engine.runs import list_runs
 from labeltool.app.cli import main
 from labeltool.core import ImageTag, ProjectStore
+from labeltool.core.shapes import Source, TextRegion
 
 from .synth import classification_project
 
@@ -48,6 +49,12 @@ def test_train_then_predict_to_labelme_and_into_the_project(tiny_classify, tmp_p
     assert engine_main(["predict", str(run.run_dir), str(tmp_path / "nope.png")]) == 1
     assert "nope.png does not exist" in capsys.readouterr().err
 
+    # PP-OCR's reading of one image is an assistant's work to review: a run's predictions leave it.
+    with ProjectStore.open(tiny_classify) as store:
+        first_blue = next(i for i in store.images() if i.path.startswith("blue/"))
+        store.add_shape(first_blue.id, TextRegion(label="text", points=[(1, 1), (9, 1), (9, 5), (1, 5)],
+                                                  transcription="ok", source=Source("model", "pp-ocr", 0.9)))
+        store.add_shape(first_blue.id, ImageTag(label="red", source=Source("model", "older-run", 0.7)))
     assert main(["predict", str(run.run_dir), str(tiny_classify / "blue"), "--into-project", "--score", "0",
                  "--device", "cpu"]) == 0
     assert main(["predict", str(run.run_dir), str(tiny_classify / "blue"), "--into-project", "--score", "0",
@@ -56,7 +63,8 @@ def test_train_then_predict_to_labelme_and_into_the_project(tiny_classify, tmp_p
         blue = [i for i in store.images() if i.path.startswith("blue/")]
         for item in blue:
             model_shapes = store.shapes(item.id, source="model")
-            assert len(model_shapes) == 1 and model_shapes[0].source.model == run.name
+            kept = ["pp-ocr"] if item.id == first_blue.id else []  # "older-run"'s went
+            assert sorted(s.source.model for s in model_shapes) == sorted([run.name] + kept)
             assert [s.label for s in store.shapes(item.id, source="human")] == ["blue"]
 
 

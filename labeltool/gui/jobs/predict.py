@@ -7,14 +7,16 @@ the store. Cancel is ``requestInterruption()``, checked between images.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 
-from engine.ocr import OCR_MODEL
-from engine.sam.catalog import BOXES_MODEL
+from engine.assistants import ASSISTANT_MODELS  # noqa: F401 (for the review's targets)
+from engine.errors import ConfigError
+from engine.runs import RunFolder
 
 from ..gui_queue import PostingThread
 from .failure import failure_text
@@ -22,9 +24,7 @@ from .failure import failure_text
 # Predictions are kept down to this score, so the threshold slider can
 # show less sure ones without predicting again.
 MIN_SCORE = 0.05
-# The assistants' model names (PP-OCR's text, SAM's masks from boxes): a
-# trained run pre-labelling an image again leaves their predictions alone.
-ASSISTANT_MODELS = frozenset({OCR_MODEL, BOXES_MODEL})
+EXPORT_META = "model.json"  # an exported model's facts (engine.export.META_FILE; that module imports torch)
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ class ModelRef:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def task(self) -> str | None:
+        """``"instance"``, ``"detect"``…, from the run's ``config.json`` or the
+        export's ``model.json`` (plain JSON, no torch: the GUI thread asks);
+        None when the folder says none."""
+        run = RunFolder(self.path)
+        try:
+            facts = run.config() if run.is_run() else json.loads((self.path / EXPORT_META).read_text("utf-8"))
+        except (ConfigError, OSError, ValueError):
+            return None
+        task = facts.get("task") if isinstance(facts, dict) else None
+        return str(task) if task else None
+
     def load(self, device: str = "auto") -> Any:
         """The predictor (imports torch: call it on a worker thread)."""
         from engine.predict import load_model
@@ -45,7 +58,9 @@ class ModelRef:
 
 
 class PredictJob(PostingThread):
-    """Predict ``images`` (``(image_id, absolute path)``) with ``model``."""
+    """Predict ``images`` (``(image_id, absolute path)``) with ``model``;
+    ``options`` go to its ``predict`` (an instance model's ``instance_output``
+    and ``tolerance``)."""
 
     progress = Signal(int, int)  # done, total
     predicted = Signal(int, object)  # image id, list[Shape]
@@ -55,9 +70,10 @@ class PredictJob(PostingThread):
     finishedWork = Signal(int, bool)  # images predicted, cancelled
 
     def __init__(self, model: ModelRef, images: list[tuple[int, Path]], score_threshold: float = MIN_SCORE,
-                 device: str = "auto", parent: Any = None):
+                 device: str = "auto", parent: Any = None, options: dict[str, Any] | None = None):
         super().__init__(parent)
         self.model = model
+        self.options = dict(options or {})
         self.images = list(images)
         self.score_threshold = score_threshold
         self.device = device
@@ -75,7 +91,8 @@ class PredictJob(PostingThread):
                     break
                 unreadable: list[str] = []
                 shapes = predictor.predict([path], self.score_threshold,
-                                           on_unreadable=lambda p, e: unreadable.append(str(e)))[0]  # names the file
+                                           on_unreadable=lambda p, e: unreadable.append(str(e)),  # names the file
+                                           **self.options)[0]
                 if unreadable:  # keep what the image had: an empty list would erase its old predictions
                     self.post(self.warning.emit, unreadable[0])
                 else:

@@ -26,11 +26,4 @@ def store_predictions(store: "ProjectStore", image_id: int, shapes: "list[Shape]
     predictions, since review shows one run's at a time and an older run's
     would mix in unnoticed, but not an assistant's: text read and masks
     made from boxes are work of their own a person has yet to review."""
-    if model is not None:
-        store.replace_predictions(image_id, shapes, model=model)
-        return
-    with store.transaction():
-        for old in store.shapes(image_id, source="model"):
-            if old.source.model not in ASSISTANT_MODELS:
-                store.delete_shape(old.id)
-        store.add_shapes(image_id, shapes)
+    store.replace_predictions(image_id, shapes, model=model, keep=ASSISTANT_MODELS if model is None else ())
