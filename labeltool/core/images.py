@@ -12,8 +12,12 @@ import os
 import warnings
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:  # numpy is imported where used: `labeltool stats` and `--help` start without it
+    import numpy as np
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".ppm", ".pgm", ".jfif"}
@@ -99,6 +103,8 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         # Scale 16/32-bit data into 0-255 by its real range; a plain
         # ``convert("L")`` clips everything above 255 to white.
+        import numpy as np
+
         a = np.asarray(img, dtype=np.float64)
         lo, hi = float(a.min()), float(a.max())
         if mode.startswith("I;16"):
@@ -124,6 +130,8 @@ def load_image(path: os.PathLike | str, max_side: int | None = None) -> np.ndarr
     side; JPEGs are then decoded at reduced resolution (much faster), which
     is what a zoomed-out view needs.
     """
+    import numpy as np
+
     path = Path(path)
     img = _open(path)
     try:

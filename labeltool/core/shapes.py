@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: `labeltool stats` and `--help` start without it
+    import numpy as np
 
 Point = tuple[float, float]
 ShapeKind = Literal["box", "polygon", "mask", "text", "tag"]
@@ -153,6 +154,8 @@ class Polygon(Shape):
         """Shoelace area (absolute)."""
         if len(self.points) < 3:
             return 0.0
+        import numpy as np
+
         a = np.asarray(self.points, dtype=np.float64)
         x, y = a[:, 0], a[:, 1]
         return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
@@ -188,6 +191,7 @@ class Mask(Shape):
 
     @classmethod
     def from_array(cls, array: np.ndarray, **fields: Any) -> "Mask":
+        import numpy as np
         from pycocotools import mask as mask_utils
 
         m = np.asfortranarray(np.asarray(array, dtype=bool).astype(np.uint8))
