@@ -7,11 +7,26 @@ window's own rendering: the reason in the person's language, never "nan".
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QCoreApplication
 
 from engine.metric_info import UNDEFINED_REASONS, MetricInfo, is_defined, metric_info
 
-__all__ = ["MetricInfo", "is_defined", "metric_info", "metric_text", "undefined_text", "value_text"]
+__all__ = ["MetricInfo", "is_defined", "metric_info", "metric_label", "metric_text", "undefined_text", "value_text"]
+
+# An instance run measures its boxes and its masks: beside the mask
+# figures, the box ones say so (the names of measures are not translated).
+BOX_LABELS = {"map50": "box mAP@0.5", "map": "box mAP@[.5:.95]", "ap50": "box AP@0.5", "ap": "box AP@[.5:.95]"}
+MASK_METRICS = frozenset({"segm_map50", "segm_map", "segm_ap50", "segm_ap"})
+
+
+def metric_label(name: str, beside: Iterable[str] = ()) -> str:
+    """The label of metric ``name`` shown with the metrics ``beside`` it:
+    "box mAP@0.5" where mask figures are shown too, else the table's label."""
+    if name in BOX_LABELS and MASK_METRICS.intersection(beside):
+        return BOX_LABELS[name]
+    return metric_info(name).label
 
 
 def undefined_text(reason: str | None) -> str:

@@ -5,11 +5,12 @@ images), predict them, and judge the predictions with
 :func:`engine.review.evaluate`. The note says which images were judged."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 
+from labeltool.core.shapes import Box, Shape
 from labeltool.core.store import Snapshot
 
 from ..gui_queue import PostingThread
@@ -19,7 +20,7 @@ from .predict import MIN_SCORE, ModelRef
 if TYPE_CHECKING:  # pragma: no cover
     from engine.review import ModelReport
 
-UNITS = {"detect": "boxes", "segment": "shapes", "classify": "images"}
+UNITS = {"detect": "boxes", "instance": "objects", "segment": "shapes", "classify": "images"}
 
 
 @dataclass
@@ -29,6 +30,8 @@ class ReportResult:
     note: str  # which images were evaluated
     task: str
     run_name: str
+    # An instance run: the report's AP is its masks' (segm AP); this is its boxes' (bbox AP), per class.
+    box_ap: dict[str, float | None] = field(default_factory=dict)
 
 
 def _tr(text: str) -> str:
@@ -79,8 +82,22 @@ class ReportJob(PostingThread):
         for sample in chosen.train:
             for s in sample.shapes:
                 counts[class_of(s)] = counts.get(class_of(s), 0) + 1
-        return ReportResult(report, summary_text(report, counts, UNITS[task]), note, task,
-                            getattr(predictor, "run_name", self.model.name))
+        box_ap = {}
+        if task == "instance":
+            boxes = evaluate([([box_of(p) for p in preds], truths) for preds, truths in pairs], classes,
+                             score_threshold=self.score_threshold)
+            box_ap = {c: m.ap for c, m in boxes.per_class.items()}
+        return ReportResult(report, summary_text(report, counts, UNITS.get(task, "labels")), note, task,
+                            getattr(predictor, "run_name", self.model.name), box_ap)
+
+
+def box_of(shape: Shape) -> Shape:
+    """A mask or polygon prediction as its bounding box: judged by box IoU
+    with the labels' bounding boxes, it gives COCO's bbox AP."""
+    b = shape.bounds()
+    if b is None:
+        return shape
+    return Box(label=shape.label, x1=b[0], y1=b[1], x2=b[2], y2=b[3], source=shape.source)
 
 
 def evaluation_note(source: str, n: int, gone: int = 0) -> str:

@@ -13,14 +13,18 @@ stays "found", and the queue does not list it as missed.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from engine.review import ImageComparison, ReviewEntry, ReviewItem, compare_image, rank_review_queue, truths_for
-from labeltool.core.shapes import Shape, Source
+from engine.runs import runs_root
+from labeltool.core.shapes import Mask, Shape, Source
+
+from .predict import ASSISTANT_MODELS, ModelRef
 
 __all__ = ["ImageComparison", "ReviewEntry", "ReviewItem", "accepted_labels", "accepted_source",
-           "compare_with_labels", "rank_review_queue", "review_entry", "review_truths"]
+           "compare_with_labels", "rank_review_queue", "review_entry", "review_truths", "semantic_masks"]
 
 
 def accepted_source(prediction: Shape) -> Source:
@@ -73,3 +77,27 @@ def review_entry(image_id: int, shapes: Sequence[Shape], threshold: float) -> Re
         return ReviewEntry(image_id, preds, [])
     shown = [p for p in preds if (p.source.score or 0.0) >= threshold]
     return ReviewEntry(image_id, [*_as_predictions(accepted_labels(truths, preds)), *shown], truths)
+
+
+def semantic_masks(predictions: Iterable[Sequence[Shape]], project_root: Path | None) -> bool:
+    """Whether the mask predictions of these images (one list per image)
+    are a segmenter's: one mask per class, judged against all of the
+    class's labels together. An instance model's (Mask R-CNN) and an
+    assistant's masks are one object each, judged object by object.
+
+    The model's run in the project says its task; a model it does not
+    hold is a segmenter when it never gave two masks of one class on an
+    image."""
+    several: dict[str, bool] = {}  # model -> two masks of one class on one image
+    for shapes in predictions:
+        seen: set[tuple[str | None, str]] = set()
+        for p in shapes:
+            if isinstance(p, Mask) and p.source.is_model:
+                key = (p.source.model, p.label)
+                several[p.source.model or ""] = several.get(p.source.model or "", False) or key in seen
+                seen.add(key)
+    for model, more in several.items():
+        task = ModelRef(runs_root(project_root) / model).task if project_root is not None and model else None
+        if task == "segment" or (task is None and not more and model not in ASSISTANT_MODELS):
+            return True
+    return False

@@ -30,6 +30,7 @@ from labeltool.gui.jobs.ocr import OCR_MODEL, OcrRef
 from labeltool.gui.jobs.predict import MIN_SCORE, ModelRef, PredictJob
 from labeltool.gui.jobs.runs import ActiveRun
 
+from .instance_options import InstanceOptionsRow
 from .model_choice import ModelChoice
 from .model_tools import ModelTools
 from .overlay import VERDICT_COLORS, verdict_caption
@@ -56,6 +57,7 @@ class ReviewPanel(QWidget):
     models: ModelChoice  # the run to predict with (its combo and "Other…" also as run_combo, browse_button)
     run_combo: QComboBox
     browse_button: QPushButton
+    instances: InstanceOptionsRow  # polygons or masks, for an instance run only
     predict_current: QPushButton
     predict_selected: QPushButton
     predict_unlabelled: QPushButton
@@ -127,6 +129,8 @@ class ReviewPanel(QWidget):
         self.models = ModelChoice(self.workspace, self.active)
         self.run_combo, self.browse_button = self.models.combo, self.models.browse_button
         pl.addWidget(self.models)
+        self.instances = InstanceOptionsRow(self.workspace, self.model_ref)
+        pl.addWidget(self.instances)
         row = QHBoxLayout()
         for b in (self.predict_current, self.predict_selected, self.predict_unlabelled):
             row.addWidget(b)
@@ -210,6 +214,8 @@ class ReviewPanel(QWidget):
         self.text_box.readRequested.connect(self.read_text)
         self.cancel_button.clicked.connect(self.cancel)
         self.models.listChanged.connect(self._update_enabled)
+        self.models.listChanged.connect(self.instances.follow_model)
+        self.run_combo.currentIndexChanged.connect(lambda _i: self.instances.follow_model())
         self.review_check.toggled.connect(session.set_active)
         self.compare_check.toggled.connect(session.set_compare)
         self.slider.valueChanged.connect(self._threshold_moved)
@@ -318,7 +324,8 @@ class ReviewPanel(QWidget):
         self._found, self._best, self._targets, self._skipped = 0, None, list(ids), []
         self._reading = isinstance(ref, OcrRef)
         # PredictJob runs either: an OcrRef has a ModelRef's name and load().
-        self.job = PredictJob(ref, images, MIN_SCORE, parent=self)  # type: ignore[arg-type]
+        options = {} if self._reading else self.instances.options().predict_options()
+        self.job = PredictJob(ref, images, MIN_SCORE, parent=self, options=options)  # type: ignore[arg-type]
         self.job.progress.connect(self._progress)
         self.job.predicted.connect(self._store_predictions)
         self.job.warning.connect(self._warn)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Literal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
-from labeltool.core.shapes import Mask, Shape
+from labeltool.core.shapes import Shape
 from labeltool.gui.jobs.ocr import OCR_MODEL
-from labeltool.gui.jobs.review import ReviewEntry, ReviewItem, rank_review_queue, review_entry
+from labeltool.gui.jobs.review import ReviewEntry, ReviewItem, rank_review_queue, review_entry, semantic_masks
 
 from .session import ReviewSession
 
@@ -107,7 +107,7 @@ class ReviewQueue(QGroupBox):
         if store is None:
             return []
         entries, texts = self.entries()
-        semantic = any(isinstance(p, Mask) for e in entries for p in e.predictions)
+        semantic = semantic_masks((e.predictions for e in entries), store.root)
         mode = self.mode.currentData()
         self.items = merge_text_items(rank_review_queue(entries, semantic=semantic, mode=mode), texts, mode)
         names = {i.id: i.name for i in store.images()}

@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from engine.review import ModelReport
 
 
+BOX_AP_COLUMN = 6  # an instance run's bbox AP, beside its masks' AP
+
+
 def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.2f}"
 
@@ -38,9 +41,11 @@ class ReportView(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Labels"), self.tr("Predicted"),
-                                              self.tr("AP@0.5"), self.tr("Precision"), self.tr("Recall")])
+                                              self.tr("AP@0.5"), self.tr("Precision"), self.tr("Recall"),
+                                              self.tr("box AP@0.5")])
+        self.table.setColumnHidden(BOX_AP_COLUMN, True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -67,6 +72,7 @@ class ReportView(QWidget):
                              .replace("%1", result.note).replace("%2", f"{r.score_threshold:.2f}"))
         color = {c: QColor(colors.get(c) or default_color(i)) for i, c in enumerate(r.classes)}
         self._fill_table(r)
+        self._show_instance_columns(result)
         self._plot_ap(r, color)
         self._plot_pr(r, color)
         self._plot_confusion(r)
@@ -81,6 +87,19 @@ class ReportView(QWidget):
                 if j:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(i, j, item)
+
+    def _show_instance_columns(self, result: ReportResult) -> None:
+        """An instance run is judged by its masks (mask IoU: COCO's segm AP),
+        its boxes beside them (bbox AP)."""
+        instance = result.task == "instance"
+        header = self.tr("mask AP@0.5") if instance else self.tr("AP@0.5")
+        self.table.horizontalHeaderItem(3).setText(header)
+        self.ap_plot.setTitle(self.tr("mask AP@0.5 per class") if instance else self.tr("AP@0.5 per class"))
+        self.table.setColumnHidden(BOX_AP_COLUMN, not instance)
+        for i, c in enumerate(result.report.classes):
+            item = QTableWidgetItem(_fmt(result.box_ap.get(c)))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.table.setItem(i, BOX_AP_COLUMN, item)
 
     def _plot_ap(self, r: ModelReport, color: dict[str, QColor]) -> None:
         p = self.ap_plot

@@ -14,10 +14,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 
 from labeltool.core.errors import StoreError
-from labeltool.core.shapes import ImageTag, Mask, Shape
+from labeltool.core.shapes import ImageTag, Shape
 from labeltool.gui.commands import DeleteShape, StoreCommand, UpdateShape
 from labeltool.gui.jobs.ocr import OCR_MODEL
-from labeltool.gui.jobs.review import accepted_labels, accepted_source, compare_with_labels, review_truths
+from labeltool.gui.jobs.review import (
+    accepted_labels, accepted_source, compare_with_labels, review_truths, semantic_masks,
+)
 
 from .overlay import PredictionOverlay
 
@@ -110,7 +112,7 @@ class ReviewSession(QObject):
         self.comparison = None
         if self.compare and self.truths and (preds or accepted_labels(humans, preds)) \
                 and not only_readings(preds, self.truths):
-            semantic = any(isinstance(p, Mask) for p in preds)  # U-Net paints one mask per class
+            semantic = semantic_masks([preds], store.root if store is not None else None)  # U-Net's, not Mask R-CNN's
             self.comparison = compare_with_labels(self.predictions, self.truths, preds, semantic=semantic)
         ids = [p.id for p in self.predictions]
         if self.current_id not in ids:

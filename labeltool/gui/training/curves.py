@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from engine.events import EpochEnd, Step
 
-from ..jobs.metrics import metric_info
+from ..jobs.metrics import metric_info, metric_label
 
 REDRAW_HZ = 10
 EMA_ALPHA = 0.9  # weight of the past in the smoothed curve (TensorBoard's 0.9)
@@ -255,6 +255,6 @@ class TrainingCurves(QWidget):
                 plot = self.loss_plot if on_loss else self.metric_plot
                 self._metric_items[name] = plot.plot(
                     pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6, symbolBrush=color)
-                self._add_to_legend(info.label, color, "●")
+                self._add_to_legend(metric_label(name, self._metrics), color, "●")
             self._metric_items[name].setData(np.asarray(s.x), np.asarray(s.y))
         self._lr_item.setData(np.asarray(self._lr.x), np.asarray(self._lr.y))

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs.metrics import metric_info, metric_text, value_text
+from ..jobs.metrics import metric_label, metric_text, value_text
 from .curves import TrainingCurves
 from .runs_browser import RunsBrowser
 from .thumbnails import Thumbnail
@@ -455,7 +455,7 @@ class TrainingPanel(QWidget):
             keys += [k for k in values if k not in keys]
         self.per_class.clearSpans()
         self.per_class.setColumnCount(max(1, len(keys)))
-        self.per_class.setHorizontalHeaderLabels([metric_info(k).label for k in keys] or [""])
+        self.per_class.setHorizontalHeaderLabels([metric_label(k, keys) for k in keys] or [""])
         self.per_class.setRowCount(len(classes))
         self.per_class.setVerticalHeaderLabels(classes)
         for row, name in enumerate(classes):

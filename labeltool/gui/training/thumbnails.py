@@ -1,5 +1,8 @@
 """Thumbnails of streamed predictions: the image, its ground truth (white,
 dashed) and the model's predictions (class colour, solid) drawn over it.
+A predicted mask (an instance model's object, a segmenter's class) is
+filled translucent and outlined, so that neighbouring objects of one class
+stay apart; a labelled mask is outlined dashed like a polygon.
 
 Runs on the training thread: only QImage and QPainter, which Qt allows off
 the GUI thread (QPixmap is not). Predictions of a classifier become a band
@@ -50,14 +53,38 @@ def _qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-def _mask_image(mask: Mask, color: QColor, size: tuple[int, int]) -> QImage:
+def _scaled(mask: Mask, size: tuple[int, int]) -> np.ndarray:
+    """The mask's pixels at the thumbnail's ``(width, height)`` (nearest)."""
     a = mask.to_array()
-    rgba = np.zeros((*a.shape, 4), np.uint8)
-    rgba[a] = (color.red(), color.green(), color.blue(), 110)
     h, w = a.shape
-    img = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
-    return img.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio,
-                      Qt.TransformationMode.FastTransformation)
+    rows = np.minimum((np.arange(size[1]) + 0.5) * h / size[1], h - 1).astype(int)
+    cols = np.minimum((np.arange(size[0]) + 0.5) * w / size[0], w - 1).astype(int)
+    return a[np.ix_(rows, cols)]
+
+
+def _edge(a: np.ndarray) -> np.ndarray:
+    """The pixels of ``a`` with a 4-neighbour outside it (the image's border counts as outside)."""
+    inner = np.zeros_like(a)
+    inner[1:-1, 1:-1] = a[1:-1, 1:-1] & a[:-2, 1:-1] & a[2:, 1:-1] & a[1:-1, :-2] & a[1:-1, 2:]
+    return a & ~inner
+
+
+def _mask_image(mask: Mask, color: QColor, size: tuple[int, int], dashed: bool = False) -> QImage:
+    """The mask at thumbnail size: filled translucent with an opaque
+    outline (a prediction), or its outline alone, every other pixel of it
+    (a label, dashed as the other labels are)."""
+    a = _scaled(mask, size)
+    edge = _edge(a)
+    rgba = np.zeros((*a.shape, 4), np.uint8)
+    rgb = (color.red(), color.green(), color.blue())
+    if dashed:
+        yy, xx = np.indices(a.shape)
+        edge &= (yy + xx) // 3 % 2 == 0
+    else:
+        rgba[a] = (*rgb, 90)
+    rgba[edge] = (*rgb, 255)
+    h, w = a.shape
+    return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
 
 
 def _draw_shape(p: QPainter, shape: Shape, scale: float, color: QColor, dashed: bool, size: tuple[int, int]) -> None:
@@ -70,12 +97,8 @@ def _draw_shape(p: QPainter, shape: Shape, scale: float, color: QColor, dashed: 
         p.drawRect(QRectF(shape.x1 * scale, shape.y1 * scale, shape.width * scale, shape.height * scale))
     elif isinstance(shape, (Polygon, TextRegion)):
         p.drawPolygon(QPolygonF([QPointF(x * scale, y * scale) for x, y in shape.points]))
-    elif isinstance(shape, Mask) and not dashed:
-        p.drawImage(0, 0, _mask_image(shape, color, size))
     elif isinstance(shape, Mask):
-        b = shape.bounds()
-        if b is not None:
-            p.drawRect(QRectF(b[0] * scale, b[1] * scale, (b[2] - b[0]) * scale, (b[3] - b[1]) * scale))
+        p.drawImage(0, 0, _mask_image(shape, color, size, dashed))
 
 
 def _caption(sample: PredictionSample) -> str:
