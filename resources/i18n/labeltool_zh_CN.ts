@@ -1180,6 +1180,34 @@
     </message>
 </context>
 <context>
+    <name>InstanceOptionsRow</name>
+    <message>
+        <location filename="../../labeltool/gui/review/instance_options.py" line="70"/>
+        <source>polygons</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/instance_options.py" line="71"/>
+        <source>masks</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/instance_options.py" line="72"/>
+        <source>How pre-labelling writes each object the instance model finds: a polygon around it (points you can move), or a mask of its pixels</source>
+        <translation>预标注如何写入实例模型找到的每个目标：围绕它的多边形（可以移动各点），或其像素的掩码</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/instance_options.py" line="79"/>
+        <source>How far a polygon may stray from the model&apos;s mask to keep fewer points (0: a point at every pixel step)</source>
+        <translation>多边形为减少点数可偏离模型掩码的距离（0：每个像素台阶一个点）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/instance_options.py" line="83"/>
+        <source>Instances as:</source>
+        <translation>实例写为：</translation>
+    </message>
+</context>
+<context>
     <name>LabelPanel</name>
     <message>
         <location filename="../../labeltool/gui/label_panel.py" line="30"/>
@@ -1596,47 +1624,47 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="142"/>
+        <location filename="../../labeltool/gui/review/report.py" line="161"/>
         <source>Model report — %1</source>
         <translation>模型报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="149"/>
+        <location filename="../../labeltool/gui/review/report.py" line="168"/>
         <source>Predicting the validation images…</source>
         <translation>正在预测验证集图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="151"/>
+        <location filename="../../labeltool/gui/review/report.py" line="170"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="153"/>
+        <location filename="../../labeltool/gui/review/report.py" line="172"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="184"/>
+        <location filename="../../labeltool/gui/review/report.py" line="203"/>
         <source>The report could not be made: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="188"/>
+        <location filename="../../labeltool/gui/review/report.py" line="207"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="194"/>
+        <location filename="../../labeltool/gui/review/report.py" line="213"/>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="195"/>
+        <location filename="../../labeltool/gui/review/report.py" line="214"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="197"/>
+        <location filename="../../labeltool/gui/review/report.py" line="216"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -1644,67 +1672,84 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="42"/>
+        <location filename="../../labeltool/gui/review/report.py" line="45"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="42"/>
+        <location filename="../../labeltool/gui/review/report.py" line="45"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="42"/>
+        <location filename="../../labeltool/gui/review/report.py" line="45"/>
         <source>Predicted</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="43"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="95"/>
         <source>AP@0.5</source>
         <translation>AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="43"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Precision</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="43"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Recall</source>
         <translation>召回率</translation>
     </message>
     <message>
         <location filename="../../labeltool/gui/review/report.py" line="47"/>
+        <source>box AP@0.5</source>
+        <translation>框 AP@0.5</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="52"/>
+        <location filename="../../labeltool/gui/review/report.py" line="97"/>
         <source>AP@0.5 per class</source>
         <translation>各类别 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="48"/>
+        <location filename="../../labeltool/gui/review/report.py" line="53"/>
         <source>Precision / recall</source>
         <translation>精确率 / 召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="49"/>
+        <location filename="../../labeltool/gui/review/report.py" line="54"/>
         <source>Confusion (rows: labels, columns: model)</source>
         <translation>混淆矩阵（行：标注，列：模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="65"/>
+        <location filename="../../labeltool/gui/review/report.py" line="70"/>
         <source>Model report: %1</source>
         <translation>模型报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="66"/>
+        <location filename="../../labeltool/gui/review/report.py" line="71"/>
         <source>Evaluated on %1, score threshold %2.</source>
         <translation>评估数据：%1，分数阈值 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="105"/>
+        <location filename="../../labeltool/gui/review/report.py" line="95"/>
+        <source>mask AP@0.5</source>
+        <translation>掩码 AP@0.5</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="97"/>
+        <source>mask AP@0.5 per class</source>
+        <translation>各类别掩码 AP@0.5</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="124"/>
         <source>recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="106"/>
+        <location filename="../../labeltool/gui/review/report.py" line="125"/>
         <source>precision</source>
         <translation>精确率</translation>
     </message>
@@ -1828,8 +1873,8 @@
 <context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="104"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="174"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="106"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="178"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
@@ -1849,87 +1894,87 @@
         <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="121"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="123"/>
         <source>This image</source>
         <translation>当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="122"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
         <source>Selected</source>
         <translation>所选图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="123"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="125"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="124"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="126"/>
         <source>All images with no labels that are not marked done or skipped</source>
         <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="140"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="144"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="125"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="127"/>
         <source>Pre-label with the model</source>
         <translation>用模型预标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="154"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="158"/>
         <source>Review predictions on the canvas</source>
         <translation>在画布上审核预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="155"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="159"/>
         <source>Compare with labels</source>
         <translation>与标注对比</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="157"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="161"/>
         <source>Where the image is labelled: green found, red false alarm, purple other class, orange missed (IoU ≥ 0.5, same class)</source>
         <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="166"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="170"/>
         <source>Accept (Y)</source>
         <translation>接受 (Y)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="167"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="171"/>
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="168"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
         <source>Next (Tab)</source>
         <translation>下一个 (Tab)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="169"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="173"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="170"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="174"/>
         <source>Accept and select it to move its corners or change its class</source>
         <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="171"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="175"/>
         <source>Accept all shown</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="176"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
         <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="179"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="183"/>
         <source>Score ≥</source>
         <translation>分数 ≥</translation>
     </message>
@@ -1949,62 +1994,62 @@
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="304"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="310"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="286"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="292"/>
         <source>No model yet: train one (Train &gt; Train a model…) or choose a run or exported model (Other… in the Review panel).</source>
         <translation>还没有模型：请训练一个（训练 &gt; 训练模型…），或选择一次训练运行或导出的模型（审核面板中的“其他…”）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="377"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="384"/>
         <source>Predicted %1 image(s) with %2.</source>
         <translation>已用 %2 预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="314"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="320"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="363"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="370"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="331"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="338"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="339"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="346"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="373"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="381"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="388"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="400"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
         <source>The model found nothing on them.</source>
         <translation>模型在这些图像上什么也没有找到。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="404"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="411"/>
         <source>%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to see them.</source>
         <translation>共 %1 个预测，最高分 %2，全部低于阈值 %3：请调低“分数”滑块以显示它们。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="414"/>
         <source>%1 predictions, best score %2.</source>
         <translation>共 %1 个预测，最高分 %2。</translation>
     </message>
@@ -2029,47 +2074,47 @@
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="463"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="470"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="467"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="474"/>
         <source>all below the threshold (best %1): lower the Score slider to see them</source>
         <translation>全部低于阈值（最高 %1）：调低“分数”滑块即可显示</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="471"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="478"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="301"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="307"/>
         <source>Pre-labelling or reading text is already running.</source>
         <translation>预标注或读取文字已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="330"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="337"/>
         <source>Loading PP-OCR (seconds, once)…</source>
         <translation>正在加载 PP-OCR（仅首次，需数秒）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="373"/>
         <source>Reading text failed: %1</source>
         <translation>读取文字失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="379"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="386"/>
         <source>Read the text of %1 image(s).</source>
         <translation>已读取 %1 张图像的文字。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="384"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="391"/>
         <source>Skipped %1 unreadable image(s): %2</source>
         <translation>跳过了 %1 张无法读取的图像：%2</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="400"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
         <source>No text found on them.</source>
         <translation>其中没有找到文字。</translation>
     </message>
@@ -2160,26 +2205,26 @@
 <context>
     <name>ReviewSession</name>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="162"/>
+        <location filename="../../labeltool/gui/review/session.py" line="164"/>
         <source>No predictions shown on this image.</source>
         <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="188"/>
         <location filename="../../labeltool/gui/review/session.py" line="190"/>
-        <location filename="../../labeltool/gui/review/session.py" line="204"/>
+        <location filename="../../labeltool/gui/review/session.py" line="192"/>
+        <location filename="../../labeltool/gui/review/session.py" line="206"/>
         <source>Accept %1</source>
         <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="213"/>
-        <location filename="../../labeltool/gui/review/session.py" line="214"/>
-        <location filename="../../labeltool/gui/review/session.py" line="240"/>
+        <location filename="../../labeltool/gui/review/session.py" line="215"/>
+        <location filename="../../labeltool/gui/review/session.py" line="216"/>
+        <location filename="../../labeltool/gui/review/session.py" line="242"/>
         <source>Reject %1</source>
         <translation>拒绝 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="241"/>
+        <location filename="../../labeltool/gui/review/session.py" line="243"/>
         <source>Accept %1 predictions</source>
         <translation>接受 %1 个预测</translation>
     </message>
