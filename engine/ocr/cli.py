@@ -18,7 +18,7 @@ from .reader import OCR_MODEL, TEXT_LABEL, OcrSettings
 # dest -> flag, for the message when one is given without --ocr.
 OCR_OPTIONS = {"box_threshold": "--box-threshold", "unclip_ratio": "--unclip-ratio",
                "no_direction_classifier": "--no-direction-classifier", "rec_model": "--rec-model",
-               "rec_keys": "--rec-keys", "rec_run": "--rec-run"}
+               "rec_keys": "--rec-keys", "rec_run": "--rec-run", "det_run": "--det-run"}
 
 
 def add_ocr_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,6 +39,10 @@ def add_ocr_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--rec-run", type=Path, metavar="RUN",
                    help="a recogniser trained here (`labeltool train --task recognize`: its run folder or export) "
                         "reads PP-OCR's quads instead of PP-OCR's recogniser")
+    g.add_argument("--det-run", type=Path, metavar="RUN",
+                   help="a text detector trained here (`labeltool train --task textdet`: its run folder or export) "
+                        "finds the quads instead of PP-OCR's detector (--box-threshold: the least score of a quad "
+                        "it keeps); with --rec-run, your own pair reads the text")
 
 
 def check_ocr_arguments(args: argparse.Namespace) -> None:
@@ -54,7 +58,8 @@ def check_ocr_arguments(args: argparse.Namespace) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> OcrSettings:
-    given = {k: getattr(args, k) for k in ("box_threshold", "unclip_ratio", "rec_model", "rec_keys", "rec_run")
+    given = {k: getattr(args, k) for k in ("box_threshold", "unclip_ratio", "rec_model", "rec_keys", "rec_run",
+                                        "det_run")
              if getattr(args, k, None) is not None}
     return OcrSettings(use_direction_classifier=not args.no_direction_classifier, min_score=args.score, **given)
 

@@ -91,9 +91,15 @@ def load_ppocr(settings: OcrSettings) -> OcrEngine:
     from rapidocr.ch_ppocr_rec import TextRecognizer
 
     cfg = _config(settings)
-    detector = PPOCRDetector(TextDetector(cfg.Det), cfg.Global)
+    detector: Any
+    if settings.det_run is not None:  # a text detector trained here finds the quads (engine.text)
+        from ..text.ocr_steps import RunTextDetector
+
+        detector = RunTextDetector.load(settings.det_run, box_threshold=settings.box_threshold)
+    else:
+        detector = PPOCRDetector(TextDetector(cfg.Det), cfg.Global)
     orienter = PPOCRDirection(TextClassifier(cfg.Cls)) if settings.use_direction_classifier else None
-    if settings.rec_run is not None:  # a recogniser trained here reads PP-OCR's quads (engine.text)
+    if settings.rec_run is not None:  # a recogniser trained here reads the quads (engine.text)
         from ..text.ocr_steps import RunRecognizer
 
         return OcrEngine(detector, RunRecognizer.load(settings.rec_run), orienter, min_score=settings.min_score)

@@ -44,6 +44,10 @@ class OcrSettings:
     character list (one character a line; not needed when the ONNX file
     embeds it, as rapidocr's do). ``rec_run``: a recogniser trained here
     (a run folder or its export) reads instead (engine.text, on the CPU).
+    ``det_run``: a text detector trained here finds the quads instead of
+    PP-OCR's detector (``box_threshold`` is then the least score of a quad
+    it keeps; ``unclip_ratio`` is PP-OCR's alone). With both runs, a trained
+    pair reads text end to end.
     ``threads``: ONNX Runtime threads per model (None: all cores), so the
     window can leave one to the GUI."""
 
@@ -55,9 +59,10 @@ class OcrSettings:
     rec_keys: Path | None = None
     threads: int | None = None
     rec_run: Path | None = None
+    det_run: Path | None = None
 
     def __post_init__(self) -> None:
-        for name in ("rec_model", "rec_keys", "rec_run"):
+        for name in ("rec_model", "rec_keys", "rec_run", "det_run"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(os.fspath(value)).expanduser())
