@@ -132,3 +132,29 @@ def test_the_queue_lists_the_least_sure_reading_first(qtbot, tmp_path):
     finally:
         w.close()
         store.close()
+
+
+def test_trained_runs_are_kept_relative_and_a_gone_run_is_explained(qtbot, store: ProjectStore):
+    """Issue 16 #3: "Find lines with" / "Read with" keep a run of the project
+    relative to it (the project can move); a run deleted since is named."""
+    root = store.root
+    det, rec = root / ".labeltool" / "runs" / "det", root / ".labeltool" / "runs" / "rec"
+    det.mkdir(parents=True)
+    options = OcrOptions(det_run=str(det), rec_run=str(rec))
+    save_project_options(store, options)
+    stored = json.loads(store.get_meta(OPTIONS_KEY))
+    assert (stored["det_run"], stored["rec_run"]) == (".labeltool/runs/det", ".labeltool/runs/rec")
+    settings = project_options(store).settings(root, 0.05)
+    assert (settings.det_run, settings.rec_run) == (det, rec)
+
+    dialog = OcrSettingsDialog(project_options(store), root)
+    qtbot.addWidget(dialog)
+    assert dialog.det_run.currentData() == str(det) and dialog.rec_run.currentText() == "rec"  # listed by name
+    assert not dialog.rec_model.isEnabled()
+    dialog.accept()
+    assert f"The run {rec} is gone" in dialog.problem.text() and not dialog.result()
+    dialog.rec_run.setCurrentIndex(0)  # PP-OCR reads
+    assert dialog.rec_model.isEnabled()
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.options() == OcrOptions(det_run=str(det))

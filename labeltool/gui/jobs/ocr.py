@@ -1,4 +1,5 @@
-"""Reading text from the window: PP-OCR (:mod:`engine.ocr`) on worker threads.
+"""Reading text from the window: PP-OCR (:mod:`engine.ocr`) on worker threads,
+or a text detector and recogniser trained in the project in its place.
 
 - Read text: :class:`OcrRef` has :class:`~.predict.ModelRef`'s shape
   (``name``, ``load``), so the Review panel runs it in the same
@@ -33,7 +34,8 @@ from ..gui_queue import PostingThread
 from .failure import failure_text
 from .predict import MIN_SCORE
 
-__all__ = ["OCR_MODEL", "OPTIONS_KEY", "OcrOptions", "OcrRef", "RereadJob", "TextReader"]
+__all__ = ["OCR_MODEL", "OPTIONS_KEY", "OcrOptions", "OcrRef", "RegionReader", "RereadJob", "TextReader",
+           "reading_regions"]
 
 OPTIONS_KEY = "ocr_settings"  # store meta: the project's OcrOptions as JSON
 _PP_OCR = OcrSettings()  # PP-OCR's own defaults, the engine's word on them
@@ -51,6 +53,8 @@ class OcrOptions:
     direction_classifier: bool = _PP_OCR.use_direction_classifier
     rec_model: str = ""  # another PP-OCR ONNX recogniser; "" = the shipped one
     rec_keys: str = ""  # its character list, when the ONNX file holds none
+    det_run: str = ""  # a text detector trained here (a run folder) finds the lines; "" = PP-OCR's
+    rec_run: str = ""  # a recogniser trained here reads them; "" = PP-OCR's (or rec_model)
 
     def settings(self, root: Path | None, min_score: float) -> OcrSettings:
         """The engine's settings (raises :class:`engine.errors.ConfigError`
@@ -59,6 +63,7 @@ class OcrOptions:
         return OcrSettings(box_threshold=self.box_threshold, unclip_ratio=self.unclip_ratio,
                            use_direction_classifier=self.direction_classifier, min_score=min_score,
                            rec_model=_resolved(self.rec_model, root), rec_keys=_resolved(self.rec_keys, root),
+                           det_run=_resolved(self.det_run, root), rec_run=_resolved(self.rec_run, root),
                            threads=WINDOW_THREADS)
 
     def problem(self, root: Path | None) -> str | None:
@@ -73,8 +78,7 @@ class OcrOptions:
 
     def to_json(self, root: Path | None) -> str:
         """For the store's meta: files inside ``root`` relative to it."""
-        return json.dumps({**asdict(self), "rec_model": _relative(self.rec_model, root),
-                           "rec_keys": _relative(self.rec_keys, root)})
+        return json.dumps({**asdict(self), **{k: _relative(getattr(self, k), root) for k in _PATHS}})
 
     @classmethod
     def from_json(cls, text: str | None) -> "OcrOptions":
@@ -98,6 +102,9 @@ class OcrOptions:
             if ok:
                 kept[f.name] = type(default)(value)
         return cls(**kept)
+
+
+_PATHS = ("rec_model", "rec_keys", "det_run", "rec_run")  # OcrOptions' files and folders
 
 
 def _resolved(path: str, root: Path | None) -> Path | None:
@@ -137,6 +144,49 @@ class TextReader:
                 continue
             out.append([r for r in regions if (r.source.score or 0.0) >= score_threshold])
         return out
+
+
+class RegionReader:
+    """A recogniser run as pre-labelling calls a predictor: it finds no text
+    by itself, so each image's text regions that a person drew or accepted
+    are read (:func:`engine.text.cli.read_project_regions`'s way), each
+    reading a model text region on the same quad. Everything else (task,
+    classes, run name) is the predictor's."""
+
+    def __init__(self, predictor: Any, run: Path):
+        self.predictor = predictor
+        self.run = Path(run)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.predictor, name)
+
+    def predict(self, paths: Sequence[os.PathLike | str], score_threshold: float = 0.0, *,
+                on_unreadable: Callable[[Path, ImageLoadError], None] | None = None,
+                **_options: Any) -> list[list[Shape]]:
+        from engine.text.cli import human_regions, project_of
+        from engine.text.ocr_steps import read_regions
+
+        images = [Path(p) for p in paths]
+        regions = human_regions(project_of(self.run, images), images)  # read-only, on this (worker) thread
+        out: list[list[Shape]] = []
+        for path in images:
+            try:
+                array = load_image(path)
+            except ImageLoadError as e:
+                if on_unreadable is None:
+                    raise
+                on_unreadable(path, e)
+                out.append([])
+                continue
+            # Every reading is kept, whatever its score: the region's text is what the review is for.
+            out.append(read_regions(self.predictor, array, regions[path]))
+        return out
+
+
+def reading_regions(predictor: Any, run: Path) -> Any:
+    """``predictor``, or for a recogniser the :class:`RegionReader` that
+    reads the images' text regions with it."""
+    return RegionReader(predictor, run) if getattr(predictor, "task", None) == "recognize" else predictor
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,13 @@ class ModelRef:
         return str(task) if task else None
 
     def load(self, device: str = "auto") -> Any:
-        """The predictor (imports torch: call it on a worker thread)."""
+        """The predictor (imports torch: call it on a worker thread); a
+        recogniser's reads the images' text regions (it finds none itself)."""
         from engine.predict import load_model
 
-        return load_model(self.path, device=device)
+        from .ocr import reading_regions
+
+        return reading_regions(load_model(self.path, device=device), self.path)
 
 
 class PredictJob(PostingThread):

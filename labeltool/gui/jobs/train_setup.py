@@ -57,10 +57,11 @@ def default_model_on(task: Task, device: str) -> str:
 
 def weights_cached(model: str) -> bool:
     """Whether ``model``'s pretrained weights are on this computer (an
-    unknown model needs none)."""
+    unknown model needs none, nor one that has none: crnn_lite)."""
     if model not in CATALOG:
         return True
     from engine.models import get_spec
     from engine.models.weights import cached_weights_path
 
-    return cached_weights_path(get_spec(model).weights).is_file()
+    weights = get_spec(model).weights
+    return weights is None or cached_weights_path(weights).is_file()

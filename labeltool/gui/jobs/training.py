@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from labeltool.core.store import Snapshot
 
 from ..gui_queue import GuiQueue
 from ..training.thumbnails import Thumbnail, render_thumbnail
+from .reading_rows import LineRow, reading_rows
 
 # TrainConfig, a plain dataclass, is what the Train dialog and the controller
 # fill in and read: they import it from here.
@@ -70,6 +71,7 @@ class PredictionStrip:
     epoch: int
     step: int
     thumbnails: list[Thumbnail]
+    lines: list[LineRow] = field(default_factory=list)  # a recogniser's: each line read, worst first
 
 
 class TrainingSignals(QObject):
@@ -114,7 +116,8 @@ class SignalCallback(Callback):
 
     def on_predictions(self, event: Predictions) -> None:
         thumbs = [render_thumbnail(s, self.class_colors, self.thumb_size) for s in event.samples]
-        self.signals.queue.post(self.signals.predicted.emit, PredictionStrip(event.epoch, event.step, thumbs))
+        strip = PredictionStrip(event.epoch, event.step, thumbs, reading_rows(event.samples))
+        self.signals.queue.post(self.signals.predicted.emit, strip)
 
     def on_checkpoint(self, event: Checkpoint) -> None:
         self.signals.queue.post(self.signals.checkpointed.emit, event)

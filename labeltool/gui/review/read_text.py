@@ -1,6 +1,8 @@
-"""The Review panel's "Read text" box: PP-OCR proposes text regions (quad,
-transcription, recognition score) on this image, the selected images or
-all unlabelled ones; they are reviewed like any model's predictions.
+"""The Review panel's "Read text" box: PP-OCR (or a text detector and
+recogniser trained in the project, chosen in its settings) proposes text
+regions (quad, transcription, recognition score) on this image, the
+selected images or all unlabelled ones; they are reviewed like any model's
+predictions.
 
 The panel runs the reading (:meth:`~.panel.ReviewPanel.read_text`); this
 box holds its buttons and the settings, which are kept per project in the
@@ -36,9 +38,9 @@ class ReadTextBox(QGroupBox):
     def __init__(self, workspace: "Workspace", parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
-        self.setTitle(self.tr("Read text (PP-OCR)"))
         self.setToolTip(self.tr("PP-OCR finds text lines and reads them, on the CPU; its text regions are "
                                 "reviewed like a model's predictions (Y accepts, N rejects)"))
+        workspace.projectOpened.connect(lambda _store: self.show_engine())
         self.read_current = QPushButton(self.tr("This image"))
         self.read_selected = QPushButton(self.tr("Selected"))
         self.read_unlabelled = QPushButton(self.tr("Unlabelled"))
@@ -54,6 +56,7 @@ class ReadTextBox(QGroupBox):
             b.clicked.connect(lambda _=False, w=which: self.readRequested.emit(w))
         grid.addWidget(self.settings_button, 1, 1)
         self.settings_button.clicked.connect(self.edit_settings)
+        self.show_engine()
 
     @property
     def buttons(self) -> tuple[QPushButton, ...]:
@@ -61,6 +64,19 @@ class ReadTextBox(QGroupBox):
 
     def options(self) -> OcrOptions:
         return project_options(self.workspace.store)
+
+    def show_engine(self) -> None:
+        """The title says whose models read: PP-OCR's, the project's own or both."""
+        o = self.options()
+        if o.det_run and o.rec_run:
+            title = self.tr("Read text (your models)")
+        elif o.det_run:
+            title = self.tr("Read text (your detector, PP-OCR)")
+        elif o.rec_run:
+            title = self.tr("Read text (PP-OCR, your recogniser)")
+        else:
+            title = self.tr("Read text (PP-OCR)")
+        self.setTitle(title)
 
     def edit_settings(self) -> None:
         """The settings dialog; what it accepts is kept in the project."""
@@ -75,5 +91,6 @@ class ReadTextBox(QGroupBox):
                 save_project_options(store, dialog.options())
             except StoreError as e:  # open read-only: nothing can be read into it either
                 self.workspace.show_error(str(e))
+            self.show_engine()
         finally:
             dialog.deleteLater()

@@ -255,6 +255,13 @@ class TrainingCurves(QWidget):
                 plot = self.loss_plot if on_loss else self.metric_plot
                 self._metric_items[name] = plot.plot(
                     pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6, symbolBrush=color)
-                self._add_to_legend(metric_label(name, self._metrics), color, "●")
+                label = metric_label(name, self._metrics)
+                if not (on_loss or info.higher_is_better):  # CER: the curve should fall
+                    label = self.tr("{label} (lower is better)").format(label=label)
+                self._add_to_legend(label, color, "●")
             self._metric_items[name].setData(np.asarray(s.x), np.asarray(s.y))
+            if s.y and max(s.y) > 1.0 and metric_info(name).kind == "fraction":
+                # CER counts extra characters too: above 1 while a recogniser writes more than is there.
+                self.metric_plot.getViewBox().setLimits(yMax=max(s.y) + 0.05)
+                self.metric_plot.setYRange(0.0, max(s.y), padding=0.02)
         self._lr_item.setData(np.asarray(self._lr.x), np.asarray(self._lr.y))

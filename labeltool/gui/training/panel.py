@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from ..jobs.metrics import metric_label, metric_text, value_text
 from .curves import TrainingCurves
+from .reading_view import ReadingView
 from .runs_browser import RunsBrowser
 from .thumbnails import Thumbnail
 
@@ -145,6 +146,7 @@ class TrainingPanel(QWidget):
     tabs: QTabWidget
     strip_label: QLabel
     strip: PredictionStripView
+    reading: ReadingView  # a recogniser run's lines (crop, read, truth) in the strip's place
     per_class: QTableWidget
     confusion: QTableWidget
     confusion_tab: int  # its index in ``tabs``: shown for classification runs only
@@ -256,11 +258,14 @@ class TrainingPanel(QWidget):
                                           "(white dashed: your labels; colour: the model)."))
         self.strip_label.setWordWrap(True)
         self.strip = PredictionStripView()
+        self.reading = ReadingView()  # a recogniser's lines, in the strip's place
+        self.reading.sampleActivated.connect(lambda k: self.strip.thumbnailActivated.emit(self.strip.thumbnails[k]))
         strip_box = QWidget()
         sl = QVBoxLayout(strip_box)
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.strip_label)
         sl.addWidget(self.strip)
+        sl.addWidget(self.reading)
         return strip_box
 
     def _connect(self) -> None:
@@ -316,6 +321,8 @@ class TrainingPanel(QWidget):
         """Before a new run (or before showing an old one's curves)."""
         self.curves.clear()
         self.strip.clear()
+        self.reading.set_lines([])
+        self.strip.setVisible(True)
         self.per_class.setRowCount(0)
         self.confusion.setRowCount(0)
         self.clear_message()
@@ -356,6 +363,11 @@ class TrainingPanel(QWidget):
 
     def on_predictions(self, strip: PredictionStrip) -> None:
         self.strip.set_strip(strip)
+        self.reading.set_lines(strip.lines)  # shown when there are lines, in the strip's place
+        self.strip.setVisible(not strip.lines)
+        if strip.lines:
+            self.strip_label.setText(self.reading.caption(strip.epoch))
+            return
         self.strip_label.setText(self.tr("Epoch {n}: predictions on validation images (white dashed: your "
                                          "labels; colour: the model). Click one to open it.").format(n=strip.epoch + 1))
 
