@@ -1457,102 +1457,142 @@
 <context>
     <name>OcrSettingsDialog</name>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="24"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="28"/>
         <source>Read text settings</source>
         <translation>读取文字设置</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="28"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="32"/>
         <source>How sure the detector must be, on average inside a box, that it holds text (PP-OCR: 0.5). Lower finds faint text and more noise.</source>
         <translation>检测器在框内平均要有多确定那里是文字（PP-OCR：0.5）。调低能找到浅淡的文字，也会带来更多噪声。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="33"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="37"/>
         <source>How far each found line is grown into its box (PP-OCR: 1.6). Larger boxes take in more of the letters&apos; edges.</source>
         <translation>每个找到的文本行向外扩展成框的程度（PP-OCR：1.6）。框越大，越能包住字符的边缘。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="35"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="39"/>
         <source>Turn upside-down text (direction classifier)</source>
         <translation>翻正倒置的文字（方向分类器）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="37"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="41"/>
+        <source>PP-OCR&apos;s detector</source>
+        <translation>PP-OCR 的检测模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="42"/>
+        <source>What finds the text lines: PP-OCR, or a text detector trained on this project&apos;s text regions</source>
+        <translation>由谁查找文本行：PP-OCR，或用本项目的文本区域训练的文本检测模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="43"/>
+        <source>PP-OCR&apos;s recogniser</source>
+        <translation>PP-OCR 的识别模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="44"/>
+        <source>What reads each line: PP-OCR (or the ONNX recogniser below), or a recogniser trained on this project&apos;s transcriptions</source>
+        <translation>由谁识别每一行：PP-OCR（或下方的 ONNX 识别模型），或用本项目的转写文本训练的识别模型</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="48"/>
         <source>PP-OCR&apos;s shipped recogniser</source>
         <translation>PP-OCR 自带的识别模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="39"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="50"/>
         <source>the one inside the recogniser file</source>
         <translation>识别模型文件内置的字符表</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="44"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="55"/>
+        <source>Find lines with</source>
+        <translation>查找文本行</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="56"/>
+        <source>Read with</source>
+        <translation>识别文字</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="57"/>
         <source>Detection box threshold</source>
         <translation>检测框阈值</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="45"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="58"/>
         <source>Unclip ratio</source>
         <translation>扩展比例（unclip ratio）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="47"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="60"/>
         <source>Recogniser (ONNX)</source>
         <translation>识别模型（ONNX）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="48"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="61"/>
         <source>A PP-OCR recogniser</source>
         <translation>PP-OCR 识别模型</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="48"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="61"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX 模型 (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="49"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="62"/>
         <source>Character list</source>
         <translation>字符表</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="50"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="63"/>
         <source>The recogniser&apos;s character list</source>
         <translation>识别模型的字符表</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="50"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="63"/>
         <source>Text files (*.txt)</source>
         <translation>文本文件 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="51"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="64"/>
         <source>Another language: choose a PP-OCR recognition model exported to ONNX and, when the file holds none, its character list (one character a line, e.g. ppocr_keys_v1.txt).</source>
         <translation>其他语言：选择导出为 ONNX 的 PP-OCR 识别模型；若文件中没有字符表，再选择它的字符表（每行一个字符，例如 ppocr_keys_v1.txt）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="72"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="114"/>
+        <source>Not used: a recogniser trained here reads</source>
+        <translation>未使用：由本项目训练的识别模型识别</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="121"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="101"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="157"/>
         <source>A character list belongs to a recogniser: choose the recogniser&apos;s ONNX file too, or clear the character list.</source>
         <translation>字符表属于某个识别模型：请同时选择该识别模型的 ONNX 文件，或清空字符表。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="103"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="159"/>
         <source>The recogniser %1 does not exist.</source>
         <translation>识别模型 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="104"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="160"/>
         <source>The character list %1 does not exist.</source>
         <translation>字符表 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/ocr_settings.py" line="112"/>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="165"/>
+        <source>The run %1 is gone (deleted or moved): choose another, or PP-OCR.</source>
+        <translation>训练记录 %1 已不存在（被删除或移动）：请另选一个，或使用 PP-OCR。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/ocr_settings.py" line="168"/>
         <source>The recogniser must be an ONNX file (.onnx): export a PaddleOCR model with paddle2onnx first.</source>
         <translation>识别模型必须是 ONNX 文件（.onnx）：请先用 paddle2onnx 导出 PaddleOCR 模型。</translation>
     </message>
@@ -1581,44 +1621,87 @@
 <context>
     <name>ReadTextBox</name>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="39"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="78"/>
         <source>Read text (PP-OCR)</source>
         <translation>读取文字（PP-OCR）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="40"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="41"/>
         <source>PP-OCR finds text lines and reads them, on the CPU; its text regions are reviewed like a model&apos;s predictions (Y accepts, N rejects)</source>
         <translation>PP-OCR 在 CPU 上查找并识别文本行；它给出的文本区域像模型预测一样审核（Y 接受，N 拒绝）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="42"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="44"/>
         <source>This image</source>
         <translation>当前图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="43"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="45"/>
         <source>Selected</source>
         <translation>所选图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="44"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="46"/>
         <source>Unlabelled</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="45"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="47"/>
         <source>All images with no labels that are not marked done or skipped</source>
         <translation>所有没有标注、也未标记为完成或跳过的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="46"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="48"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/read_text.py" line="47"/>
+        <location filename="../../labeltool/gui/review/read_text.py" line="49"/>
         <source>Detection threshold, unclip ratio, direction classifier, another recogniser (language)</source>
         <translation>检测阈值、扩展比例、方向分类器、其他识别模型（语言）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="72"/>
+        <source>Read text (your models)</source>
+        <translation>读取文字（你的模型）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="74"/>
+        <source>Read text (your detector, PP-OCR)</source>
+        <translation>读取文字（你的检测模型，PP-OCR）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/read_text.py" line="76"/>
+        <source>Read text (PP-OCR, your recogniser)</source>
+        <translation>读取文字（PP-OCR，你的识别模型）</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingView</name>
+    <message>
+        <location filename="../../labeltool/gui/training/reading_view.py" line="27"/>
+        <source>Line</source>
+        <translation>文本行</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/reading_view.py" line="27"/>
+        <source>Read</source>
+        <translation>识别结果</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/reading_view.py" line="27"/>
+        <source>Truth</source>
+        <translation>真实文本</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/reading_view.py" line="51"/>
+        <source>character error rate {cer:.2f}, score {score:.2f}</source>
+        <translation>字符错误率 {cer:.2f}，分数 {score:.2f}</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/reading_view.py" line="62"/>
+        <source>Epoch {n}: {wrong} of {all} validation lines read wrong (worst first). Click one to open its image.</source>
+        <translation>第 {n} 轮：{all} 行验证文本中有 {wrong} 行识别错误（最差的在前）。点击一行可打开其图像。</translation>
     </message>
 </context>
 <context>
@@ -2858,201 +2941,206 @@
         <source>step</source>
         <translation>步数</translation>
     </message>
+    <message>
+        <location filename="../../labeltool/gui/training/curves.py" line="260"/>
+        <source>{label} (lower is better)</source>
+        <translation>{label}（越低越好）</translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="61"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="62"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
         <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="63"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="64"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
         <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="65"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="66"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
         <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="289"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="294"/>
         <source>No training run yet. Press Train to start one.</source>
         <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="179"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="181"/>
         <source>Train…</source>
         <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="180"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="182"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="181"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="183"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="255"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="257"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
         <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="240"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="242"/>
         <source>Rows: true class; columns: predicted class</source>
         <translation>行：真实类别；列：预测类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="212"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="214"/>
         <source>Review with this model</source>
         <translation>用此模型审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="213"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="215"/>
         <source>Use this run for review and pre-label the unlabelled images</source>
         <translation>将此次运行用于审核，并预标注未标注的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="214"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="216"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="215"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="217"/>
         <source>Train from scratch</source>
         <translation>从头训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="246"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="248"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="247"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="249"/>
         <source>Per class</source>
         <translation>各类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="248"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
         <source>Confusion</source>
         <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="249"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="251"/>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="252"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="331"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="338"/>
         <source>, resumed at step {n}</source>
         <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="333"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="340"/>
         <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
         <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="353"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="360"/>
         <source>epoch {n}: {metrics}{best}</source>
         <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="361"/>
         <source> (best so far)</source>
         <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="371"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
         <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="364"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
         <source>saved best model (epoch {n})</source>
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="379"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="391"/>
         <source> Best validation score: {v:.3f}.</source>
         <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="381"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="393"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="384"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="396"/>
         <source> Press Resume to go on from there.</source>
         <translation> 按“继续”可从那里接着训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="385"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="397"/>
         <source>Training cancelled at step {n}; the last checkpoint is kept.</source>
         <translation>训练已在第 {n} 步取消；已保留最后的检查点。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="391"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="403"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="400"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="412"/>
         <source>{run}: finished after {n} epochs</source>
         <translation>{run}：{n} 轮后完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="401"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="413"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="403"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="415"/>
         <source>{run}: cancelled at step {n}</source>
         <translation>{run}：已在第 {n} 步取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="405"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="417"/>
         <source>Training could not start</source>
         <translation>训练无法开始</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="406"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="418"/>
         <source>{run}: stopped at step {n}</source>
         <translation>{run}：已在第 {n} 步停止</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="410"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="422"/>
         <source>The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be offline. If you have the file (downloaded elsewhere from {url}), press &quot;Choose weights file…&quot;, or place it in {folder} and train again. Or train from scratch: it needs more labels and more epochs.</source>
         <translation>无法下载预训练权重 {file}（{reason}）；这台电脑似乎处于离线状态。如果您有该文件（可在别处从 {url} 下载），请按“选择权重文件…”，或将其放到 {folder} 后重新训练。也可以从头训练：这需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="429"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="441"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="435"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="447"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="442"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="454"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="464"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="476"/>
         <source>not measured: no validation images of this class</source>
         <translation>未测量：没有此类别的验证图像</translation>
     </message>
