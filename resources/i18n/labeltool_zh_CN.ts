@@ -2656,47 +2656,52 @@
         <translation>{task} - {counts}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="356"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="359"/>
+        <source>This model has no pretrained weights: it learns from scratch, so it needs more labels and more epochs.</source>
+        <translation>这个模型没有预训练权重：它从零开始学习，因此需要更多标注和更多轮次。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/training/dialog.py" line="363"/>
         <source>From scratch: needs more labels and more epochs.</source>
         <translation>从头训练：需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="359"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="366"/>
         <source>Pretrained weights are on this computer.</source>
         <translation>预训练权重已在本机。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="362"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="369"/>
         <source>Pretrained weights will be downloaded when training starts (needs the internet); untick to train from scratch offline.</source>
         <translation>开始训练时将下载预训练权重（需要联网）；取消勾选可离线从头训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="371"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="378"/>
         <source>images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="371"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="378"/>
         <source>objects</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="373"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="380"/>
         <source>Trains on {train} images, validates on {val} ({counts}).</source>
         <translation>在 {train} 张图像上训练，在 {val} 张上验证（{counts}）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="376"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="383"/>
         <source>Validation {unit} per class: {list}.</source>
         <translation>每个类别的验证{unit}：{list}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="387"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="394"/>
         <source>Use {percent} % for validation</source>
         <translation>将 {percent} % 用于验证</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/dialog.py" line="403"/>
+        <location filename="../../labeltool/gui/training/dialog.py" line="410"/>
         <source>Ready to train.</source>
         <translation>可以开始训练。</translation>
     </message>

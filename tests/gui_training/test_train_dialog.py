@@ -192,3 +192,7 @@ def test_the_labels_choose_the_task_and_the_hint_says_why(qtbot, tmp_path):
         assert dlg.task == "recognize" and dlg.model == "crnn_mobilenet_v3_small"
         assert "6 of 6 text regions have a transcription" in dlg.task_hint.text()
         assert dlg.config().task == "recognize" and not any(p.blocking for p in dlg.problems)
+        dlg.model_combo.setCurrentIndex(dlg.model_combo.findData("crnn_lite"))
+        assert not dlg.pretrained.isEnabled() and "no pretrained weights" in dlg.weights_note.text()
+        dlg.model_combo.setCurrentIndex(dlg.model_combo.findData("crnn_resnet18"))
+        assert dlg.pretrained.isEnabled() and "no pretrained weights" not in dlg.weights_note.text()

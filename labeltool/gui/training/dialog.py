@@ -352,7 +352,14 @@ class TrainDialog(QDialog):
         self._update_weights_note()
 
     def _update_weights_note(self) -> None:
-        if model_entry(self.model) is None or not self.pretrained.isChecked():
+        entry = model_entry(self.model)
+        # A model with no pretrained weights (crnn_lite) learns from scratch whatever the box says.
+        self.pretrained.setEnabled(entry is None or bool(entry.weights_file))
+        if entry is not None and not entry.weights_file:
+            self.weights_note.setText(self.tr("This model has no pretrained weights: it learns from scratch, "
+                                              "so it needs more labels and more epochs."))
+            return
+        if entry is None or not self.pretrained.isChecked():
             self.weights_note.setText(self.tr("From scratch: needs more labels and more epochs."))
             return
         if weights_cached(self.model):
