@@ -458,6 +458,7 @@ def test_the_first_use_downloads_the_weights_with_a_progress_dialog(main_window,
     finally:
         server.shutdown()
     assert dialogs and "Downloading the weights of MobileSAM" in dialogs[-1]
-    assert ai._download is None  # closed once loaded
+    # closed once loaded: the worker keeps the segmenter, then posts "loaded" to the GUI thread
+    qtbot.waitUntil(lambda: ai._download is None, timeout=10_000)
     kept = tmp_path / "torch_home" / "hub" / "checkpoints" / "mobile_sam.pt"
     assert kept.read_bytes() == mobile_sam_weights.read_bytes()
