@@ -14,8 +14,20 @@ onnxruntime.
 """
 from __future__ import annotations
 
-from .reader import (OCR_MODEL, TEXT_LABEL, OcrEngine, OcrSettings, TextDetector, TextRecognizer, load_ocr,
-                     reading_order)
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["OCR_MODEL", "TEXT_LABEL", "OcrEngine", "OcrSettings", "TextDetector", "TextRecognizer", "load_ocr",
            "reading_order"]
+
+if TYPE_CHECKING:
+    from .reader import (OCR_MODEL, TEXT_LABEL, OcrEngine, OcrSettings, TextDetector, TextRecognizer, load_ocr,
+                         reading_order)
+
+
+def __getattr__(name: str) -> Any:
+    # The names come from .reader when first asked for: the reader imports numpy, and the command
+    # line's parsers import engine.ocr.cli (hence this package) for `labeltool predict --help`.
+    if name in __all__:
+        return getattr(importlib.import_module(".reader", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,13 +7,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labeltool.core.images import ImageLoadError
 from labeltool.core.shapes import Shape
 from labeltool.core.store import find_store
 
 from ..errors import ConfigError
-from .reader import OCR_MODEL, TEXT_LABEL, OcrSettings
+
+if TYPE_CHECKING:  # the reader imports numpy: `labeltool --help` and the parsers start without it
+    from .reader import OcrSettings
 
 # dest -> flag, for the message when one is given without --ocr.
 OCR_OPTIONS = {"box_threshold": "--box-threshold", "unclip_ratio": "--unclip-ratio",
@@ -58,6 +61,8 @@ def check_ocr_arguments(args: argparse.Namespace) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> OcrSettings:
+    from .reader import OcrSettings
+
     given = {k: getattr(args, k) for k in ("box_threshold", "unclip_ratio", "rec_model", "rec_keys", "rec_run",
                                         "det_run")
              if getattr(args, k, None) is not None}
@@ -70,7 +75,7 @@ def run_read_text(args: argparse.Namespace, images: list[Path]) -> int:
     from tqdm import tqdm
 
     from ..cli import into_project
-    from .reader import load_ocr
+    from .reader import OCR_MODEL, load_ocr
 
     projects = _projects_of(images) if args.into_project else {}
     engine = load_ocr(settings_from_args(args))
@@ -117,6 +122,8 @@ def _write_ppocr(results: list[tuple[Path, list[Shape]]], out: Path) -> int:
     ``a__x.jpg``)."""
     from labeltool.formats import ppocr
     from labeltool.formats.records import ImageRecord
+
+    from .reader import TEXT_LABEL
 
     if not results:
         return 0
