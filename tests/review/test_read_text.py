@@ -218,3 +218,26 @@ def test_reread_says_what_to_select_and_f1_lists_it(qtbot, text_window):
     listed = shortcut_actions(w, w.actions.all)
     assert review.actions["reread"] in listed
     assert review.actions["reread"].shortcut().toString() == "Ctrl+R"
+
+
+def test_accepting_a_reading_of_a_drawn_region_fills_that_region(qtbot, text_window):
+    """A recogniser run reads the regions a person drew (its predictions name
+    the region: attributes["reads"]): Y puts the text into that region, not
+    a second region on the same quad; one undo step takes it back."""
+    w, review, store = text_window
+    page = image_id(store, "page.png")
+    quad = [(35, 165), (245, 165), (245, 192), (35, 192)]
+    drawn = store.add_shape(page, TextRegion(label="text", points=quad, transcription=""))
+    store.add_shape(page, TextRegion(label="text", points=quad, transcription="markers = np.zeros_like(coins)",
+                                     source=Source("model", "crnn-run", 0.8), attributes={"reads": drawn.id}))
+    w.go_to_image(page)
+    review.panel.review_check.setChecked(True)
+    review.panel.slider.setValue(review.panel.slider.minimum())
+    assert review.session.shown_count == 1
+    QTest.keyClick(w.canvas, Qt.Key.Key_Y)
+    [region] = store.shapes(page)
+    assert region.id == drawn.id and region.source.kind == "human" and region.points == drawn.points
+    assert region.transcription == "markers = np.zeros_like(coins)"
+    w.editor.undo()
+    assert sorted(s.transcription for s in store.shapes(page)) == ["", "markers = np.zeros_like(coins)"]
+    assert store.shape(drawn.id)[1].transcription == ""

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 
 from labeltool.core.errors import StoreError
-from labeltool.core.shapes import ImageTag, Shape
+from labeltool.core.shapes import ImageTag, Shape, TextRegion
 from labeltool.gui.commands import DeleteShape, StoreCommand, UpdateShape
 from labeltool.gui.jobs.ocr import OCR_MODEL
 from labeltool.gui.jobs.review import (
@@ -182,14 +182,22 @@ class ReviewSession(QObject):
         rest = ids[i + 1:] + ids[:i]
         return rest[0] if rest else None
 
-    def _accept_command(self, shape: Shape) -> StoreCommand:
+    def _accept_commands(self, shape: Shape) -> list[StoreCommand]:
         store = self.workspace.store
+        text = self.tr("Accept %1").replace("%1", shape.label)
         if isinstance(shape, ImageTag) and any(
                 isinstance(h, ImageTag) and h.label == shape.label for h in store.shapes(self._image_id(), "human")):
             # The image already has this class: accepting adds nothing but a duplicate.
-            return DeleteShape(store, shape.id, self.tr("Accept %1").replace("%1", shape.label), self._error)
-        return UpdateShape(store, replace(shape, source=accepted_source(shape)),
-                           self.tr("Accept %1").replace("%1", shape.label), self._error)
+            return [DeleteShape(store, shape.id, text, self._error)]
+        read = shape.attributes.get("reads") if isinstance(shape, TextRegion) else None
+        region = next((h for h in store.shapes(self._image_id(), "human")
+                       if h.id == read and isinstance(h, TextRegion)), None)
+        if isinstance(shape, TextRegion) and region is not None:
+            # A recogniser's reading of a region already labelled: its text goes into that region
+            # (the quad is the region's own), not a second region on top of it.
+            return [UpdateShape(store, replace(region, transcription=shape.transcription), text, self._error),
+                    DeleteShape(store, shape.id, text, self._error)]
+        return [UpdateShape(store, replace(shape, source=accepted_source(shape)), text, self._error)]
 
     def _image_id(self) -> int:
         item = self.workspace.current_image()
@@ -203,7 +211,7 @@ class ReviewSession(QObject):
         if shape is None or not self._writable():
             return None
         self.current_id = self._after(shape.id)
-        self.editor.push([self._accept_command(shape)], self.tr("Accept %1").replace("%1", shape.label))
+        self.editor.push(self._accept_commands(shape), self.tr("Accept %1").replace("%1", shape.label))
         return shape.id
 
     def reject(self, shape_id: str | None = None) -> str | None:
@@ -237,7 +245,7 @@ class ReviewSession(QObject):
         cmds: list[StoreCommand] = []
         for p in self.all_predictions:
             if p.id in shown:
-                cmds.append(self._accept_command(p))
+                cmds.extend(self._accept_commands(p))
             else:
                 cmds.append(DeleteShape(store, p.id, self.tr("Reject %1").replace("%1", p.label), self._error))
         self.editor.push(cmds, self.tr("Accept %1 predictions").replace("%1", str(len(shown))))
