@@ -26,6 +26,7 @@ from .connection import (STORE_DIR, STORE_FILE, acquire_lock, connect_readonly, 
                          operational_error, release_lock)
 from .errors import NotAProjectError, StoreError, StoreNewerSchemaError, StoreReadOnlyError
 from .folder_scan import iter_image_paths, natural_key
+from .groups import renumber
 from .images import read_size
 from .project import ImageItem, ImageStatus
 from .schema import SCHEMA_VERSION, migrate, schema_version
@@ -448,7 +449,11 @@ class ProjectStore(ClassesMixin, BulkEditsMixin):
                 kept = sorted(keep)
                 self._execute("DELETE FROM shapes WHERE image_id = ? AND source = 'model' AND "
                               f"COALESCE(model, '') NOT IN ({', '.join('?' * len(kept))})", (image_id, *kept))
-            added = [self.add_shape(image_id, s) for s in shapes]
+            # A prediction in several parts (an instance traced as pieces) is a group: numbered past the
+            # image's own groups, so that accepting it does not join it to a person's object.
+            taken = [int(r[0]) for r in self._query(
+                "SELECT DISTINCT group_id FROM shapes WHERE image_id = ? AND group_id IS NOT NULL", (image_id,))]
+            added = [self.add_shape(image_id, s) for s in renumber(list(shapes), taken)]
             self._emit(StoreEvent("image_changed", image_id))
         return added
 

@@ -223,3 +223,19 @@ def test_replace_predictions_keeps_human_labels_and_scopes_by_model(store: Proje
     assert kept == {(None, "cat"), ("ocr", "dog"), ("run-b", "cat")}
     store.replace_predictions(item.id, [])  # every model's go, the person's box stays
     assert [s.id for s in store.shapes(item.id)] == [human.id]
+
+
+def test_replace_predictions_keeps_assistants_when_asked_and_numbers_groups_apart(store: ProjectStore):
+    item = store.images()[0]
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0)]
+    person = store.add_shapes(item.id, [Polygon(label="cell", points=square, group=1),
+                                        Polygon(label="cell", points=square, group=2)])
+    store.add_shape(item.id, Box(label="dog", x1=2, y1=2, x2=6, y2=6, source=Source.from_model("pp-ocr", 0.8)))
+    store.add_shape(item.id, Box(label="dog", x1=2, y1=2, x2=6, y2=6, source=Source.from_model("old-run", 0.8)))
+    # One predicted object in two pieces, numbered 1 by its model: not the person's object 1.
+    pieces = [Polygon(label="cell", points=square, group=1, source=Source.from_model("run", 0.9)) for _ in range(2)]
+    store.replace_predictions(item.id, pieces, keep={"pp-ocr"})
+    models = sorted(str(s.source.model) for s in store.shapes(item.id, source="model"))
+    assert models == ["pp-ocr", "run", "run"]  # old-run's went, the assistant's stayed
+    groups = [s.group for s in store.shapes(item.id, source="model") if s.source.model == "run"]
+    assert groups[0] == groups[1] and groups[0] not in {p.group for p in person}
