@@ -22,18 +22,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -49,7 +46,7 @@ from ..jobs.metrics import metric_label, metric_text, value_text
 from .curves import TrainingCurves
 from .reading_view import ReadingView
 from .runs_browser import RunsBrowser
-from .thumbnails import Thumbnail
+from .strip_view import PredictionStripView
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.events import Checkpoint, EpochEnd, Log, Step, TrainEnd, TrainStart
@@ -68,8 +65,6 @@ NEXT_STEP = {
 }
 
 
-THUMB_SIZE = 128
-
 
 def format_duration(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
@@ -87,38 +82,6 @@ class _PanelLayout(QVBoxLayout):
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
         return False
-
-
-class PredictionStripView(QListWidget):
-    """Thumbnails of the latest epoch's predictions; a click opens the image."""
-
-    thumbnailActivated = Signal(object)  # Thumbnail
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setFlow(QListWidget.Flow.LeftToRight)
-        self.setWrapping(True)  # a grid that fills the tab, whatever the dock's shape
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setMovement(QListWidget.Movement.Static)
-        self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
-        self.setSpacing(4)
-        self.setUniformItemSizes(True)
-        self.setWordWrap(True)
-        self.thumbnails: list[Thumbnail] = []
-        self.itemClicked.connect(self._clicked)
-
-    def set_strip(self, strip: PredictionStrip) -> None:
-        self.clear()
-        self.thumbnails = list(strip.thumbnails)
-        for i, t in enumerate(self.thumbnails):
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(t.image)), t.caption)
-            item.setToolTip(t.image_path)
-            item.setData(Qt.ItemDataRole.UserRole, i)
-            self.addItem(item)
-
-    def _clicked(self, item: QListWidgetItem) -> None:
-        self.thumbnailActivated.emit(self.thumbnails[item.data(Qt.ItemDataRole.UserRole)])
 
 
 class TrainingPanel(QWidget):
