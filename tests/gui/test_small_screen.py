@@ -70,3 +70,22 @@ def test_a_first_size_larger_than_the_screen_opens_maximised(qtbot):
     fit_to_screen(small, avail - QSize(100, 100))
     assert not small.windowState() & Qt.WindowState.WindowMaximized
     assert small.size() == avail - QSize(100, 100)
+
+
+def test_the_review_dock_keeps_its_width_with_long_run_names_and_counts(main_window, qtbot):
+    """A run's name (date, time, model) and the verdict counts once shown
+    must not widen the Review panel past its dock: it would be cut at the
+    side (seen at 1366x768 with an instance run)."""
+    w = main_window
+    show_every_dock(w)
+    w.resize(SCREEN)
+    qtbot.waitUntil(lambda: w.size() == SCREEN, timeout=2000)
+    panel = w.review.panel
+    dock = w.findChild(QDockWidget, "dock_review")
+    dock.raise_()
+    panel.run_combo.addItem("20261201-183145-maskrcnn_resnet50_fpn_v2 (active, mask AP 0.93)")
+    panel.count_label.setText("8 of 362 predictions shown — 5 found, 3 false alarms, 2 other class, 4 missed")
+    panel.instances.setVisible(True)
+    qtbot.wait(50)
+    assert panel.minimumSizeHint().width() <= dock.widget().viewport().width(), \
+        (panel.minimumSizeHint(), dock.widget().viewport().size())

@@ -30,6 +30,9 @@ class ModelChoice(QWidget):
         self.active = active
         self.loaded = False  # listed since the project opened
         self.combo = QComboBox()
+        # Run names are long (20261201-183145-maskrcnn_resnet50_fpn): the dock must not grow to hold one.
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
         self.combo.setToolTip(QCoreApplication.translate(
             "ReviewPanel", "The model that predicts: a training run of this project (the active run is chosen), "
                            "or an exported model folder"))
