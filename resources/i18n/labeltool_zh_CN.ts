@@ -1677,6 +1677,19 @@
     </message>
 </context>
 <context>
+    <name>ReadingReportView</name>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="174"/>
+        <source>Model report: %1</source>
+        <translation>模型报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/report.py" line="175"/>
+        <source>Read on %1; worst read first: a line read wrong with confidence may be typed wrong. Click a line to show it.</source>
+        <translation>读取范围：%1；读错最多的排在前面：模型很有把握却读错的行，可能是标注时打错了字。点击一行即可查看。</translation>
+    </message>
+</context>
+<context>
     <name>ReadingView</name>
     <message>
         <location filename="../../labeltool/gui/training/reading_view.py" line="27"/>
@@ -1707,132 +1720,170 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="161"/>
+        <location filename="../../labeltool/gui/review/report.py" line="189"/>
         <source>Model report — %1</source>
         <translation>模型报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="168"/>
+        <location filename="../../labeltool/gui/review/report.py" line="199"/>
         <source>Predicting the validation images…</source>
         <translation>正在预测验证集图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="170"/>
+        <location filename="../../labeltool/gui/review/report.py" line="201"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="172"/>
+        <location filename="../../labeltool/gui/review/report.py" line="203"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="203"/>
+        <location filename="../../labeltool/gui/review/report.py" line="244"/>
         <source>The report could not be made: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="207"/>
+        <location filename="../../labeltool/gui/review/report.py" line="248"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="213"/>
+        <location filename="../../labeltool/gui/review/report.py" line="255"/>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="214"/>
+        <location filename="../../labeltool/gui/review/report.py" line="256"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="216"/>
+        <location filename="../../labeltool/gui/review/report.py" line="258"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
 </context>
 <context>
+    <name>ReportJob</name>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="121"/>
+        <source>Character error rate %1; %2 of %3 lines read exactly.</source>
+        <translation>字符错误率 %1；%3 行中有 %2 行完全读对。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="125"/>
+        <source>%1 images could not be read.</source>
+        <translation>有 %1 张图像无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="145"/>
+        <source>the %1 validation images the run was checked on while it trained (not trained on)</source>
+        <translation>训练时用于验证的 %1 张图像（未参与训练）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="148"/>
+        <source>%1 validation images (the run&apos;s split, computed again: the run did not record it)</source>
+        <translation>%1 张验证图像（按该次训练的划分重新计算：训练时没有记录）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="151"/>
+        <source>no validation images: %1 training images (optimistic)</source>
+        <translation>没有验证图像：改用 %1 张训练图像（结果偏乐观）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="153"/>
+        <source>%1 labelled images (the export does not say which were trained on)</source>
+        <translation>%1 张已标注图像（导出的模型没有记录哪些图像参与了训练）</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/jobs/report.py" line="156"/>
+        <source>%1 of its validation images are no longer labelled and are left out</source>
+        <translation>其中 %1 张验证图像已不再有标注，已排除</translation>
+    </message>
+</context>
+<context>
     <name>ReportView</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="45"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="45"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="45"/>
+        <location filename="../../labeltool/gui/review/report.py" line="46"/>
         <source>Predicted</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
-        <location filename="../../labeltool/gui/review/report.py" line="95"/>
+        <location filename="../../labeltool/gui/review/report.py" line="47"/>
+        <location filename="../../labeltool/gui/review/report.py" line="96"/>
         <source>AP@0.5</source>
         <translation>AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="47"/>
         <source>Precision</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="47"/>
         <source>Recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="47"/>
+        <location filename="../../labeltool/gui/review/report.py" line="48"/>
         <source>box AP@0.5</source>
         <translation>框 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="52"/>
-        <location filename="../../labeltool/gui/review/report.py" line="97"/>
+        <location filename="../../labeltool/gui/review/report.py" line="53"/>
+        <location filename="../../labeltool/gui/review/report.py" line="98"/>
         <source>AP@0.5 per class</source>
         <translation>各类别 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="53"/>
+        <location filename="../../labeltool/gui/review/report.py" line="54"/>
         <source>Precision / recall</source>
         <translation>精确率 / 召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="54"/>
+        <location filename="../../labeltool/gui/review/report.py" line="55"/>
         <source>Confusion (rows: labels, columns: model)</source>
         <translation>混淆矩阵（行：标注，列：模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="70"/>
+        <location filename="../../labeltool/gui/review/report.py" line="71"/>
         <source>Model report: %1</source>
         <translation>模型报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="71"/>
+        <location filename="../../labeltool/gui/review/report.py" line="72"/>
         <source>Evaluated on %1, score threshold %2.</source>
         <translation>评估数据：%1，分数阈值 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="95"/>
+        <location filename="../../labeltool/gui/review/report.py" line="96"/>
         <source>mask AP@0.5</source>
         <translation>掩码 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="97"/>
+        <location filename="../../labeltool/gui/review/report.py" line="98"/>
         <source>mask AP@0.5 per class</source>
         <translation>各类别掩码 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="124"/>
+        <location filename="../../labeltool/gui/review/report.py" line="125"/>
         <source>recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="125"/>
+        <location filename="../../labeltool/gui/review/report.py" line="126"/>
         <source>precision</source>
         <translation>精确率</translation>
     </message>
@@ -1957,22 +2008,22 @@
     <name>ReviewPanel</name>
     <message>
         <location filename="../../labeltool/gui/review/panel.py" line="106"/>
-        <location filename="../../labeltool/gui/review/panel.py" line="178"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="179"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_choice.py" line="33"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="36"/>
         <source>The model that predicts: a training run of this project (the active run is chosen), or an exported model folder</source>
         <translation>用于预测的模型：本项目的某次训练（默认选中当前训练），或已导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_choice.py" line="36"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="39"/>
         <source>Other…</source>
         <translation>其他…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_choice.py" line="37"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="40"/>
         <source>Predict with a run or exported model kept elsewhere</source>
         <translation>使用存放在其他位置的训练或导出模型进行预测</translation>
     </message>
@@ -2022,182 +2073,187 @@
         <translation>在已标注的图像上：绿色为检出，红色为误报，紫色为类别不同，橙色为漏检（IoU ≥ 0.5，类别相同）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="170"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="171"/>
         <source>Accept (Y)</source>
         <translation>接受 (Y)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="171"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="172"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="173"/>
         <source>Next (Tab)</source>
         <translation>下一个 (Tab)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="173"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="174"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="174"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="175"/>
         <source>Accept and select it to move its corners or change its class</source>
         <translation>接受并选中，以便调整角点或修改类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="175"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="176"/>
         <source>Accept all shown</source>
         <translation>全部接受</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="176"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="177"/>
         <source>Accept every prediction at or above the threshold and drop the ones below it</source>
         <translation>接受所有不低于阈值的预测，丢弃低于阈值的预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="183"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="184"/>
         <source>Score ≥</source>
         <translation>分数 ≥</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="36"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="39"/>
         <source>Model report…</source>
         <translation>模型报告…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="37"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="40"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_choice.py" line="87"/>
+        <location filename="../../labeltool/gui/review/model_choice.py" line="90"/>
         <source>A run folder or an exported model folder</source>
         <translation>训练文件夹或导出的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="310"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="312"/>
         <source>Open a project you can write to: predictions are stored in it.</source>
         <translation>请打开一个可写入的项目：预测结果将保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="292"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="294"/>
         <source>No model yet: train one (Train &gt; Train a model…) or choose a run or exported model (Other… in the Review panel).</source>
         <translation>还没有模型：请训练一个（训练 &gt; 训练模型…），或选择一次训练运行或导出的模型（审核面板中的“其他…”）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="384"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="386"/>
         <source>Predicted %1 image(s) with %2.</source>
         <translation>已用 %2 预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="320"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="322"/>
         <source>No images to predict.</source>
         <translation>没有需要预测的图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="370"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="372"/>
         <source>Skipped an unreadable image: %1</source>
         <translation>已跳过无法读取的图像：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="338"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="340"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="346"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="348"/>
         <source>Cancelling after the image in progress…</source>
         <translation>当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="373"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="375"/>
         <source>Prediction failed: %1</source>
         <translation>预测失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="388"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="390"/>
         <source>Cancelled: %1 image(s) predicted.</source>
         <translation>已取消：已预测 %1 张图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="409"/>
         <source>The model found nothing on them.</source>
         <translation>模型在这些图像上什么也没有找到。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="411"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="413"/>
         <source>%1 predictions, best score %2, all below the %3 threshold: lower the Score slider to see them.</source>
         <translation>共 %1 个预测，最高分 %2，全部低于阈值 %3：请调低“分数”滑块以显示它们。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="414"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="416"/>
         <source>%1 predictions, best score %2.</source>
         <translation>共 %1 个预测，最高分 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="65"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="70"/>
+        <source>%1 is no longer in the project.</source>
+        <translation>%1 已不在项目中。</translation>
+    </message>
+    <message>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="80"/>
         <source>Export the model into…</source>
         <translation>将模型导出到…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="76"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="91"/>
         <source>This model is already an export.</source>
         <translation>该模型已经是导出的模型。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="77"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="92"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/model_tools.py" line="82"/>
+        <location filename="../../labeltool/gui/review/model_tools.py" line="97"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="470"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="472"/>
         <source>%1 of %2 predictions shown</source>
         <translation>显示 %1 / %2 个预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="474"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="476"/>
         <source>all below the threshold (best %1): lower the Score slider to see them</source>
         <translation>全部低于阈值（最高 %1）：调低“分数”滑块即可显示</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="478"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="480"/>
         <source>%1 found, %2 false alarms, %3 missed</source>
         <translation>检出 %1，误报 %2，漏检 %3</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="307"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="309"/>
         <source>Pre-labelling or reading text is already running.</source>
         <translation>预标注或读取文字已在进行中。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="337"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="339"/>
         <source>Loading PP-OCR (seconds, once)…</source>
         <translation>正在加载 PP-OCR（仅首次，需数秒）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="373"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="375"/>
         <source>Reading text failed: %1</source>
         <translation>读取文字失败：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="386"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="388"/>
         <source>Read the text of %1 image(s).</source>
         <translation>已读取 %1 张图像的文字。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="391"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="393"/>
         <source>Skipped %1 unreadable image(s): %2</source>
         <translation>跳过了 %1 张无法读取的图像：%2</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/panel.py" line="407"/>
+        <location filename="../../labeltool/gui/review/panel.py" line="409"/>
         <source>No text found on them.</source>
         <translation>其中没有找到文字。</translation>
     </message>
@@ -2293,21 +2349,20 @@
         <translation>此图像上没有显示的预测。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="190"/>
-        <location filename="../../labeltool/gui/review/session.py" line="192"/>
-        <location filename="../../labeltool/gui/review/session.py" line="206"/>
+        <location filename="../../labeltool/gui/review/session.py" line="187"/>
+        <location filename="../../labeltool/gui/review/session.py" line="214"/>
         <source>Accept %1</source>
         <translation>接受 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="215"/>
-        <location filename="../../labeltool/gui/review/session.py" line="216"/>
-        <location filename="../../labeltool/gui/review/session.py" line="242"/>
+        <location filename="../../labeltool/gui/review/session.py" line="223"/>
+        <location filename="../../labeltool/gui/review/session.py" line="224"/>
+        <location filename="../../labeltool/gui/review/session.py" line="250"/>
         <source>Reject %1</source>
         <translation>拒绝 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/session.py" line="243"/>
+        <location filename="../../labeltool/gui/review/session.py" line="251"/>
         <source>Accept %1 predictions</source>
         <translation>接受 %1 个预测</translation>
     </message>
@@ -2955,197 +3010,197 @@
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="62"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="59"/>
         <source>Lower the learning rate (Train &gt; Advanced) and start again, or resume from the last checkpoint.</source>
         <translation>降低学习率（训练 &gt; 高级）后重新开始，或从最近的检查点继续训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="64"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="61"/>
         <source>Lower the batch size or the image size (Train &gt; Advanced), or train on the CPU.</source>
         <translation>减小批大小或图像尺寸（训练 &gt; 高级），或改用 CPU 训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="66"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="63"/>
         <source>Your labels are safe. Fix what the message names and start again.</source>
         <translation>你的标注是安全的。请修正消息中指出的问题后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="294"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="257"/>
         <source>No training run yet. Press Train to start one.</source>
         <translation>还没有训练。按“训练”开始。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="181"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="144"/>
         <source>Train…</source>
         <translation>训练…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="182"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="145"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="183"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="146"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="257"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="220"/>
         <source>Predictions on validation images appear here after each epoch (white dashed: your labels; colour: the model).</source>
         <translation>每轮结束后，验证集图像上的预测会显示在这里（白色虚线：你的标注；彩色：模型）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="242"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="205"/>
         <source>Rows: true class; columns: predicted class</source>
         <translation>行：真实类别；列：预测类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="214"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="177"/>
         <source>Review with this model</source>
         <translation>用此模型审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="215"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="178"/>
         <source>Use this run for review and pre-label the unlabelled images</source>
         <translation>将此次运行用于审核，并预标注未标注的图像</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="216"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="179"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="217"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="180"/>
         <source>Train from scratch</source>
         <translation>从头训练</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="248"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="211"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="249"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="212"/>
         <source>Per class</source>
         <translation>各类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="250"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="213"/>
         <source>Confusion</source>
         <translation>混淆矩阵</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="251"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="214"/>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="252"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="215"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="338"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="301"/>
         <source>, resumed at step {n}</source>
         <translation>，从第 {n} 步继续</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="340"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="303"/>
         <source>{run} on {device}: {train} training / {val} validation images{resumed}</source>
         <translation>{run} 在 {device} 上：{train} 张训练 / {val} 张验证图像{resumed}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="360"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="323"/>
         <source>epoch {n}: {metrics}{best}</source>
         <translation>第 {n} 轮：{metrics}{best}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="361"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="324"/>
         <source> (best so far)</source>
         <translation>（目前最佳）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="371"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="334"/>
         <source>Epoch {n}: predictions on validation images (white dashed: your labels; colour: the model). Click one to open it.</source>
         <translation>第 {n} 轮：验证集图像上的预测（白色虚线：你的标注；彩色：模型）。点击可打开图像。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="339"/>
         <source>saved best model (epoch {n})</source>
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="391"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
         <source> Best validation score: {v:.3f}.</source>
         <translation> 最佳验证分数：{v:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="393"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="356"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="396"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
         <source> Press Resume to go on from there.</source>
         <translation> 按“继续”可从那里接着训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="397"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="360"/>
         <source>Training cancelled at step {n}; the last checkpoint is kept.</source>
         <translation>训练已在第 {n} 步取消；已保留最后的检查点。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="403"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="366"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="412"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="375"/>
         <source>{run}: finished after {n} epochs</source>
         <translation>{run}：{n} 轮后完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="413"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="415"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="378"/>
         <source>{run}: cancelled at step {n}</source>
         <translation>{run}：已在第 {n} 步取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="417"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="380"/>
         <source>Training could not start</source>
         <translation>训练无法开始</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="418"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="381"/>
         <source>{run}: stopped at step {n}</source>
         <translation>{run}：已在第 {n} 步停止</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="422"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="385"/>
         <source>The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be offline. If you have the file (downloaded elsewhere from {url}), press &quot;Choose weights file…&quot;, or place it in {folder} and train again. Or train from scratch: it needs more labels and more epochs.</source>
         <translation>无法下载预训练权重 {file}（{reason}）；这台电脑似乎处于离线状态。如果您有该文件（可在别处从 {url} 下载），请按“选择权重文件…”，或将其放到 {folder} 后重新训练。也可以从头训练：这需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="441"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="404"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="447"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="410"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="454"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="417"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="476"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="439"/>
         <source>not measured: no validation images of this class</source>
         <translation>未测量：没有此类别的验证图像</translation>
     </message>

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from engine.events import PredictionSample
+    from engine.text.reading import LineReading
 
 LINE_HEIGHT = 32  # the crop's height in the list (the recognisers read 32-pixel lines)
 MAX_WIDTH = 320  # a longer line is squeezed to this width in the list
@@ -47,7 +49,8 @@ class LineRow:
         return self.read == self.truth
 
 
-def _crop(image: np.ndarray | None, points: Sequence[tuple[float, float]]) -> QImage:
+def line_image(image: np.ndarray | None, points: Sequence[tuple[float, float]]) -> QImage:
+    """The line inside ``points`` cut out upright, 32 px high (a grey stand-in when there is none)."""
     crop = rotate_crop(image, [tuple(p) for p in reading_order(points)]) if image is not None else None
     if crop is None:  # the image is gone, or the quad has no area
         blank = QImage(LINE_HEIGHT * 3, LINE_HEIGHT, QImage.Format.Format_RGB888)
@@ -77,6 +80,23 @@ def reading_rows(samples: Sequence[PredictionSample]) -> list[LineRow]:
             image = None
         for p in readings:
             truth = truths[p.attributes["reads"]].transcription
-            rows.append(LineRow(_crop(image, p.points), p.transcription, truth, p.source.score or 0.0,
+            rows.append(LineRow(line_image(image, p.points), p.transcription, truth, p.source.score or 0.0,
                                 line_cer(p.transcription, truth), k))
     return worst_first(rows)  # type: ignore[arg-type, return-value]  (it sorts anything with cer and score)
+
+
+def report_rows(lines: Sequence[LineReading], root: Path) -> list[LineRow]:
+    """The lines of a recogniser's report (engine.text.report, worst first)
+    as rows to show, in that order; ``sample`` is each line's index in
+    ``lines``. Each image (under the project folder ``root``) is loaded once."""
+    images: dict[str, np.ndarray | None] = {}
+    rows = []
+    for k, line in enumerate(lines):
+        if line.image not in images:
+            try:
+                images[line.image] = load_image(root / line.image)
+            except (ImageLoadError, OSError):
+                images[line.image] = None
+        rows.append(LineRow(line_image(images[line.image], line.points), line.predicted, line.truth, line.score,
+                            line.cer, k))
+    return rows

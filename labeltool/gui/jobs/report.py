@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 
 from labeltool.core.shapes import Box, Shape
 from labeltool.core.store import Snapshot
@@ -34,13 +34,26 @@ class ReportResult:
     box_ap: dict[str, float | None] = field(default_factory=dict)
 
 
+@dataclass
+class ReadingResult:
+    """A recogniser run's report: the lines of its validation images read,
+    worst first (``rows`` for the view, ``lines`` for where each one is)."""
+
+    lines: list[Any]  # engine.text.reading.LineReading, worst first
+    rows: list[Any]  # labeltool.gui.jobs.reading_rows.LineRow, in the same order
+    summary: str
+    note: str
+    run_name: str
+    task: str = "recognize"
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ReportJob", text)
 
 
 class ReportJob(PostingThread):
     progress = Signal(int, int)
-    done = Signal(object)  # ReportResult
+    done = Signal(object)  # ReportResult (ReadingResult for a recogniser)
     failed = Signal(str)
 
     def __init__(self, model: ModelRef, snapshot: Snapshot, score_threshold: float, device: str = "auto",
@@ -67,6 +80,8 @@ class ReportJob(PostingThread):
 
         predictor = self.model.load(self.device)
         task, classes = predictor.task, list(predictor.classes)
+        if task == "recognize":
+            return self._reading(predictor)
         chosen = evaluation_set(self.snapshot, task, classes, self.model.path)
         samples, note = chosen.samples, evaluation_note(chosen.source, len(chosen.samples), chosen.gone)
         pairs = []
@@ -91,6 +106,30 @@ class ReportJob(PostingThread):
                             getattr(predictor, "run_name", self.model.name), box_ap)
 
 
+    def _reading(self, predictor: Any) -> ReadingResult:
+        """A recogniser reads the regions a person typed; its report is the
+        lines worst read first, a queue for checking transcriptions."""
+        from engine.splits import evaluation_set
+        from engine.text.report import reading_report
+
+        from .reading_rows import report_rows
+
+        self.post(self.progress.emit, 0, 1)
+        report = reading_report(predictor, self.snapshot, self.model.path)
+        chosen = evaluation_set(self.snapshot, "recognize", list(predictor.classes), self.model.path)
+        score = report.score
+        summary = _tr(QT_TRANSLATE_NOOP("ReportJob", "Character error rate %1; %2 of %3 lines read exactly."))
+        summary = summary.replace("%1", f"{score.cer:.3f}" if score.lines else "–").replace(
+            "%2", str(score.exact)).replace("%3", str(score.lines))
+        if report.unreadable:
+            summary += " " + _tr(QT_TRANSLATE_NOOP("ReportJob", "%1 images could not be read.")).replace(
+                "%1", str(len(report.unreadable)))
+        self.post(self.progress.emit, 1, 1)
+        return ReadingResult(report.lines, report_rows(report.lines, self.snapshot.root), summary,
+                             evaluation_note(chosen.source, len(chosen.samples), chosen.gone),
+                             getattr(predictor, "run_name", self.model.name))
+
+
 def box_of(shape: Shape) -> Shape:
     """A mask or polygon prediction as its bounding box: judged by box IoU
     with the labels' bounding boxes, it gives COCO's bbox AP."""
@@ -103,15 +142,18 @@ def box_of(shape: Shape) -> Shape:
 def evaluation_note(source: str, n: int, gone: int = 0) -> str:
     """Which images a report judged, by :class:`engine.splits.EvaluationSet`'s ``source``."""
     if source == "recorded":
-        note = _tr("the %1 validation images the run was checked on while it trained (not trained on)")
+        note = _tr(QT_TRANSLATE_NOOP("ReportJob", "the %1 validation images the run was checked on while it "
+                                                  "trained (not trained on)"))
     elif source == "recomputed":
-        note = _tr("%1 validation images (the run's split, computed again: the run did not record it)")
+        note = _tr(QT_TRANSLATE_NOOP("ReportJob", "%1 validation images (the run's split, computed again: the "
+                                                  "run did not record it)"))
     elif source == "training":
-        note = _tr("no validation images: %1 training images (optimistic)")
+        note = _tr(QT_TRANSLATE_NOOP("ReportJob", "no validation images: %1 training images (optimistic)"))
     else:
-        note = _tr("%1 labelled images (the export does not say which were trained on)")
+        note = _tr(QT_TRANSLATE_NOOP("ReportJob", "%1 labelled images (the export does not say which were trained on)"))
     note = note.replace("%1", str(n))
     if gone:
-        note += "; " + _tr("%1 of its validation images are no longer labelled and are left out").replace(
+        note += "; " + _tr(QT_TRANSLATE_NOOP("ReportJob", "%1 of its validation images are no longer labelled "
+                                                          "and are left out")).replace(
             "%1", str(gone))
     return note

@@ -24,14 +24,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class ModelTools(QWidget):
     def __init__(self, workspace: "Workspace", model_ref: Callable[[], ModelRef | None],
-                 threshold: Callable[[], float], say: Callable[[str], None], parent: QWidget | None = None):
+                 threshold: Callable[[], float], say: Callable[[str], None],
+                 select: Callable[[str], None] | None = None, parent: QWidget | None = None):
         """``model_ref``: the model chosen; ``threshold``: the score slider's
-        value; ``say``: the panel's status line."""
+        value; ``say``: the panel's status line; ``select``: selects a shape
+        (by id) of the image shown, on the canvas."""
         super().__init__(parent)
         self.workspace = workspace
         self.model_ref = model_ref
         self.threshold = threshold
         self.say = say
+        self.select = select
         self.export_job: ExportJob | None = None
         self.report_button = QPushButton(QCoreApplication.translate("ReviewPanel", "Model report…"))
         self.export_button = QPushButton(QCoreApplication.translate("ReviewPanel", "Export model…"))
@@ -55,8 +58,20 @@ class ModelTools(QWidget):
         colors = {c.name: c.color for c in store.classes()}
         dlg = ReportDialog(ref, store.snapshot(), self.threshold(), colors, self.window())
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.lineActivated.connect(self.show_line)
         dlg.show()
         return dlg
+
+    def show_line(self, image: str, region_id: str) -> None:
+        """A recogniser report's line, in the window: its image, the region selected."""
+        store = self.workspace.store
+        item = store.image_by_path(image) if store is not None else None
+        if item is None:
+            self.say(QCoreApplication.translate("ReviewPanel", "%1 is no longer in the project.").replace("%1", image))
+            return
+        self.workspace.go_to_image(item.id)
+        if self.select is not None:
+            self.select(region_id)
 
     def ask_export(self) -> None:
         ref = self.model_ref()

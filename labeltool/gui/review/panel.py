@@ -202,7 +202,8 @@ class ReviewPanel(QWidget):
 
     def _build_tools(self) -> ModelTools:
         """Model report and export."""
-        self.tools = ModelTools(self.workspace, self.model_ref, lambda: self.session.threshold, self._say)
+        self.tools = ModelTools(self.workspace, self.model_ref, lambda: self.session.threshold, self._say,
+                                lambda sid: self.session.canvas.canvas_scene.select([sid]))
         self.report_button, self.export_button = self.tools.report_button, self.tools.export_button
         self.open_report, self.export_model = self.tools.open_report, self.tools.export_model
         return self.tools

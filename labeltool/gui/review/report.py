@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from labeltool.core.project import default_color
 from labeltool.core.store import Snapshot
 from labeltool.gui.jobs.predict import ModelRef
-from labeltool.gui.jobs.report import ReportJob, ReportResult
+from labeltool.gui.jobs.report import ReadingResult, ReportJob, ReportResult
+from labeltool.gui.training.reading_view import ReadingView
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.review import ModelReport
@@ -152,8 +153,35 @@ class ReportView(QWidget):
         p.setAspectLocked(False)
 
 
+class ReadingReportView(QWidget):
+    """A recogniser's report: its verdict and the lines of the validation
+    images, worst read first; a click on a line shows it in the window."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.lines = ReadingView()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.lines, 1)
+
+    def show_result(self, result: ReadingResult) -> None:
+        self.title.setText(self.tr("Model report: %1").replace("%1", result.run_name))
+        self.summary.setText(result.summary + "\n" + self.tr("Read on %1; worst read first: a line read wrong "
+                                                             "with confidence may be typed wrong. Click a line "
+                                                             "to show it.").replace("%1", result.note))
+        self.lines.set_lines(result.rows)
+
+
 class ReportDialog(QDialog):
     """Computes the report in a :class:`ReportJob` (progress, Cancel), then shows it."""
+
+    lineActivated = Signal(str, str)  # a recogniser's report: the image (relative path) and the region clicked
 
     def __init__(self, model: ModelRef, snapshot: Snapshot, score_threshold: float, colors: dict[str, str],
                  parent: QWidget | None = None):
@@ -161,9 +189,12 @@ class ReportDialog(QDialog):
         self.setWindowTitle(self.tr("Model report — %1").replace("%1", model.name))
         self.resize(1000, 760)
         self.colors = colors
-        self.result: ReportResult | None = None
+        self.result: ReportResult | ReadingResult | None = None
         self.view = ReportView()
         self.view.setVisible(False)
+        self.reading = ReadingReportView()
+        self.reading.setVisible(False)
+        self.reading.lines.sampleActivated.connect(self._line_clicked)
         self.progress = QProgressBar()
         self.message = QLabel(self.tr("Predicting the validation images…"))
         self.message.setWordWrap(True)
@@ -177,6 +208,7 @@ class ReportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.message)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.reading, 1)
         lay.addLayout(buttons)
         self.save_button.clicked.connect(self.ask_save)
         self.close_button.clicked.connect(self.reject)
@@ -191,13 +223,22 @@ class ReportDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _done(self, result: ReportResult) -> None:
+    def _done(self, result: ReportResult | ReadingResult) -> None:
         self.result = result
-        self.view.show_result(result, self.colors)
-        self.view.setVisible(True)
+        if isinstance(result, ReadingResult):
+            self.reading.show_result(result)
+            self.reading.setVisible(True)
+        else:
+            self.view.show_result(result, self.colors)
+            self.view.setVisible(True)
         self.message.setVisible(False)
         self.progress.setVisible(False)
         self.save_button.setEnabled(True)
+
+    def _line_clicked(self, k: int) -> None:
+        if isinstance(self.result, ReadingResult):
+            line = self.result.lines[k]
+            self.lineActivated.emit(line.image, line.region_id)
 
     def _failed(self, text: str) -> None:
         self.message.setText(self.tr("The report could not be made: %1").replace("%1", text))
@@ -207,7 +248,8 @@ class ReportDialog(QDialog):
         self.close_button.setText(self.tr("Close"))
 
     def save_png(self, path: str) -> bool:
-        return self.view.grab().save(path, "PNG")
+        shown = self.reading if isinstance(self.result, ReadingResult) else self.view
+        return shown.grab().save(path, "PNG")
 
     def ask_save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report"), "model-report.png",
