@@ -211,9 +211,24 @@ def _points(quad: np.ndarray) -> list[Point]:
 def load_ocr(settings: OcrSettings | None = None) -> OcrEngine:
     """The engine for ``settings``, loaded on the first call and kept (one
     at a time: other settings load anew and let the old one go)."""
-    return _load_kept(settings or OcrSettings())
+    settings = settings or OcrSettings()
+    return _load_kept(settings, _weights_stamp(settings))
+
+
+def _weights_stamp(settings: OcrSettings) -> tuple[tuple[str, int], ...]:
+    """When each model file the settings name was last written: a run
+    trained on (resumed) or exported again keeps its folder but not its
+    weights, and the engine kept for those settings must load anew."""
+    stamp = []
+    for path in (settings.rec_run, settings.det_run, settings.rec_model, settings.rec_keys):
+        if path is None:
+            continue
+        path = Path(path)
+        files = sorted(f for f in path.iterdir() if f.suffix in (".pt", ".onnx", ".ts")) if path.is_dir() else [path]
+        stamp += [(str(f), f.stat().st_mtime_ns) for f in files if f.is_file()]
+    return tuple(stamp)
 
 
 @functools.lru_cache(maxsize=1)
-def _load_kept(settings: OcrSettings) -> OcrEngine:
+def _load_kept(settings: OcrSettings, stamp: tuple[tuple[str, int], ...]) -> OcrEngine:
     return OcrEngine.load(settings)

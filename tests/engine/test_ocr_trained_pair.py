@@ -69,3 +69,26 @@ def test_predict_ocr_with_det_run_and_rec_run(pair, tmp_path, capsys):
     with ProjectStore.open(root, readonly=True) as store:
         (read,) = store.shapes(store.image_by_path("line0001.png").id, source="model")
     assert isinstance(read, TextRegion) and read.transcription == letter and read.source.model == OCR_MODEL
+
+
+def test_a_recogniser_trained_again_is_loaded_again(tmp_path):
+    """load_ocr keeps one engine per settings; a run resumed (or taught
+    anew) keeps its folder, so its weights' time decides too."""
+    import os
+
+    root = line_project(tmp_path / "lines", n=8, seed=4)
+    rec = train_tiny(root, "recognize", "crnn_lite")
+    settings = OcrSettings(rec_run=rec, use_direction_classifier=False)
+    first = teach_one_answer(rec)
+    engine = load_ocr(settings)
+    assert load_ocr(settings) is engine  # kept
+    line = load_image(root / "line0000.png")
+    assert engine.recognizer.recognize([line])[0][0] == first
+    second = teach_one_answer(rec, next(c for c in engine.recognizer.characters if c.strip() and c != first))
+    for name in ("best.pt", "last.pt"):  # as if written a second later (a coarse file system clock)
+        path = rec / name
+        if path.exists():
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = load_ocr(settings)
+    assert again is not engine and again.recognizer.recognize([line])[0][0] == second
