@@ -3130,77 +3130,77 @@
         <translation>已保存最佳模型（第 {n} 轮）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="354"/>
-        <source> Best validation score: {v:.3f}.</source>
-        <translation> 最佳验证分数：{v:.3f}。</translation>
+        <location filename="../../labeltool/gui/training/panel.py" line="355"/>
+        <source>Best on validation: {metric}.</source>
+        <translation>验证集上的最好成绩：{metric}。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="356"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="358"/>
         <source>Training finished.</source>
         <translation>训练完成。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="359"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="361"/>
         <source> Press Resume to go on from there.</source>
         <translation> 按“继续”可从那里接着训练。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="360"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="362"/>
         <source>Training cancelled at step {n}; the last checkpoint is kept.</source>
         <translation>训练已在第 {n} 步取消；已保留最后的检查点。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="366"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="368"/>
         <source>Training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="375"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="377"/>
         <source>{run}: finished after {n} epochs</source>
         <translation>{run}：{n} 轮后完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="376"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="378"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="378"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="380"/>
         <source>{run}: cancelled at step {n}</source>
         <translation>{run}：已在第 {n} 步取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="380"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="382"/>
         <source>Training could not start</source>
         <translation>训练无法开始</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="381"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="383"/>
         <source>{run}: stopped at step {n}</source>
         <translation>{run}：已在第 {n} 步停止</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="385"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="387"/>
         <source>The pretrained weights {file} could not be downloaded ({reason}); this computer seems to be offline. If you have the file (downloaded elsewhere from {url}), press &quot;Choose weights file…&quot;, or place it in {folder} and train again. Or train from scratch: it needs more labels and more epochs.</source>
         <translation>无法下载预训练权重 {file}（{reason}）；这台电脑似乎处于离线状态。如果您有该文件（可在别处从 {url} 下载），请按“选择权重文件…”，或将其放到 {folder} 后重新训练。也可以从头训练：这需要更多标注和更多轮次。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="404"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="406"/>
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="410"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="412"/>
         <source>epoch {e}/{n}  ·  step {s}/{t}</source>
         <translation>轮次 {e}/{n}  ·  步数 {s}/{t}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="417"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="419"/>
         <source>loss {loss:.4f}   {ips:.1f} images/s   elapsed {el}   ETA {eta}</source>
         <translation>损失 {loss:.4f}   {ips:.1f} 张/秒   已用 {el}   剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/training/panel.py" line="439"/>
+        <location filename="../../labeltool/gui/training/panel.py" line="441"/>
         <source>not measured: no validation images of this class</source>
         <translation>未测量：没有此类别的验证图像</translation>
     </message>

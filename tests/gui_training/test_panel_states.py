@@ -127,6 +127,20 @@ def test_the_heading_follows_the_end_of_the_run(window):
     assert "Press Resume" not in panel.message_text()  # nothing to resume from: not offered
 
 
+def test_the_best_figure_is_named_by_the_tasks_metric(window):
+    """A recogniser's best epoch is its lowest character error rate: the
+    message names it (not an anonymous "score" a person reads as higher-is-better)."""
+    panel = window.training.panel
+    feed_run(panel)
+    panel.on_ended(TrainEnd("finished", "finished", 12, start_event().run_dir, best_metric=0.41))
+    assert "Best on validation: mAP@0.5 0.41" in panel.message_text()
+    import dataclasses
+
+    panel.on_started(dataclasses.replace(start_event(), task="recognize", model="crnn_lite"))
+    panel.on_ended(TrainEnd("finished", "finished", 12, start_event().run_dir, best_metric=0.083))
+    assert "Best on validation: CER 0.083" in panel.message_text()
+
+
 def test_pretrained_weights_offline_in_the_window_s_words(window):
     panel = window.training.panel
     panel.reset("Starting fasterrcnn_mobilenet_v3_large_320_fpn…")

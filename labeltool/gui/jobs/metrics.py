@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from PySide6.QtCore import QCoreApplication
 
 from engine.metric_info import UNDEFINED_REASONS, MetricInfo, is_defined, metric_info
+from engine.runs import PRIMARY_METRIC
 
-__all__ = ["MetricInfo", "is_defined", "metric_info", "metric_label", "metric_text", "undefined_text", "value_text"]
+__all__ = ["PRIMARY_METRIC", "MetricInfo", "is_defined", "metric_info", "metric_label", "metric_text",
+           "undefined_text", "value_text"]
 
 # An instance run measures its boxes and its masks: beside the mask
 # figures, the box ones say so (the names of measures are not translated).

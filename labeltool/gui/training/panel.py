@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs.metrics import metric_label, metric_text, value_text
+from ..jobs.metrics import PRIMARY_METRIC, metric_label, metric_text, value_text
 from .curves import TrainingCurves
 from .reading_view import ReadingView
 from .runs_browser import RunsBrowser
@@ -351,7 +351,9 @@ class TrainingPanel(QWidget):
         self._refresh_text(force=True)
         self.curves.redraw()
         self.title.setText(self.end_title(e))
-        best = "" if e.best_metric is None else self.tr(" Best validation score: {v:.3f}.").format(v=e.best_metric)
+        primary = PRIMARY_METRIC.get(self.start_event.task if self.start_event else "", "")
+        best = "" if e.best_metric is None else " " + self.tr("Best on validation: {metric}.").format(
+            metric=metric_text(primary, e.best_metric) if primary else f"{e.best_metric:.3f}")
         if e.reason in ("finished", "early_stop"):
             self.show_message((e.message or self.tr("Training finished.")) + best, "info")
         elif e.reason == "cancelled":
