@@ -31,17 +31,24 @@ def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.2f}"
 
 
+def report_heading(view: QWidget) -> tuple[QLabel, QLabel]:
+    """A report's title and its verdict (selectable), on ``view``'s own
+    background (the saved PNG is the view grabbed)."""
+    view.setAutoFillBackground(True)
+    title = QLabel()
+    title.setStyleSheet("font-weight: bold")
+    summary = QLabel()
+    summary.setWordWrap(True)
+    summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return title, summary
+
+
 class ReportView(QWidget):
     """The figures of one :class:`ReportResult` (what the PNG shows)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setAutoFillBackground(True)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title, self.summary = report_heading(self)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Labels"), self.tr("Predicted"),
                                               self.tr("AP@0.5"), self.tr("Precision"), self.tr("Recall"),
@@ -159,11 +166,7 @@ class ReadingReportView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setAutoFillBackground(True)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.title, self.summary = report_heading(self)
         self.lines = ReadingView()
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
