@@ -1,7 +1,7 @@
-"""Writes docs/training.png: the window with the Training panel mid-run.
+"""Writes docs/training.png: the window at 1366x768 with the Training panel mid-run.
 
 Run under a virtual display (see the README of the tests):
-    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb \\
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \\
         .venv/bin/python tests/gui_training/make_screenshot.py [out.png]
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ def main(out: Path) -> None:
     root = make_photo_project(tmp / "猫和咖啡")
     store = ProjectStore.open(root)
     window = MainWindow(store)
-    window.resize(1600, 1000)
+    window.resize(1366, 768)
     window.show()
     c = window.training
     c.start(TrainConfig(task="classify", model="resnet18", epochs=8, batch_size=4, img_size=64, pretrained=False,
