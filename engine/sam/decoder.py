@@ -160,8 +160,10 @@ class Decoder(Protocol):
     def image_terms(self, features: np.ndarray) -> ImageTerms:
         """The per-embedding part, as arrays (batch 1)."""
 
-    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(iou (B, 4), logits (B, 4, h, w))`` as float32 arrays."""
+    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray,
+                 idle: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """``(iou (B, 4), logits (B, 4, h, w))`` as float32 arrays; ``idle``:
+        no encoding runs beside, the decoder may use more cores."""
 
 
 class TorchDecoder:
@@ -174,7 +176,8 @@ class TorchDecoder:
         with torch.inference_mode():
             return tuple(t.numpy() for t in self.module.image_terms(torch.from_numpy(features)))
 
-    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray,
+                 idle: bool = False) -> tuple[np.ndarray, np.ndarray]:
         with torch.inference_mode():
             iou, masks = self.module(*(torch.from_numpy(t) for t in terms), torch.from_numpy(coords),
                                      torch.from_numpy(labels))
@@ -195,11 +198,14 @@ class OnnxDecoder:
     one needs onnxscript) and run by ONNX Runtime on the CPU.
     ``threads``: ONNX Runtime's own threads (None: every core); with more
     than one they sleep rather than spin between runs, which on a shared CPU
-    only takes time from the encoder and the GUI thread."""
+    only takes time from the encoder and the GUI thread. ``idle_threads``:
+    the threads of a second session of the same graph, for prompts decoded
+    while no image is being encoded (the common case: a person clicks once
+    the image is ready), when the cores are free."""
 
     kind = "onnx"
 
-    def __init__(self, module: PromptDecoderModule, threads: int | None = None):
+    def __init__(self, module: PromptDecoderModule, threads: int | None = None, idle_threads: int | None = None):
         import onnxruntime as ort
 
         side = module.sam.image_encoder.img_size // 16
@@ -209,21 +215,28 @@ class OnnxDecoder:
         prompt_axes = {"point_coords": {0: "prompts", 1: "points"}, "point_labels": {0: "prompts", 1: "points"},
                        "iou_predictions": {0: "prompts"}, "low_res_masks": {0: "prompts"}}
         example = (*terms, torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
-        options = ort.SessionOptions()
-        if threads is not None:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.terms_session = ort.InferenceSession(_export(_ImageTermsGraph(module), (features,), TERM_INPUTS, TERMS,
-                                                          {}), options, providers=["CPUExecutionProvider"])
-        self.session = ort.InferenceSession(_export(module, example, INPUTS, OUTPUTS, prompt_axes), options,
-                                            providers=["CPUExecutionProvider"])
+        def session(graph: bytes, n: int | None) -> "ort.InferenceSession":
+            options = ort.SessionOptions()
+            if n is not None:
+                options.intra_op_num_threads = n
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+        self.terms_session = session(_export(_ImageTermsGraph(module), (features,), TERM_INPUTS, TERMS, {}), threads)
+        graph = _export(module, example, INPUTS, OUTPUTS, prompt_axes)
+        self.session = session(graph, threads)
+        self.idle_session = self.session
+        if threads is not None and idle_threads is not None and idle_threads > threads:
+            self.idle_session = session(graph, idle_threads)
 
     def image_terms(self, features: np.ndarray) -> ImageTerms:
         return tuple(self.terms_session.run(TERMS, {"image_embeddings": features}))
 
-    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        iou, masks = self.session.run(OUTPUTS, dict(zip(INPUTS, (*terms, coords, labels))))
+    def __call__(self, terms: ImageTerms, coords: np.ndarray, labels: np.ndarray,
+                 idle: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        iou, masks = (self.idle_session if idle else self.session).run(
+            OUTPUTS, dict(zip(INPUTS, (*terms, coords, labels))))
         return iou, masks
 
 
@@ -267,7 +280,8 @@ def probe_prompt(module: PromptDecoderModule) -> tuple[np.ndarray, np.ndarray, n
     return features, coords, np.array([[1, 0, -1]], np.float32)
 
 
-def pick_decoder(sam: Sam, kind: DecoderKind = "auto", threads: int | None = 1, runs: int = 3) -> DecoderChoice:
+def pick_decoder(sam: Sam, kind: DecoderKind = "auto", threads: int | None = 1, runs: int = 3,
+                 idle_threads: int | None = None) -> DecoderChoice:
     """The decoder of ``kind``; with "auto", ONNX Runtime when it agrees with
     PyTorch within :data:`TOLERANCE` and is faster on a probe prompt, else
     PyTorch (the reason in ``note``)."""
@@ -276,7 +290,7 @@ def pick_decoder(sam: Sam, kind: DecoderKind = "auto", threads: int | None = 1, 
     if kind == "torch":
         return DecoderChoice(torch_decoder, note="PyTorch (asked for)")
     try:
-        onnx_decoder = OnnxDecoder(module, threads)
+        onnx_decoder = OnnxDecoder(module, threads, idle_threads)
     except Exception as e:  # noqa: BLE001 - any export or runtime failure leaves PyTorch, which always works
         if kind == "onnx":
             raise

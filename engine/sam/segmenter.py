@@ -10,6 +10,7 @@ the upscale that a kept mask needs.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -77,12 +78,13 @@ class PromptSegmenter:
     cores), decodes may run beside them (the window previews a click on the
     current image while a worker encodes the next one)."""
 
-    def __init__(self, sam: Sam, name: str, decoder: DecoderKind = "auto", threads: int | None = 1):
+    def __init__(self, sam: Sam, name: str, decoder: DecoderKind = "auto", threads: int | None = 1,
+                 idle_threads: int | None = None):
         self.sam = sam.eval()
         self.name = name
         self.model_input = int(sam.image_encoder.img_size)
         self.transform = ResizeLongestSide(self.model_input)
-        self.choice: DecoderChoice = pick_decoder(self.sam, decoder, threads)
+        self.choice: DecoderChoice = pick_decoder(self.sam, decoder, threads, idle_threads=idle_threads)
         self._encode_lock = threading.Lock()
         # The decoder's per-embedding terms of the last few embeddings (the
         # shown image and its neighbours), by the identity of their features.
@@ -139,6 +141,10 @@ class PromptSegmenter:
             raise ValueError(f"this embedding was made by {embedding.model}, not {self.name}: encode the image "
                              "again with this model")
 
+    def _idle(self) -> bool:
+        """No image is being encoded: the decoder may use the idle cores."""
+        return not self._encode_lock.locked()
+
     def _to_input(self, embedding: Embedding, xy: np.ndarray) -> np.ndarray:
         (h, w), (ih, iw) = embedding.image_size, embedding.input_size
         return (xy * np.array([iw / w, ih / h], np.float32)).astype(np.float32)
@@ -172,7 +178,7 @@ class PromptSegmenter:
         ``low_res`` (see the module's doc)."""
         self._check(embedding)
         p = self.prompt(embedding, points, labels, box)
-        iou, logits = self.choice.decoder(self.image_terms(embedding), p.coords, p.labels)
+        iou, logits = self.choice.decoder(self.image_terms(embedding), p.coords, p.labels, idle=self._idle())
         pick = slice(1, None) if multimask else slice(0, 1)
         logits, scores = logits[0, pick], iou[0, pick]
         if low_res:
@@ -192,7 +198,7 @@ class PromptSegmenter:
             chunk = corners[start:start + batch_size]
             coords = self._to_input(embedding, chunk.reshape(-1, 2)).reshape(-1, 2, 2)
             labels = np.tile(np.array(_BOX_LABELS, np.float32), (len(chunk), 1))
-            iou, logits = self.choice.decoder(self.image_terms(embedding), coords, labels)
+            iou, logits = self.choice.decoder(self.image_terms(embedding), coords, labels, idle=self._idle())
             for i in range(len(chunk)):
                 yield self.upscale(embedding, logits[i, :1])[0], float(iou[i, 0])
 
@@ -217,13 +223,17 @@ class SamSettings:
     encodes the next image while a person clicks, and more threads only
     wait for a core (a click's preview on two busy cores: 117 ms with one
     thread, 126 ms with two, 227 ms with two spinning as ONNX Runtime's
-    default has them). PyTorch's threads are the process's
-    (``torch.set_num_threads``), not set here."""
+    default has them). ``idle_threads``: the decoder's threads while no
+    image is being encoded (None: the cores, at most 4): on this 2-core
+    machine a preview's decode takes 31 ms with two where one takes 42 ms.
+    PyTorch's threads are the process's (``torch.set_num_threads``), not
+    set here."""
 
     model: str = DEFAULT_SAM_MODEL
     weights: Path | None = None
     decoder: DecoderKind = "auto"
     threads: int | None = 1
+    idle_threads: int | None = None
 
     def __post_init__(self) -> None:
         get_sam_model(self.model)  # an unknown name fails here, with the choices
@@ -250,6 +260,7 @@ def load_segmenter(settings: SamSettings | None = None, progress: DownloadProgre
         if settings not in _loaded:
             info = get_sam_model(settings.model)
             sam = load_sam(info, settings.weights, progress)
-            _loaded[settings] = PromptSegmenter(sam, info.name, settings.decoder, settings.threads)
+            idle = settings.idle_threads or min(4, os.cpu_count() or 1)
+            _loaded[settings] = PromptSegmenter(sam, info.name, settings.decoder, settings.threads, idle)
         return _loaded[settings]
 
