@@ -24,6 +24,8 @@ class ReadingReport:
     score: ReadingScore  # accuracy and CER over all of them
     source: str  # which images: engine.splits.EvaluationSet.source
     unreadable: list[str] = field(default_factory=list)  # images that could not be loaded
+    images: int = 0  # the images judged (EvaluationSet.samples)
+    gone: int = 0  # EvaluationSet.gone: recorded validation images no longer labelled
 
 
 def reading_report(predictor: Predictor, snapshot: Snapshot, run_dir: Path | str | None = None) -> ReadingReport:
@@ -52,4 +54,4 @@ def reading_report(predictor: Predictor, snapshot: Snapshot, run_dir: Path | str
             region = regions[i]
             lines.append(LineReading(sample.rel, region.id, list(region.points), region.transcription, text, conf))
             score.add(text, region.transcription)
-    return ReadingReport(worst_first(lines), score, chosen.source, unreadable)
+    return ReadingReport(worst_first(lines), score, chosen.source, unreadable, len(chosen.samples), chosen.gone)

@@ -109,14 +109,12 @@ class ReportJob(PostingThread):
     def _reading(self, predictor: Any) -> ReadingResult:
         """A recogniser reads the regions a person typed; its report is the
         lines worst read first, a queue for checking transcriptions."""
-        from engine.splits import evaluation_set
         from engine.text.report import reading_report
 
         from .reading_rows import report_rows
 
         self.post(self.progress.emit, 0, 1)
         report = reading_report(predictor, self.snapshot, self.model.path)
-        chosen = evaluation_set(self.snapshot, "recognize", list(predictor.classes), self.model.path)
         score = report.score
         summary = _tr(QT_TRANSLATE_NOOP("ReportJob", "Character error rate %1; %2 of %3 lines read exactly."))
         summary = summary.replace("%1", f"{score.cer:.3f}" if score.lines else "–").replace(
@@ -126,7 +124,7 @@ class ReportJob(PostingThread):
                 "%1", str(len(report.unreadable)))
         self.post(self.progress.emit, 1, 1)
         return ReadingResult(report.lines, report_rows(report.lines, self.snapshot.root), summary,
-                             evaluation_note(chosen.source, len(chosen.samples), chosen.gone),
+                             evaluation_note(report.source, report.images, report.gone),
                              getattr(predictor, "run_name", self.model.name))
 
 
