@@ -17,12 +17,15 @@ both agree on the loaded model and keeps the faster.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import Callable, Literal, Protocol
 
 import numpy as np
 import torch
@@ -205,7 +208,11 @@ class OnnxDecoder:
 
     kind = "onnx"
 
-    def __init__(self, module: PromptDecoderModule, threads: int | None = None, idle_threads: int | None = None):
+    def __init__(self, module: PromptDecoderModule, threads: int | None = None, idle_threads: int | None = None,
+                 cache: Path | None = None):
+        """``cache``: a folder where the exported graphs are kept, by a hash
+        of the decoder's weights (exporting takes ~2 s of the GIL on a
+        small CPU, each time the model loads)."""
         import onnxruntime as ort
 
         side = module.sam.image_encoder.img_size // 16
@@ -223,8 +230,10 @@ class OnnxDecoder:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
-        self.terms_session = session(_export(_ImageTermsGraph(module), (features,), TERM_INPUTS, TERMS, {}), threads)
-        graph = _export(module, example, INPUTS, OUTPUTS, prompt_axes)
+        key = _weights_key(module) if cache is not None else ""
+        self.terms_session = session(_kept_export(cache, f"terms-{key}", lambda: _export(
+            _ImageTermsGraph(module), (features,), TERM_INPUTS, TERMS, {})), threads)
+        graph = _kept_export(cache, f"prompt-{key}", lambda: _export(module, example, INPUTS, OUTPUTS, prompt_axes))
         self.session = session(graph, threads)
         self.idle_session = self.session
         if threads is not None and idle_threads is not None and idle_threads > threads:
@@ -238,6 +247,40 @@ class OnnxDecoder:
         iou, masks = (self.idle_session if idle else self.session).run(
             OUTPUTS, dict(zip(INPUTS, (*terms, coords, labels))))
         return iou, masks
+
+
+def _weights_key(module: PromptDecoderModule) -> str:
+    """A name for the graphs of this decoder: its weights (the prompt
+    encoder's and the mask decoder's, not the image encoder's), the image
+    size and the torch and opset that export them."""
+    digest = hashlib.sha256(f"{torch.__version__} opset17 {module.sam.image_encoder.img_size}".encode())
+    for part in (module.sam.prompt_encoder, module.sam.mask_decoder):
+        for name, tensor in sorted(part.state_dict().items()):
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:24]
+
+
+def _kept_export(cache: Path | None, name: str, export: Callable[[], bytes]) -> bytes:
+    """``export()``'s graph, read from ``cache/name.onnx`` when an earlier
+    load kept it there; written there (atomically) when not. A folder that
+    cannot be written only costs the export."""
+    if cache is None:
+        return export()
+    path = Path(cache) / f"{name}.onnx"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    graph = export()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(graph)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return graph
 
 
 def _export(module: nn.Module, example: tuple, inputs: list[str], outputs: list[str], axes: dict) -> bytes:
@@ -281,7 +324,7 @@ def probe_prompt(module: PromptDecoderModule) -> tuple[np.ndarray, np.ndarray, n
 
 
 def pick_decoder(sam: Sam, kind: DecoderKind = "auto", threads: int | None = 1, runs: int = 3,
-                 idle_threads: int | None = None) -> DecoderChoice:
+                 idle_threads: int | None = None, cache: Path | None = None) -> DecoderChoice:
     """The decoder of ``kind``; with "auto", ONNX Runtime when it agrees with
     PyTorch within :data:`TOLERANCE` and is faster on a probe prompt, else
     PyTorch (the reason in ``note``)."""
@@ -290,7 +333,7 @@ def pick_decoder(sam: Sam, kind: DecoderKind = "auto", threads: int | None = 1, 
     if kind == "torch":
         return DecoderChoice(torch_decoder, note="PyTorch (asked for)")
     try:
-        onnx_decoder = OnnxDecoder(module, threads, idle_threads)
+        onnx_decoder = OnnxDecoder(module, threads, idle_threads, cache)
     except Exception as e:  # noqa: BLE001 - any export or runtime failure leaves PyTorch, which always works
         if kind == "onnx":
             raise

@@ -79,12 +79,12 @@ class PromptSegmenter:
     current image while a worker encodes the next one)."""
 
     def __init__(self, sam: Sam, name: str, decoder: DecoderKind = "auto", threads: int | None = 1,
-                 idle_threads: int | None = None):
+                 idle_threads: int | None = None, graphs: Path | None = None):
         self.sam = sam.eval()
         self.name = name
         self.model_input = int(sam.image_encoder.img_size)
         self.transform = ResizeLongestSide(self.model_input)
-        self.choice: DecoderChoice = pick_decoder(self.sam, decoder, threads, idle_threads=idle_threads)
+        self.choice: DecoderChoice = pick_decoder(self.sam, decoder, threads, idle_threads=idle_threads, cache=graphs)
         self._encode_lock = threading.Lock()
         # The decoder's per-embedding terms of the last few embeddings (the
         # shown image and its neighbours), by the identity of their features.
@@ -245,6 +245,12 @@ class SamSettings:
             raise ConfigError(f"threads must be at least 1, not {self.threads}")
 
 
+def decoder_graphs_folder() -> Path:
+    """Where the exported ONNX decoders are kept, beside the weights in
+    torch's hub folder (by a hash of the decoder's weights)."""
+    return Path(torch.hub.get_dir()) / "labeltool-sam-decoders"
+
+
 _loaded: dict[SamSettings, PromptSegmenter] = {}
 _loading = threading.Lock()
 
@@ -261,6 +267,7 @@ def load_segmenter(settings: SamSettings | None = None, progress: DownloadProgre
             info = get_sam_model(settings.model)
             sam = load_sam(info, settings.weights, progress)
             idle = settings.idle_threads or min(4, os.cpu_count() or 1)
-            _loaded[settings] = PromptSegmenter(sam, info.name, settings.decoder, settings.threads, idle)
+            _loaded[settings] = PromptSegmenter(sam, info.name, settings.decoder, settings.threads, idle,
+                                                graphs=decoder_graphs_folder())
         return _loaded[settings]
 

@@ -93,6 +93,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp())
     _photos(tmp / "photos")
     weights = tmp / "random.pt"
+    torch.manual_seed(0)  # the same weights each run: a later run finds the decoder exported by the first
     torch.save(build_sam(SAM_MODELS[args.model].encoder).state_dict(), weights)
     store = ProjectStore.open(tmp / "photos")
     window = MainWindow(store)

@@ -177,6 +177,39 @@ def test_prompts_use_the_idle_cores_unless_an_image_is_being_encoded(segmenter, 
     assert seen == [True, False]
 
 
+def test_the_exported_decoder_is_kept_by_its_weights_and_loaded_without_exporting(segmenter, tmp_path,
+                                                                                  monkeypatch):
+    import engine.sam.decoder as decoder_module
+
+    module = PromptDecoderModule(segmenter.sam)
+    features, coords, labels = probe_prompt(module)
+    first = decoder_module.OnnxDecoder(module, 1, cache=tmp_path / "graphs")
+    kept = sorted(p.name for p in (tmp_path / "graphs").iterdir())
+    assert len(kept) == 2 and all(name.endswith(".onnx") for name in kept)
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(decoder_module, "_export", no_export)
+    again = decoder_module.OnnxDecoder(module, 1, cache=tmp_path / "graphs")
+    terms = first.image_terms(features)
+    assert all(np.array_equal(a, b) for a, b in zip(terms, again.image_terms(features)))
+    assert all(np.array_equal(a, b) for a, b in zip(first(terms, coords, labels), again(terms, coords, labels)))
+    monkeypatch.undo()
+
+    # Other weights are another decoder: exported and kept beside.
+    other = build_sam("vit_b", 256, **SMALL_VIT)
+    with torch.no_grad():
+        other.load_state_dict(segmenter.sam.state_dict())
+        other.mask_decoder.iou_prediction_head.layers[0].weight.add_(1.0)
+    decoder_module.OnnxDecoder(PromptDecoderModule(other), 1, cache=tmp_path / "graphs")
+    assert len(list((tmp_path / "graphs").iterdir())) == 4
+    # A folder that cannot be written costs the export, nothing else.
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    decoder_module.OnnxDecoder(module, 1, cache=blocked / "graphs")
+
+
 def test_bulk_boxes_make_one_mask_prediction_per_box(segmenter):
     embedding = segmenter.encode(_image())
     boxes = [Box(label="cat", x1=10, y1=10, x2=120, y2=80, truncated=True),
