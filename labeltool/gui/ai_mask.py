@@ -55,6 +55,7 @@ class AiMask(QObject):
         self._shown = 0  # of the preview on the canvas
         self._cleared = 0  # answers to prompts up to this one are stale
         self._keep_wanted = False  # Enter was pressed before the image was ready
+        self._waiting = False  # a prompt was made before the image was ready: answer it once it is
         self._status_kept = False  # the status line is the tool's, until replaced
         self._storing = False  # the class picker of a kept mask is open
         self._download: QProgressDialog | None = None
@@ -229,10 +230,12 @@ class AiMask(QObject):
         if current is None or current[0] != image_id or self.canvas.tool.name != TOOL:
             return
         self._say_ready()
-        if self.tool.busy:  # prompts made while it was being prepared
+        # Prompts made while it was being prepared (only those: the worker may have cached the
+        # embedding, and a click been previewed, before this signal reached the GUI thread).
+        if self.tool.busy and self._waiting:
             self.prompt_changed(*self.tool.prompt())
-            if self._keep_wanted:
-                self.keep(*self.tool.prompt())
+        if self.tool.busy and self._keep_wanted:
+            self.keep(*self.tool.prompt())
 
     def _image_failed(self, image_id: int, message: str) -> None:
         current = self._current()
@@ -243,6 +246,7 @@ class AiMask(QObject):
     def prompt_changed(self, points: list["Point"], labels: list[int], box: "BoxTuple | None") -> None:
         self._serial += 1
         current = self._current()
+        self._waiting = False
         if not points and box is None:
             self._cleared = self._serial
             self._keep_wanted = False
@@ -253,6 +257,7 @@ class AiMask(QObject):
         if service.is_ready(current[0]):
             service.preview(self._serial, current[0], current[1], AiPromptData(tuple(points), tuple(labels), box))
         else:
+            self._waiting = True
             self._prepare()  # answered once the image is ready (_embedding_ready)
 
     def keep(self, points: list["Point"], labels: list[int], box: "BoxTuple | None") -> None:
