@@ -37,15 +37,16 @@ def human_regions(project: Path, images: list[Path]) -> dict[Path, list[TextRegi
 
 
 def read_project_regions(run: Path | str, predictor: Predictor, images: list[Path],
-                         on_unreadable: Callable[[Path, ImageLoadError], None]) -> list[tuple[Path, list[Shape]]]:
+                         on_unreadable: Callable[[Path, ImageLoadError], None],
+                         progress: bool = True) -> list[tuple[Path, list[Shape]]]:
     """Each image with the model's readings of its text regions (in the
     project of :func:`project_of`); an unreadable image is reported and
-    left out."""
+    left out. ``progress``: a progress bar on a terminal's stderr."""
     from tqdm import tqdm
 
     regions = human_regions(project_of(Path(run), images), images)
     out: list[tuple[Path, list[Shape]]] = []
-    for image in tqdm(images, desc="reading", unit="image", file=sys.stderr, disable=None):
+    for image in tqdm(images, desc="reading", unit="image", file=sys.stderr, disable=None if progress else True):
         try:
             array = load_image(image)
         except ImageLoadError as e:

@@ -163,24 +163,17 @@ class RegionReader:
     def predict(self, paths: Sequence[os.PathLike | str], score_threshold: float = 0.0, *,
                 on_unreadable: Callable[[Path, ImageLoadError], None] | None = None,
                 **_options: Any) -> list[list[Shape]]:
-        from engine.text.cli import human_regions, project_of
-        from engine.text.ocr_steps import read_regions
+        from engine.text.cli import read_project_regions
+
+        def unreadable(path: Path, e: ImageLoadError) -> None:
+            if on_unreadable is None:
+                raise e
+            on_unreadable(path, e)
 
         images = [Path(p) for p in paths]
-        regions = human_regions(project_of(self.run, images), images)  # read-only, on this (worker) thread
-        out: list[list[Shape]] = []
-        for path in images:
-            try:
-                array = load_image(path)
-            except ImageLoadError as e:
-                if on_unreadable is None:
-                    raise
-                on_unreadable(path, e)
-                out.append([])
-                continue
-            # Every reading is kept, whatever its score: the region's text is what the review is for.
-            out.append(read_regions(self.predictor, array, regions[path]))
-        return out
+        # Every reading is kept, whatever its score: the region's text is what the review is for.
+        read = dict(read_project_regions(self.run, self.predictor, images, unreadable, progress=False))
+        return [read.get(path, []) for path in images]
 
 
 def reading_regions(predictor: Any, run: Path) -> Any:
