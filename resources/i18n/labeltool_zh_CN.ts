@@ -310,166 +310,166 @@
 <context>
     <name>AiMask</name>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="65"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="66"/>
         <source>AI mask &amp;settings…</source>
         <translation>AI 掩码设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="67"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
         <source>Bo&amp;xes to masks (selected images)</source>
         <translation>框转掩码（所选图像）(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="68"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="69"/>
         <source>Segment Anything makes a mask from every box of the selected images, as predictions to review with Y / N</source>
         <translation>Segment Anything 为所选图像的每个框生成掩码，作为预测用 Y / N 审核</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="106"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="107"/>
         <source>AI mask: %1</source>
         <translation>AI 掩码：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="153"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="154"/>
         <source>AI mask: the model could not be loaded (%1). Change it in Tools &gt; AI mask settings.</source>
         <translation>AI 掩码：模型无法加载（%1）。请在“工具 &gt; AI 掩码设置”中更改。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="158"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="159"/>
         <source>AI mask: preparing this image…</source>
         <translation>AI 掩码：正在准备这张图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="161"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="162"/>
         <source>AI mask ready: click the object (right click or Shift+click: background), or drag a box; Enter keeps the mask, Esc clears.</source>
         <translation>AI 掩码就绪：点击目标（右键或 Shift+点击：背景），或拖出一个框；Enter 保留掩码，Esc 清除。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="165"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="166"/>
         <source>AI mask: loading %1 (seconds, once)…</source>
         <translation>AI 掩码：正在加载 %1（数秒，仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="170"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="208"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
         <source>AI mask</source>
         <translation>AI 掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="171"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
         <source>Downloading the weights of %1 (once)…</source>
         <translation>正在下载 %1 的权重（仅一次）…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="172"/>
-        <location filename="../../labeltool/gui/ai_mask.py" line="358"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="173"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="363"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="196"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="197"/>
         <source>AI mask: the download was cancelled; choosing the tool again goes on from where it stopped.</source>
         <translation>AI 掩码：下载已取消；再次选择该工具会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="202"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
         <source>AI mask: the model could not be loaded.</source>
         <translation>AI 掩码：模型无法加载。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="203"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="204"/>
         <source>The AI mask model could not be loaded: %1</source>
         <translation>AI 掩码模型无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="209"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="210"/>
         <source>The weights of %1, %2, could not be downloaded (%3); this computer seems to be offline. Download %4 elsewhere and place it in the folder %5, or choose the file if you have it.</source>
         <translation>%1 的权重文件 %2 无法下载（%3）；这台电脑似乎处于离线状态。请在别处下载 %4 并放入文件夹 %5，或者如果已有该文件，直接选择它。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="215"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="216"/>
         <source>Choose weights file…</source>
         <translation>选择权重文件…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="219"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="220"/>
         <source>AI mask: no weights for %1.</source>
         <translation>AI 掩码：没有 %1 的权重。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="221"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="222"/>
         <source>The model&apos;s weights file</source>
         <translation>模型的权重文件</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="223"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="224"/>
         <source>Weights files (*.pth *.pt);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="240"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="243"/>
         <source>AI mask: this image cannot be prepared: %1</source>
         <translation>AI 掩码：这张图像无法准备：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="265"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="270"/>
         <source>AI mask: the mask is kept as soon as this image is prepared…</source>
         <translation>AI 掩码：这张图像准备好后即保留掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="284"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="289"/>
         <source>AI mask: the mask is empty; click on the object.</source>
         <translation>AI 掩码：掩码为空；请点击目标。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="287"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="292"/>
         <source>AI mask: the %1 smallest piece(s) of the mask were left out of the polygons; keep it as a mask (Tools &gt; AI mask settings) to have them all.</source>
         <translation>AI 掩码：掩码中最小的 %1 块未转为多边形；若要全部保留，请保留为掩码（工具 &gt; AI 掩码设置）。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="313"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="318"/>
         <source>AI mask %1</source>
         <translation>AI 掩码 %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="348"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="353"/>
         <source>This project is open read-only: changes are not saved.</source>
         <translation>此项目以只读方式打开：更改不会保存。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../labeltool/gui/ai_mask.py" line="353"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="358"/>
         <source>No boxes on the %n selected image(s).</source>
         <translation>
             <numerusform>所选的 %n 张图像上没有框。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="357"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="362"/>
         <source>Making masks from boxes with %1…</source>
         <translation>正在用 %1 由框生成掩码…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="359"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="364"/>
         <source>Boxes to masks</source>
         <translation>框转掩码</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="392"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="397"/>
         <source>Boxes to masks: %1 mask(s) on %2 image(s), to review with Y / N.</source>
         <translation>框转掩码：%2 张图像上生成 %1 个掩码，请用 Y / N 审核。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="395"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="400"/>
         <source>%1 box(es) gave an empty mask.</source>
         <translation>%1 个框得到空掩码。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="397"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="402"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/ai_mask.py" line="399"/>
+        <location filename="../../labeltool/gui/ai_mask.py" line="404"/>
         <source>Skipped: %1</source>
         <translation>已跳过：%1</translation>
     </message>
@@ -1679,12 +1679,12 @@
 <context>
     <name>ReadingReportView</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="174"/>
+        <location filename="../../labeltool/gui/review/report.py" line="177"/>
         <source>Model report: %1</source>
         <translation>模型报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="175"/>
+        <location filename="../../labeltool/gui/review/report.py" line="178"/>
         <source>Read on %1; worst read first: a line read wrong with confidence may be typed wrong. Click a line to show it.</source>
         <translation>读取范围：%1；读错最多的排在前面：模型很有把握却读错的行，可能是标注时打错了字。点击一行即可查看。</translation>
     </message>
@@ -1720,47 +1720,47 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="189"/>
+        <location filename="../../labeltool/gui/review/report.py" line="192"/>
         <source>Model report — %1</source>
         <translation>模型报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="199"/>
+        <location filename="../../labeltool/gui/review/report.py" line="202"/>
         <source>Predicting the validation images…</source>
         <translation>正在预测验证集图像…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="201"/>
+        <location filename="../../labeltool/gui/review/report.py" line="204"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="203"/>
+        <location filename="../../labeltool/gui/review/report.py" line="206"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="244"/>
+        <location filename="../../labeltool/gui/review/report.py" line="247"/>
         <source>The report could not be made: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="248"/>
+        <location filename="../../labeltool/gui/review/report.py" line="251"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="255"/>
+        <location filename="../../labeltool/gui/review/report.py" line="258"/>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="256"/>
+        <location filename="../../labeltool/gui/review/report.py" line="259"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="258"/>
+        <location filename="../../labeltool/gui/review/report.py" line="261"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
@@ -1768,37 +1768,37 @@
 <context>
     <name>ReportJob</name>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="121"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="119"/>
         <source>Character error rate %1; %2 of %3 lines read exactly.</source>
         <translation>字符错误率 %1；%3 行中有 %2 行完全读对。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="125"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="123"/>
         <source>%1 images could not be read.</source>
         <translation>有 %1 张图像无法读取。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="145"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="143"/>
         <source>the %1 validation images the run was checked on while it trained (not trained on)</source>
         <translation>训练时用于验证的 %1 张图像（未参与训练）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="148"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="146"/>
         <source>%1 validation images (the run&apos;s split, computed again: the run did not record it)</source>
         <translation>%1 张验证图像（按该次训练的划分重新计算：训练时没有记录）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="151"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="149"/>
         <source>no validation images: %1 training images (optimistic)</source>
         <translation>没有验证图像：改用 %1 张训练图像（结果偏乐观）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="153"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="151"/>
         <source>%1 labelled images (the export does not say which were trained on)</source>
         <translation>%1 张已标注图像（导出的模型没有记录哪些图像参与了训练）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/jobs/report.py" line="156"/>
+        <location filename="../../labeltool/gui/jobs/report.py" line="154"/>
         <source>%1 of its validation images are no longer labelled and are left out</source>
         <translation>其中 %1 张验证图像已不再有标注，已排除</translation>
     </message>
@@ -1806,84 +1806,84 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="53"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="53"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="46"/>
+        <location filename="../../labeltool/gui/review/report.py" line="53"/>
         <source>Predicted</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="47"/>
-        <location filename="../../labeltool/gui/review/report.py" line="96"/>
+        <location filename="../../labeltool/gui/review/report.py" line="54"/>
+        <location filename="../../labeltool/gui/review/report.py" line="103"/>
         <source>AP@0.5</source>
         <translation>AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="47"/>
+        <location filename="../../labeltool/gui/review/report.py" line="54"/>
         <source>Precision</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="47"/>
+        <location filename="../../labeltool/gui/review/report.py" line="54"/>
         <source>Recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="48"/>
+        <location filename="../../labeltool/gui/review/report.py" line="55"/>
         <source>box AP@0.5</source>
         <translation>框 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="53"/>
-        <location filename="../../labeltool/gui/review/report.py" line="98"/>
+        <location filename="../../labeltool/gui/review/report.py" line="60"/>
+        <location filename="../../labeltool/gui/review/report.py" line="105"/>
         <source>AP@0.5 per class</source>
         <translation>各类别 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="54"/>
+        <location filename="../../labeltool/gui/review/report.py" line="61"/>
         <source>Precision / recall</source>
         <translation>精确率 / 召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="55"/>
+        <location filename="../../labeltool/gui/review/report.py" line="62"/>
         <source>Confusion (rows: labels, columns: model)</source>
         <translation>混淆矩阵（行：标注，列：模型）</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="71"/>
+        <location filename="../../labeltool/gui/review/report.py" line="78"/>
         <source>Model report: %1</source>
         <translation>模型报告：%1</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="72"/>
+        <location filename="../../labeltool/gui/review/report.py" line="79"/>
         <source>Evaluated on %1, score threshold %2.</source>
         <translation>评估数据：%1，分数阈值 %2。</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="96"/>
+        <location filename="../../labeltool/gui/review/report.py" line="103"/>
         <source>mask AP@0.5</source>
         <translation>掩码 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="98"/>
+        <location filename="../../labeltool/gui/review/report.py" line="105"/>
         <source>mask AP@0.5 per class</source>
         <translation>各类别掩码 AP@0.5</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="125"/>
+        <location filename="../../labeltool/gui/review/report.py" line="132"/>
         <source>recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../labeltool/gui/review/report.py" line="126"/>
+        <location filename="../../labeltool/gui/review/report.py" line="133"/>
         <source>precision</source>
         <translation>精确率</translation>
     </message>
