@@ -33,6 +33,7 @@ from labeltool.core.shapes import Shape
 from ..gui_queue import PostingThread
 from .failure import failure_text
 from .predict import MIN_SCORE
+from .project_meta import json_object, relative_path, resolved_path
 
 __all__ = ["OCR_MODEL", "OPTIONS_KEY", "OcrOptions", "OcrRef", "RegionReader", "RereadJob", "TextReader",
            "reading_regions"]
@@ -62,8 +63,8 @@ class OcrOptions:
         are under the project folder ``root``."""
         return OcrSettings(box_threshold=self.box_threshold, unclip_ratio=self.unclip_ratio,
                            use_direction_classifier=self.direction_classifier, min_score=min_score,
-                           rec_model=_resolved(self.rec_model, root), rec_keys=_resolved(self.rec_keys, root),
-                           det_run=_resolved(self.det_run, root), rec_run=_resolved(self.rec_run, root),
+                           rec_model=resolved_path(self.rec_model, root), rec_keys=resolved_path(self.rec_keys, root),
+                           det_run=resolved_path(self.det_run, root), rec_run=resolved_path(self.rec_run, root),
                            threads=WINDOW_THREADS)
 
     def problem(self, root: Path | None) -> str | None:
@@ -78,18 +79,13 @@ class OcrOptions:
 
     def to_json(self, root: Path | None) -> str:
         """For the store's meta: files inside ``root`` relative to it."""
-        return json.dumps({**asdict(self), **{k: _relative(getattr(self, k), root) for k in _PATHS}})
+        return json.dumps({**asdict(self), **{k: relative_path(getattr(self, k), root) for k in _PATHS}})
 
     @classmethod
     def from_json(cls, text: str | None) -> "OcrOptions":
         """What :meth:`to_json` wrote; PP-OCR's defaults for anything
         missing or unreadable (a value written by another version)."""
-        try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
+        data = json_object(text)
         kept: dict[str, Any] = {}
         for f in fields(cls):
             value, default = data.get(f.name), getattr(cls, f.name)
@@ -105,22 +101,6 @@ class OcrOptions:
 
 
 _PATHS = ("rec_model", "rec_keys", "det_run", "rec_run")  # OcrOptions' files and folders
-
-
-def _resolved(path: str, root: Path | None) -> Path | None:
-    if not path:
-        return None
-    p = Path(path).expanduser()
-    return p if p.is_absolute() or root is None else root / p
-
-
-def _relative(path: str, root: Path | None) -> str:
-    if not path or root is None:
-        return path
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:  # outside the project: kept as chosen
-        return path
 
 
 class TextReader:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from engine.sam.catalog import DEFAULT_SAM_MODEL, SAM_MODELS
 
-from .ocr import _relative, _resolved
+from .project_meta import json_object, relative_path, resolved_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.sam import SamSettings
@@ -49,21 +49,16 @@ class SamOptions:
 
     def weights_path(self, root: Path | None) -> Path | None:
         """The weights file of one's own (relative to the project ``root``), if any."""
-        return _resolved(self.weights, root)
+        return resolved_path(self.weights, root)
 
     def to_json(self, root: Path | None) -> str:
-        return json.dumps({**asdict(self), "weights": _relative(self.weights, root)})
+        return json.dumps({**asdict(self), "weights": relative_path(self.weights, root)})
 
     @classmethod
     def from_json(cls, text: str | None) -> "SamOptions":
         """What :meth:`to_json` wrote; the default for any value missing or
         not understood (a value written by another version)."""
-        try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
+        data = json_object(text)
         d = cls()
         tolerance = data.get("tolerance")
         return cls(model=data["model"] if data.get("model") in SAM_MODELS else d.model,

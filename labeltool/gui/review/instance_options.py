@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
 from labeltool.core.errors import StoreError
+from labeltool.gui.jobs.project_meta import json_object
 
 if TYPE_CHECKING:  # pragma: no cover
     from labeltool.core.store import ProjectStore
@@ -37,11 +38,11 @@ class InstanceOptions:
     def from_json(cls, text: str | None) -> "InstanceOptions":
         """The options kept in a project; what cannot be read is the default
         (a setting must never stop pre-labelling)."""
+        data = json_object(text)
         try:
-            data = json.loads(text) if text else {}
             output = data.get("output", "polygon")
             tolerance = float(data.get("tolerance", 1.0))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError):
             return cls()
         if output not in ("polygon", "mask") or not 0.0 <= tolerance <= MAX_TOLERANCE:
             return cls()

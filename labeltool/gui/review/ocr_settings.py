@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from labeltool.gui.jobs.ocr import OcrOptions
+from labeltool.gui.jobs.project_meta import resolved_path
 from labeltool.gui.jobs.runs import predictable_runs
 
 
@@ -103,8 +104,10 @@ class OcrSettingsDialog(QDialog):
         combo.setCurrentIndex(k)
 
     def _resolved(self, text: str) -> Path:
-        path = Path(text).expanduser()
-        return self.root / path if not path.is_absolute() and self.root is not None else path
+        """``text`` (not empty) as a file or folder: relative to the project, as the options keep it."""
+        resolved = resolved_path(text, self.root)
+        assert resolved is not None
+        return resolved
 
     def _follow_recogniser(self) -> None:
         """A run that reads leaves no use for another PP-OCR recogniser."""

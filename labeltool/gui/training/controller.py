@@ -33,6 +33,7 @@ from labeltool.core.shapes import ImageTag
 from labeltool.core.store import ProjectStore, Snapshot
 
 from ..jobs.preload import PRELOAD_DELAY_MS, preload_engine
+from ..jobs.project_meta import json_object
 from ..jobs.runs import ActiveRun, ConfigError, RunFolder, latest_run, saved_events
 from ..jobs.train_setup import available_devices
 from ..jobs.training import PredictionStrip, TrainConfig, TrainFn, TrainingRunner
@@ -184,12 +185,7 @@ class TrainingController(QObject):
     # ---------------------------------------------------- dialog settings
     def saved_settings(self) -> dict[str, Any]:
         """The Train dialog's settings last started with in this project."""
-        text = self.store.get_meta(DIALOG_SETTINGS_KEY) if self.store is not None else None
-        try:
-            value = json.loads(text) if text else {}
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
+        return json_object(self.store.get_meta(DIALOG_SETTINGS_KEY) if self.store is not None else None)
 
     def _save_settings(self, settings: dict[str, Any]) -> None:
         if self.store is None or self.store.readonly:
