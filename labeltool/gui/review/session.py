@@ -191,7 +191,7 @@ class ReviewSession(QObject):
             return [DeleteShape(store, shape.id, text, self._error)]
         read = shape.attributes.get("reads") if isinstance(shape, TextRegion) else None
         region = next((h for h in store.shapes(self._image_id(), "human")
-                       if h.id == read and isinstance(h, TextRegion)), None)
+                       if h.id == read and isinstance(h, TextRegion)), None) if read else None
         if isinstance(shape, TextRegion) and region is not None:
             # A recogniser's reading of a region already labelled: its text goes into that region
             # (the quad is the region's own), not a second region on top of it.
